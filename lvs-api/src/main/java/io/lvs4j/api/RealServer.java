@@ -1,0 +1,356 @@
+package io.lvs4j.api;
+
+import io.lvs4j.api.event.RealServerEvent;
+import io.lvs4j.api.stats.StatsCounters;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A real server (IPVS "destination"): an address and port that serves a virtual service, with a weight, optional
+ * connection thresholds, a health state and live connection counters.
+ *
+ * <p>A {@code RealServer} is a live object shared by the scheduler, the forwarding engine and the health monitor. Its
+ * configuration (address, thresholds) is fixed at build time; its weight and state change at run time and each change
+ * is published as a {@link RealServerEvent} to the listeners registered with {@link #onEvent}, synchronously on the
+ * thread that made the change. All methods are thread-safe.
+ *
+ * <p>Identity is the address: two real servers are {@linkplain #equals equal} when their socket addresses are equal.
+ * {@link #ADDRESS_ORDER} sorts by address bytes, then port, which is the order hash-based schedulers build their
+ * tables in, so that a table does not depend on the order real servers were added.
+ *
+ * <h2>IPVS semantics</h2>
+ * <ul>
+ *   <li>Weight is 0..{@value #MAX_WEIGHT}, default {@value #DEFAULT_WEIGHT}. Weight 0 means quiescent: no new
+ *       connections, established ones continue.</li>
+ *   <li>{@linkplain #overhead() Overhead} is {@code active × 256 + inactive}, the load figure the least-connection
+ *       schedulers compare.</li>
+ *   <li>With an upper threshold, the server becomes overloaded when {@code active + inactive >= upper}; it is cleared
+ *       when the total falls below the lower threshold, or, with no lower threshold, when
+ *       {@code total × 4 < upper × 3}. An overloaded server receives no new connections.</li>
+ * </ul>
+ */
+public final class RealServer {
+
+    /** The weight a real server has when none is given: {@value}. */
+    public static final int DEFAULT_WEIGHT = 1;
+    /** The largest weight IPVS accepts: {@value}. */
+    public static final int MAX_WEIGHT = 65535;
+
+    /**
+     * Orders real servers by address family (IPv4 first), then address bytes as unsigned numbers, then port. Hash
+     * tables are built in this order.
+     */
+    public static final Comparator<RealServer> ADDRESS_ORDER =
+            (a, b) -> compareAddresses(a.address, b.address);
+
+    private final InetSocketAddress address;
+    private final int upperThreshold;
+    private final int lowerThreshold;
+    private final AtomicInteger activeConnections = new AtomicInteger();
+    private final AtomicInteger inactiveConnections = new AtomicInteger();
+    private final StatsCounters stats = new StatsCounters();
+    private final CopyOnWriteArrayList<Consumer<? super RealServerEvent>> listeners = new CopyOnWriteArrayList<>();
+    private volatile int weight;
+    private volatile RealServerState state;
+    private volatile boolean overloaded;
+
+    private RealServer(Builder builder) {
+        this.address = builder.address;
+        this.weight = builder.weight;
+        this.upperThreshold = builder.upperThreshold;
+        this.lowerThreshold = builder.lowerThreshold;
+        this.state = builder.state;
+    }
+
+    /** Starts a builder for a real server at {@code address}, which must be resolved. */
+    public static Builder builder(InetSocketAddress address) {
+        return new Builder(address);
+    }
+
+    /**
+     * Starts a builder for a real server at an IP literal and port, e.g. {@code builder("10.0.0.2", 80)}.
+     *
+     * @throws IllegalArgumentException if {@code ip} is not an IP address literal or {@code port} is not 1..65535
+     */
+    public static Builder builder(String ip, int port) {
+        return new Builder(Addresses.socketAddress("address", ip, port));
+    }
+
+    /** A real server at an IP literal and port with the default weight and no thresholds. */
+    public static RealServer of(String ip, int port) {
+        return builder(ip, port).build();
+    }
+
+    /** A real server at an IP literal and port with the given weight and no thresholds. */
+    public static RealServer of(String ip, int port, int weight) {
+        return builder(ip, port).weight(weight).build();
+    }
+
+    /** The address and port connections are forwarded to. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** The current weight, 0..{@value #MAX_WEIGHT}; 0 means quiescent. */
+    public int weight() {
+        return weight;
+    }
+
+    /**
+     * Changes the weight and publishes a {@link RealServerEvent.WeightChanged} if it differs.
+     *
+     * @throws IllegalArgumentException if {@code weight} is outside 0..{@value #MAX_WEIGHT}
+     */
+    public void setWeight(int weight) {
+        checkWeight(weight);
+        int previous;
+        synchronized (this) {
+            previous = this.weight;
+            if (previous == weight) {
+                return;
+            }
+            this.weight = weight;
+        }
+        publish(new RealServerEvent.WeightChanged(this, previous, weight));
+    }
+
+    /** The health state. */
+    public RealServerState state() {
+        return state;
+    }
+
+    /** Changes the health state and publishes a {@link RealServerEvent.StateChanged} if it differs. */
+    public void setState(RealServerState state) {
+        Objects.requireNonNull(state, "state");
+        RealServerState previous;
+        synchronized (this) {
+            previous = this.state;
+            if (previous == state) {
+                return;
+            }
+            this.state = state;
+        }
+        publish(new RealServerEvent.StateChanged(this, previous, state));
+    }
+
+    /** The upper connection threshold (IPVS {@code -x}); 0 means none. */
+    public int upperThreshold() {
+        return upperThreshold;
+    }
+
+    /** The lower connection threshold (IPVS {@code -y}); 0 means none. */
+    public int lowerThreshold() {
+        return lowerThreshold;
+    }
+
+    /** Whether the weight is 0: established connections continue, new ones go elsewhere. */
+    public boolean isQuiescent() {
+        return weight == 0;
+    }
+
+    /** Whether the upper connection threshold has been reached and not yet cleared. */
+    public boolean isOverloaded() {
+        return overloaded;
+    }
+
+    /**
+     * Whether a scheduler may give this real server a new connection: state {@link RealServerState#UP}, weight above
+     * 0 and not overloaded.
+     */
+    public boolean isAvailable() {
+        return weight > 0 && !overloaded && state == RealServerState.UP;
+    }
+
+    /** Connections that are established in both directions. */
+    public int activeConnections() {
+        return activeConnections.get();
+    }
+
+    /** Connections that are open but not active (half-closed, or UDP flows). */
+    public int inactiveConnections() {
+        return inactiveConnections.get();
+    }
+
+    /** The IPVS load figure: {@code active × 256 + inactive}. */
+    public int overhead() {
+        return (activeConnections.get() << 8) + inactiveConnections.get();
+    }
+
+    /**
+     * Records a new active connection to this real server: the active counter and the connection statistic go up and
+     * the upper threshold is checked.
+     */
+    public void connectionOpened() {
+        int active = activeConnections.incrementAndGet();
+        stats.addConnection();
+        if (upperThreshold != 0 && active + inactiveConnections.get() >= upperThreshold) {
+            overloaded = true;
+        }
+    }
+
+    /**
+     * Records a new inactive connection (a UDP flow, or a TCP connection not yet established); the upper threshold is
+     * checked.
+     */
+    public void inactiveConnectionOpened() {
+        int inactive = inactiveConnections.incrementAndGet();
+        stats.addConnection();
+        if (upperThreshold != 0 && activeConnections.get() + inactive >= upperThreshold) {
+            overloaded = true;
+        }
+    }
+
+    /** Moves one connection from active to inactive, as IPVS does when a TCP connection starts to close. */
+    public void connectionDeactivated() {
+        inactiveConnections.incrementAndGet();
+        activeConnections.decrementAndGet();
+    }
+
+    /**
+     * Records the end of a connection that was counted as active ({@code wasActive}) or inactive, and clears the
+     * overload flag when the lower threshold rule allows.
+     */
+    public void connectionClosed(boolean wasActive) {
+        if (wasActive) {
+            activeConnections.decrementAndGet();
+        } else {
+            inactiveConnections.decrementAndGet();
+        }
+        if (overloaded) {
+            long total = (long) activeConnections.get() + inactiveConnections.get();
+            if (lowerThreshold != 0) {
+                if (total < lowerThreshold) {
+                    overloaded = false;
+                }
+            } else if (upperThreshold != 0) {
+                if (total * 4 < (long) upperThreshold * 3) {
+                    overloaded = false;
+                }
+            } else {
+                overloaded = false;
+            }
+        }
+    }
+
+    /** Byte, packet and connection counters of this real server, updated by the forwarding engine. */
+    public StatsCounters stats() {
+        return stats;
+    }
+
+    /**
+     * Registers a listener for weight and state changes. It runs on the thread that made the change and must not
+     * block.
+     */
+    public Registration onEvent(Consumer<? super RealServerEvent> listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    private void publish(RealServerEvent event) {
+        for (Consumer<? super RealServerEvent> listener : listeners) {
+            listener.accept(event);
+        }
+    }
+
+    /** Equal when the addresses are equal. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RealServer && ((RealServer) o).address.equals(address);
+    }
+
+    @Override
+    public int hashCode() {
+        return address.hashCode();
+    }
+
+    /** {@code 10.0.0.2:80 weight 3 UP}, with {@code overloaded} when it is. */
+    @Override
+    public String toString() {
+        return Addresses.format(address) + " weight " + weight + " " + state + (overloaded ? " overloaded" : "");
+    }
+
+    static void checkWeight(int weight) {
+        if (weight < 0 || weight > MAX_WEIGHT) {
+            throw new IllegalArgumentException("weight must be 0.." + MAX_WEIGHT + " but was " + weight);
+        }
+    }
+
+    static int compareAddresses(InetSocketAddress a, InetSocketAddress b) {
+        InetAddress ia = a.getAddress();
+        InetAddress ib = b.getAddress();
+        byte[] ba = ia.getAddress();
+        byte[] bb = ib.getAddress();
+        if (ba.length != bb.length) {
+            return Integer.compare(ba.length, bb.length);
+        }
+        int c = java.util.Arrays.compareUnsigned(ba, bb);
+        return c != 0 ? c : Integer.compare(a.getPort(), b.getPort());
+    }
+
+    /** Builds a {@link RealServer}; every setter fails fast with the field name and the bad value. */
+    public static final class Builder {
+        private final InetSocketAddress address;
+        private int weight = DEFAULT_WEIGHT;
+        private int upperThreshold;
+        private int lowerThreshold;
+        private RealServerState state = RealServerState.UP;
+
+        Builder(InetSocketAddress address) {
+            this.address = Addresses.checkResolved("address", address);
+        }
+
+        /** Weight 0..{@value #MAX_WEIGHT}; default {@value #DEFAULT_WEIGHT}; 0 makes the server quiescent. */
+        public Builder weight(int weight) {
+            checkWeight(weight);
+            this.weight = weight;
+            return this;
+        }
+
+        /** Upper connection threshold (active + inactive); 0, the default, means none. */
+        public Builder upperThreshold(int upperThreshold) {
+            if (upperThreshold < 0) {
+                throw new IllegalArgumentException("upperThreshold must be >= 0 but was " + upperThreshold);
+            }
+            this.upperThreshold = upperThreshold;
+            return this;
+        }
+
+        /** Lower connection threshold, where an overloaded server is cleared; 0, the default, means none. */
+        public Builder lowerThreshold(int lowerThreshold) {
+            if (lowerThreshold < 0) {
+                throw new IllegalArgumentException("lowerThreshold must be >= 0 but was " + lowerThreshold);
+            }
+            this.lowerThreshold = lowerThreshold;
+            return this;
+        }
+
+        /**
+         * The initial health state; default {@link RealServerState#UP}. keepalived's {@code alpha} starts servers
+         * {@link RealServerState#DOWN} until their first successful check.
+         */
+        public Builder state(RealServerState state) {
+            this.state = Objects.requireNonNull(state, "state");
+            return this;
+        }
+
+        /**
+         * Builds the real server.
+         *
+         * @throws IllegalArgumentException if the lower threshold exceeds the upper one (IPVS rejects the same)
+         */
+        public RealServer build() {
+            if (lowerThreshold > upperThreshold) {
+                throw new IllegalArgumentException("lowerThreshold (" + lowerThreshold
+                        + ") must not exceed upperThreshold (" + upperThreshold + ") for real server "
+                        + Addresses.format(address));
+            }
+            return new RealServer(this);
+        }
+    }
+}

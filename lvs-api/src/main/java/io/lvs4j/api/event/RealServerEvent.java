@@ -1,0 +1,22 @@
+package io.lvs4j.api.event;
+
+import io.lvs4j.api.RealServer;
+import io.lvs4j.api.RealServerState;
+
+/**
+ * A change of a {@link RealServer}'s weight or health state. Schedulers rebuild their pickers on these events.
+ */
+public sealed interface RealServerEvent {
+
+    /** The real server that changed. */
+    RealServer realServer();
+
+    /** The weight changed from {@code previous} to {@code current}. */
+    record WeightChanged(RealServer realServer, int previous, int current) implements RealServerEvent {
+    }
+
+    /** The health state changed from {@code previous} to {@code current}. */
+    record StateChanged(RealServer realServer, RealServerState previous, RealServerState current)
+            implements RealServerEvent {
+    }
+}

@@ -1,0 +1,53 @@
+package io.lvs4j.api.failover;
+
+import io.lvs4j.api.Registration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * A failover protocol instance: one director's membership in a group that keeps exactly one director
+ * {@link Role#MASTER}.
+ *
+ * <p>Listeners registered with {@link #onRoleChange} learn every change; a director binds its virtual services (or
+ * moves the virtual IP) when it becomes master and releases them when it leaves that role. Implementations are
+ * thread-safe; listeners run on a protocol thread and must not block.
+ *
+ * <p>Priorities follow VRRP: {@value #PRIORITY_MIN}..{@value #PRIORITY_MAX} for ordinary nodes (default
+ * {@value #PRIORITY_DEFAULT}), {@value #PRIORITY_OWNER} for the address owner, and {@value #PRIORITY_RESIGN} sent by a
+ * master that is stopping so that a backup takes over at once.
+ */
+public interface Failover extends AutoCloseable {
+
+    /** Sent by a master that resigns: {@value}. */
+    int PRIORITY_RESIGN = 0;
+    /** The lowest priority of an ordinary node: {@value}. */
+    int PRIORITY_MIN = 1;
+    /** The default priority: {@value}. */
+    int PRIORITY_DEFAULT = 100;
+    /** The highest priority of an ordinary node: {@value}. */
+    int PRIORITY_MAX = 254;
+    /** The priority of the node that owns the virtual address; it becomes master at once: {@value}. */
+    int PRIORITY_OWNER = 255;
+
+    /** The current role. */
+    Role role();
+
+    /** The current effective priority (after tracking adjustments), or 0 if the protocol has none. */
+    int priority();
+
+    /** Joins the group. The stage completes when the node has entered its first role after {@link Role#INIT}. */
+    CompletionStage<Void> start();
+
+    /**
+     * Leaves the group gracefully: a master resigns so that a backup takes over without waiting for a timeout. The
+     * stage completes when the node has stopped.
+     */
+    CompletionStage<Void> stop();
+
+    /** Registers a listener for role changes. */
+    Registration onRoleChange(Consumer<? super RoleChange> listener);
+
+    /** Stops as {@link #stop()} does and waits for it. Never throws. */
+    @Override
+    void close();
+}
