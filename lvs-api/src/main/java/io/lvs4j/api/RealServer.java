@@ -6,8 +6,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Comparator;
 import java.util.Objects;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -48,11 +49,26 @@ public final class RealServer {
     public static final Comparator<RealServer> ADDRESS_ORDER =
             (a, b) -> compareAddresses(a.address, b.address);
 
+    private static final VarHandle ACTIVE;
+    private static final VarHandle INACTIVE;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            ACTIVE = lookup.findVarHandle(RealServer.class, "activeConnections", int.class);
+            INACTIVE = lookup.findVarHandle(RealServer.class, "inactiveConnections", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final InetSocketAddress address;
     private final int upperThreshold;
     private final int lowerThreshold;
-    private final AtomicInteger activeConnections = new AtomicInteger();
-    private final AtomicInteger inactiveConnections = new AtomicInteger();
+    // Counters live in the object itself, next to weight and flags, so a least-connection scan over many real
+    // servers reads one cache line per server instead of chasing two AtomicInteger objects.
+    private volatile int activeConnections;
+    private volatile int inactiveConnections;
     private final StatsCounters stats = new StatsCounters();
     private final CopyOnWriteArrayList<Consumer<? super RealServerEvent>> listeners = new CopyOnWriteArrayList<>();
     private volatile int weight;
@@ -168,17 +184,17 @@ public final class RealServer {
 
     /** Connections that are established in both directions. */
     public int activeConnections() {
-        return activeConnections.get();
+        return activeConnections;
     }
 
     /** Connections that are open but not active (half-closed, or UDP flows). */
     public int inactiveConnections() {
-        return inactiveConnections.get();
+        return inactiveConnections;
     }
 
     /** The IPVS load figure: {@code active × 256 + inactive}. */
     public int overhead() {
-        return (activeConnections.get() << 8) + inactiveConnections.get();
+        return (activeConnections << 8) + inactiveConnections;
     }
 
     /**
@@ -186,9 +202,9 @@ public final class RealServer {
      * the upper threshold is checked.
      */
     public void connectionOpened() {
-        int active = activeConnections.incrementAndGet();
+        int active = (int) ACTIVE.getAndAdd(this, 1) + 1;
         stats.addConnection();
-        if (upperThreshold != 0 && active + inactiveConnections.get() >= upperThreshold) {
+        if (upperThreshold != 0 && active + inactiveConnections >= upperThreshold) {
             overloaded = true;
         }
     }
@@ -198,17 +214,17 @@ public final class RealServer {
      * checked.
      */
     public void inactiveConnectionOpened() {
-        int inactive = inactiveConnections.incrementAndGet();
+        int inactive = (int) INACTIVE.getAndAdd(this, 1) + 1;
         stats.addConnection();
-        if (upperThreshold != 0 && activeConnections.get() + inactive >= upperThreshold) {
+        if (upperThreshold != 0 && activeConnections + inactive >= upperThreshold) {
             overloaded = true;
         }
     }
 
     /** Moves one connection from active to inactive, as IPVS does when a TCP connection starts to close. */
     public void connectionDeactivated() {
-        inactiveConnections.incrementAndGet();
-        activeConnections.decrementAndGet();
+        INACTIVE.getAndAdd(this, 1);
+        ACTIVE.getAndAdd(this, -1);
     }
 
     /**
@@ -217,12 +233,12 @@ public final class RealServer {
      */
     public void connectionClosed(boolean wasActive) {
         if (wasActive) {
-            activeConnections.decrementAndGet();
+            ACTIVE.getAndAdd(this, -1);
         } else {
-            inactiveConnections.decrementAndGet();
+            INACTIVE.getAndAdd(this, -1);
         }
         if (overloaded) {
-            long total = (long) activeConnections.get() + inactiveConnections.get();
+            long total = (long) activeConnections + inactiveConnections;
             if (lowerThreshold != 0) {
                 if (total < lowerThreshold) {
                     overloaded = false;

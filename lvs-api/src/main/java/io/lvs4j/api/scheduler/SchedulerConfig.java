@@ -1,6 +1,7 @@
 package io.lvs4j.api.scheduler;
 
 import io.lvs4j.api.Ticker;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -12,21 +13,53 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link SchedulerProvider} needs to create a scheduler: IPVS flags ({@code sh-port}, {@code mh-fallback}),
- * named options ({@code table-size=65537}), a ticker for time-based schedulers and a source of random numbers.
- * Immutable and thread-safe.
+ * named options ({@code table-size=65537}), slow start, a ticker for time-based schedulers and a source of random
+ * numbers. Immutable and thread-safe.
+ *
+ * <h2>Slow start</h2>
+ * With a {@linkplain Builder#slowStart slow-start window}, a real server that joins or comes back up after the first
+ * {@code update} does not get its full weight at once: its effective weight is
+ * {@code weight × max(minWeightPercent / 100, (elapsed / window) ^ (1 / aggression))}, never below 1, until the window
+ * has passed (Envoy's slow start). Aggression 1 ramps linearly; a larger aggression ramps faster at first.
  */
 public final class SchedulerConfig {
+
+    /** The default slow-start aggression: {@value} (linear). */
+    public static final double DEFAULT_SLOW_START_AGGRESSION = 1.0;
+    /** The default floor of the slow-start ramp, in percent of the weight: {@value}. */
+    public static final int DEFAULT_SLOW_START_MIN_WEIGHT_PERCENT = 10;
 
     private final Set<String> flags;
     private final Map<String, String> options;
     private final Ticker ticker;
     private final @Nullable IntSupplier random;
+    private final Duration slowStartWindow;
+    private final double slowStartAggression;
+    private final int slowStartMinWeightPercent;
 
     private SchedulerConfig(Builder b) {
         this.flags = Collections.unmodifiableSet(new LinkedHashSet<>(b.flags));
         this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
         this.ticker = b.ticker;
         this.random = b.random;
+        this.slowStartWindow = b.slowStartWindow;
+        this.slowStartAggression = b.slowStartAggression;
+        this.slowStartMinWeightPercent = b.slowStartMinWeightPercent;
+    }
+
+    /** The slow-start window; {@link Duration#ZERO} (the default) means no slow start. */
+    public Duration slowStartWindow() {
+        return slowStartWindow;
+    }
+
+    /** The slow-start aggression, &gt; 0; default {@value #DEFAULT_SLOW_START_AGGRESSION}. */
+    public double slowStartAggression() {
+        return slowStartAggression;
+    }
+
+    /** The floor of the ramp in percent of the weight, 0..100; default {@value #DEFAULT_SLOW_START_MIN_WEIGHT_PERCENT}. */
+    public int slowStartMinWeightPercent() {
+        return slowStartMinWeightPercent;
     }
 
     /** No flags, no options, the system ticker, thread-local random numbers. */
@@ -125,7 +158,8 @@ public final class SchedulerConfig {
 
     @Override
     public String toString() {
-        return "SchedulerConfig" + flags + options;
+        return "SchedulerConfig" + flags + options
+                + (slowStartWindow.isZero() ? "" : " slowStart " + slowStartWindow);
     }
 
     /** Builds a {@link SchedulerConfig}. */
@@ -134,8 +168,41 @@ public final class SchedulerConfig {
         private final Map<String, String> options = new LinkedHashMap<>();
         private Ticker ticker = Ticker.system();
         private @Nullable IntSupplier random;
+        private Duration slowStartWindow = Duration.ZERO;
+        private double slowStartAggression = DEFAULT_SLOW_START_AGGRESSION;
+        private int slowStartMinWeightPercent = DEFAULT_SLOW_START_MIN_WEIGHT_PERCENT;
 
         Builder() {
+        }
+
+        /**
+         * Turns on slow start (see the class description).
+         *
+         * @param window how long a new real server ramps; {@link Duration#ZERO} turns slow start off
+         * @param aggression the ramp's exponent, &gt; 0; 1 is linear
+         * @param minWeightPercent the floor of the ramp, 0..100
+         */
+        public Builder slowStart(Duration window, double aggression, int minWeightPercent) {
+            Objects.requireNonNull(window, "slowStartWindow");
+            if (window.isNegative()) {
+                throw new IllegalArgumentException("slowStartWindow must be >= 0 but was " + window);
+            }
+            if (!(aggression > 0) || Double.isInfinite(aggression)) {
+                throw new IllegalArgumentException("slowStartAggression must be > 0 but was " + aggression);
+            }
+            if (minWeightPercent < 0 || minWeightPercent > 100) {
+                throw new IllegalArgumentException("slowStartMinWeightPercent must be 0..100 but was "
+                        + minWeightPercent);
+            }
+            this.slowStartWindow = window;
+            this.slowStartAggression = aggression;
+            this.slowStartMinWeightPercent = minWeightPercent;
+            return this;
+        }
+
+        /** Slow start over {@code window}, linear, from 10% of the weight. */
+        public Builder slowStart(Duration window) {
+            return slowStart(window, DEFAULT_SLOW_START_AGGRESSION, DEFAULT_SLOW_START_MIN_WEIGHT_PERCENT);
         }
 
         /** Adds flags. */

@@ -1,0 +1,196 @@
+package io.lvs4j.scheduler.internal;
+
+import static io.lvs4j.scheduler.Fixtures.create;
+import static io.lvs4j.scheduler.Fixtures.flow;
+import static io.lvs4j.scheduler.Fixtures.randomFlows;
+import static io.lvs4j.scheduler.Fixtures.servers;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import io.lvs4j.api.Flow;
+import io.lvs4j.api.RealServer;
+import io.lvs4j.api.RealServerState;
+import io.lvs4j.api.scheduler.Scheduler;
+import io.lvs4j.api.scheduler.SchedulerConfig;
+import io.lvs4j.api.scheduler.Schedulers;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class HashSchedulerTest {
+
+    /** lib/siphash_kunit.c, 64-bit: hsiphash of bytes 0..len-1 under key 00..0f. */
+    private static final int[] KERNEL_HSIPHASH_VECTORS = {
+        0x050fc4dc, 0x7d57ca93, 0x4dc7d44d, 0xe7ddf7fb, 0x88d38328, 0x49533b67, 0xc59f22a7, 0x9bb11140,
+        0x8d299a8e, 0x6c063de4, 0x92ff097f, 0xf94dc352, 0x57b4d9a2, 0x1229ffa7, 0xc0f95d34, 0x2a519956,
+        0x7d908b66, 0x63dbd80c, 0xb473e63e, 0x8d297d1c, 0xa6cce040, 0x2b45f844, 0xa320872e, 0xdae6c123,
+        0x67349c8c, 0x705b0979, 0xca9913a5, 0x4ade3b35, 0xef6cd00d, 0x4ab1e1f4, 0x43c5e663, 0x8c21d1bc,
+        0x16a7b60d, 0x7a8ff9bf, 0x1f2a753e, 0xbf186b91, 0xada26206, 0xa3c33057, 0xae3a36a1, 0x7b108392,
+        0x99e41531, 0x3f1ad944, 0xc8138825, 0xc28949a6, 0xfaf8876b, 0x9f042196, 0x68b1d623, 0x8b5114fd,
+        0xdf074c46, 0x12cc86b3, 0x0a52098f, 0x9d292f9a, 0xa2f41f12, 0x43a71ed0, 0x73f0bce6, 0x70a7e980,
+        0x243c6d75, 0xfdb71513, 0xa67d8a08, 0xb7e8f148, 0xf7a644ee, 0x0f1837f2, 0x4b6694e0, 0xb7bbb3a8,
+    };
+    private static final long K0 = 0x0706050403020100L;
+    private static final long K1 = 0x0f0e0d0c0b0a0908L;
+
+    @Test
+    void hsiphashMatchesTheKernelsVectors() {
+        for (int len = 0; len < 64; len++) {
+            byte[] in = new byte[len];
+            for (int i = 0; i < len; i++) {
+                in[i] = (byte) i;
+            }
+            assertThat(Hsiphash.hash(in, K0, K1)).as("length %d", len).isEqualTo(KERNEL_HSIPHASH_VECTORS[len]);
+        }
+        // hsiphash_1u32 is the 4-byte case, the one ip_vs_mh_hashkey uses
+        assertThat(Hsiphash.hash1u32(0x03020100, K0, K1)).isEqualTo(KERNEL_HSIPHASH_VECTORS[4]);
+    }
+
+    @Test
+    void maglevFastModIsExact() {
+        MaglevHashing mh = (MaglevHashing) Schedulers.create("mh",
+                SchedulerConfig.builder().option("table-size", "65537").build());
+        SplittableRandom r = new SplittableRandom(7);
+        for (int i = 0; i < 1_000_000; i++) {
+            int h = r.nextInt();
+            assertThat(mh.mod(h)).isEqualTo(Integer.remainderUnsigned(h, 65537));
+        }
+        assertThat(mh.mod(-1)).isEqualTo(Integer.remainderUnsigned(-1, 65537));
+    }
+
+    @Test
+    void shFillsWeightConsecutiveBucketsPerServerAndHashesLikeTheKernel() {
+        List<RealServer> list = servers(2, 1);
+        Scheduler sh = create("sh");
+        sh.update(list);
+        for (Flow f : randomFlows(10_000, 1)) {
+            int bucket = ((f.clientAddressFold() * 0x61C88647) >>> 24) & 0xff;
+            RealServer expected = bucket % 3 == 2 ? list.get(1) : list.get(0);
+            assertThat(sh.pick(f)).isSameAs(expected);
+        }
+    }
+
+    @Test
+    void shPortFlagAddsTheClientPort() {
+        List<RealServer> list = servers(1, 1, 1, 1, 1, 1, 1);
+        Scheduler sh = Schedulers.create("sh", SchedulerConfig.builder().flag("sh-port").build());
+        sh.update(list);
+        Flow a = flow(0x0a000001, 1000);
+        for (int port = 1000; port < 1100; port++) {
+            Flow f = flow(0x0a000001, port);
+            int bucket = (((port + f.clientAddressFold()) * 0x61C88647) >>> 24) & 0xff;
+            assertThat(sh.pick(f)).isSameAs(list.get(bucket % 7));
+        }
+        assertThat(a.clientPort()).isEqualTo(1000);
+    }
+
+    @Test
+    void shWithoutFallbackGivesNoneAndWithFallbackProbesOn() {
+        List<RealServer> list = servers(1, 1);
+        Scheduler plain = create("sh");
+        Scheduler fallback = Schedulers.create("sh", SchedulerConfig.builder().flag("sh-fallback").build());
+        plain.update(list);
+        fallback.update(list);
+        list.get(0).setWeight(0); // quiescent: keeps its buckets
+        int none = 0;
+        for (Flow f : randomFlows(2000, 2)) {
+            RealServer p = plain.pick(f);
+            if (p == null) {
+                none++;
+            } else {
+                assertThat(p).isSameAs(list.get(1));
+            }
+            assertThat(fallback.pick(f)).isSameAs(list.get(1));
+        }
+        assertThat(none).isBetween(800, 1200); // about half the flows hashed to the quiescent server
+    }
+
+    @Test
+    void dhHashesTheDestinationIntoRoundRobinBuckets() {
+        List<RealServer> list = servers(9, 1, 1);
+        Scheduler dh = create("dh");
+        dh.update(list);
+        SplittableRandom r = new SplittableRandom(3);
+        for (int i = 0; i < 1000; i++) {
+            int dst = r.nextInt();
+            Flow f = Flow.tcp(flow(0x0a000009, 5000).client(),
+                    new java.net.InetSocketAddress(io.lvs4j.scheduler.Fixtures.ip(dst >>> 24, (dst >>> 16) & 0xff,
+                            (dst >>> 8) & 0xff, dst & 0xff), 80));
+            int bucket = (dst * (int) 2654435761L) & 0xff;
+            assertThat(dh.pick(f)).isSameAs(list.get(bucket % 3)); // dh ignores weights
+        }
+    }
+
+    @Test
+    void hashTablesDoNotDependOnInsertionOrder() {
+        for (String name : List.of("dh", "sh", "mh", "ring")) {
+            List<RealServer> list = servers(3, 1, 4, 1, 5, 9, 2, 6);
+            List<RealServer> shuffled = new ArrayList<>(list);
+            Collections.shuffle(shuffled, new java.util.Random(11));
+            Scheduler a = create(name);
+            Scheduler b = create(name);
+            a.update(list);
+            b.update(shuffled);
+            for (Flow f : randomFlows(5000, 4)) {
+                assertThat(b.pick(f)).as(name).isSameAs(a.pick(f));
+            }
+        }
+    }
+
+    @Test
+    void maglevKeepsAQuiescentServersEntriesSoNoOtherFlowMoves() {
+        List<RealServer> list = servers(1, 1, 1, 1, 1);
+        Scheduler mh = create("mh");
+        mh.update(list);
+        Flow[] flows = randomFlows(20_000, 5);
+        RealServer[] before = new RealServer[flows.length];
+        for (int i = 0; i < flows.length; i++) {
+            before[i] = mh.pick(flows[i]);
+        }
+        list.get(2).setWeight(0);
+        mh.update(list); // last_weight keeps its turns
+        for (int i = 0; i < flows.length; i++) {
+            RealServer now = mh.pick(flows[i]);
+            if (before[i] == list.get(2)) {
+                assertThat(now).isNull();
+            } else {
+                assertThat(now).isSameAs(before[i]);
+            }
+        }
+    }
+
+    @Test
+    void maglevFallbackFindsAnAvailableServer() {
+        List<RealServer> list = servers(1, 1, 1);
+        Scheduler mh = Schedulers.create("mh", SchedulerConfig.builder().flag("mh-fallback").build());
+        mh.update(list);
+        list.get(0).setState(RealServerState.DOWN); // not yet updated: the live check and fallback handle it
+        for (Flow f : randomFlows(3000, 6)) {
+            RealServer rs = mh.pick(f);
+            assertThat(rs).isNotNull().isNotSameAs(list.get(0));
+        }
+    }
+
+    @Test
+    void maglevRejectsABadTableSizeNamingIt() {
+        assertThatIllegalArgumentException().isThrownBy(() -> Schedulers.create("mh",
+                        SchedulerConfig.builder().option("table-size", "4096").build()))
+                .withMessage("scheduler option table-size must be a prime from 251 to 1048576 but was 4096");
+    }
+
+    @Test
+    void maglevHonoursWeights() {
+        List<RealServer> list = servers(1, 2, 4);
+        MaglevHashing mh = (MaglevHashing) create("mh");
+        mh.update(list);
+        int[] counts = new int[3];
+        for (Flow f : randomFlows(700_000, 8)) {
+            counts[list.indexOf(mh.pick(f))]++;
+        }
+        assertThat(counts[0]).isBetween(90_000, 110_000);
+        assertThat(counts[1]).isBetween(190_000, 210_000);
+        assertThat(counts[2]).isBetween(390_000, 410_000);
+    }
+}
