@@ -49,14 +49,13 @@ public final class RealServer {
     public static final Comparator<RealServer> ADDRESS_ORDER =
             (a, b) -> compareAddresses(a.address, b.address);
 
-    private static final VarHandle ACTIVE;
-    private static final VarHandle INACTIVE;
+    private static final VarHandle CONNECTIONS;
+    private static final long ONE_ACTIVE = 1L << 32;
+    private static final long ONE_INACTIVE = 1L;
 
     static {
         try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            ACTIVE = lookup.findVarHandle(RealServer.class, "activeConnections", int.class);
-            INACTIVE = lookup.findVarHandle(RealServer.class, "inactiveConnections", int.class);
+            CONNECTIONS = MethodHandles.lookup().findVarHandle(RealServer.class, "connections", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -65,10 +64,12 @@ public final class RealServer {
     private final InetSocketAddress address;
     private final int upperThreshold;
     private final int lowerThreshold;
-    // Counters live in the object itself, next to weight and flags, so a least-connection scan over many real
-    // servers reads one cache line per server instead of chasing two AtomicInteger objects.
-    private volatile int activeConnections;
-    private volatile int inactiveConnections;
+    private final ProxyProtocol proxyProtocol;
+    // A least-connection scan over many real servers reads two fields per server: the packed counters
+    // (active in the high 32 bits, inactive in the low) and the available flag derived from weight, state and
+    // overload. Both live in the object itself, so a scan touches one cache line per server.
+    private volatile long connections;
+    private volatile boolean available;
     private final StatsCounters stats = new StatsCounters();
     private final CopyOnWriteArrayList<Consumer<? super RealServerEvent>> listeners = new CopyOnWriteArrayList<>();
     private volatile int weight;
@@ -80,7 +81,9 @@ public final class RealServer {
         this.weight = builder.weight;
         this.upperThreshold = builder.upperThreshold;
         this.lowerThreshold = builder.lowerThreshold;
+        this.proxyProtocol = builder.proxyProtocol;
         this.state = builder.state;
+        this.available = computeAvailable();
     }
 
     /** Starts a builder for a real server at {@code address}, which must be resolved. */
@@ -131,6 +134,7 @@ public final class RealServer {
                 return;
             }
             this.weight = weight;
+            this.available = computeAvailable();
         }
         publish(new RealServerEvent.WeightChanged(this, previous, weight));
     }
@@ -150,6 +154,7 @@ public final class RealServer {
                 return;
             }
             this.state = state;
+            this.available = computeAvailable();
         }
         publish(new RealServerEvent.StateChanged(this, previous, state));
     }
@@ -162,6 +167,11 @@ public final class RealServer {
     /** The lower connection threshold (IPVS {@code -y}); 0 means none. */
     public int lowerThreshold() {
         return lowerThreshold;
+    }
+
+    /** The PROXY protocol header sent to this real server at the start of each TCP connection. */
+    public ProxyProtocol proxyProtocol() {
+        return proxyProtocol;
     }
 
     /** Whether the weight is 0: established connections continue, new ones go elsewhere. */
@@ -179,22 +189,34 @@ public final class RealServer {
      * 0 and not overloaded.
      */
     public boolean isAvailable() {
+        return available;
+    }
+
+    private boolean computeAvailable() {
         return weight > 0 && !overloaded && state == RealServerState.UP;
+    }
+
+    private synchronized void setOverloaded(boolean overloaded) {
+        if (this.overloaded != overloaded) {
+            this.overloaded = overloaded;
+            this.available = computeAvailable();
+        }
     }
 
     /** Connections that are established in both directions. */
     public int activeConnections() {
-        return activeConnections;
+        return (int) (connections >>> 32);
     }
 
     /** Connections that are open but not active (half-closed, or UDP flows). */
     public int inactiveConnections() {
-        return inactiveConnections;
+        return (int) connections;
     }
 
     /** The IPVS load figure: {@code active × 256 + inactive}. */
     public int overhead() {
-        return (activeConnections << 8) + inactiveConnections;
+        long c = connections;
+        return ((int) (c >>> 32) << 8) + (int) c;
     }
 
     /**
@@ -202,11 +224,9 @@ public final class RealServer {
      * the upper threshold is checked.
      */
     public void connectionOpened() {
-        int active = (int) ACTIVE.getAndAdd(this, 1) + 1;
+        long c = (long) CONNECTIONS.getAndAdd(this, ONE_ACTIVE) + ONE_ACTIVE;
         stats.addConnection();
-        if (upperThreshold != 0 && active + inactiveConnections >= upperThreshold) {
-            overloaded = true;
-        }
+        checkUpperThreshold(c);
     }
 
     /**
@@ -214,17 +234,19 @@ public final class RealServer {
      * checked.
      */
     public void inactiveConnectionOpened() {
-        int inactive = (int) INACTIVE.getAndAdd(this, 1) + 1;
+        long c = (long) CONNECTIONS.getAndAdd(this, ONE_INACTIVE) + ONE_INACTIVE;
         stats.addConnection();
-        if (upperThreshold != 0 && activeConnections + inactive >= upperThreshold) {
-            overloaded = true;
-        }
+        checkUpperThreshold(c);
+    }
+
+    /** Moves one connection from inactive to active, as IPVS does when a TCP connection becomes established. */
+    public void connectionActivated() {
+        CONNECTIONS.getAndAdd(this, ONE_ACTIVE - ONE_INACTIVE);
     }
 
     /** Moves one connection from active to inactive, as IPVS does when a TCP connection starts to close. */
     public void connectionDeactivated() {
-        INACTIVE.getAndAdd(this, 1);
-        ACTIVE.getAndAdd(this, -1);
+        CONNECTIONS.getAndAdd(this, ONE_INACTIVE - ONE_ACTIVE);
     }
 
     /**
@@ -232,25 +254,32 @@ public final class RealServer {
      * overload flag when the lower threshold rule allows.
      */
     public void connectionClosed(boolean wasActive) {
-        if (wasActive) {
-            ACTIVE.getAndAdd(this, -1);
-        } else {
-            INACTIVE.getAndAdd(this, -1);
-        }
+        long c = (long) CONNECTIONS.getAndAdd(this, wasActive ? -ONE_ACTIVE : -ONE_INACTIVE)
+                - (wasActive ? ONE_ACTIVE : ONE_INACTIVE);
         if (overloaded) {
-            long total = (long) activeConnections + inactiveConnections;
+            long total = total(c);
             if (lowerThreshold != 0) {
                 if (total < lowerThreshold) {
-                    overloaded = false;
+                    setOverloaded(false);
                 }
             } else if (upperThreshold != 0) {
                 if (total * 4 < (long) upperThreshold * 3) {
-                    overloaded = false;
+                    setOverloaded(false);
                 }
             } else {
-                overloaded = false;
+                setOverloaded(false);
             }
         }
+    }
+
+    private void checkUpperThreshold(long connections) {
+        if (upperThreshold != 0 && !overloaded && total(connections) >= upperThreshold) {
+            setOverloaded(true);
+        }
+    }
+
+    private static long total(long connections) {
+        return (connections >>> 32) + (int) connections;
     }
 
     /** Byte, packet and connection counters of this real server, updated by the forwarding engine. */
@@ -316,6 +345,7 @@ public final class RealServer {
         private int upperThreshold;
         private int lowerThreshold;
         private RealServerState state = RealServerState.UP;
+        private ProxyProtocol proxyProtocol = ProxyProtocol.NONE;
 
         Builder(InetSocketAddress address) {
             this.address = Addresses.checkResolved("address", address);
@@ -352,6 +382,12 @@ public final class RealServer {
          */
         public Builder state(RealServerState state) {
             this.state = Objects.requireNonNull(state, "state");
+            return this;
+        }
+
+        /** The PROXY protocol header to send; default {@link ProxyProtocol#NONE}. */
+        public Builder proxyProtocol(ProxyProtocol proxyProtocol) {
+            this.proxyProtocol = Objects.requireNonNull(proxyProtocol, "proxyProtocol");
             return this;
         }
 

@@ -76,10 +76,14 @@ final class AliasTable {
         return servers.length;
     }
 
-    /** The index of one weighted draw. */
+    /**
+     * The index of one weighted draw, from one 64-bit random number: the high half picks the column by
+     * multiply-shift, the low 30 bits toss the column's coin.
+     */
     int draw(Randoms random) {
-        int column = random.nextInt(servers.length);
-        return random.nextInt(ONE) < probability[column] ? column : alias[column];
+        long r = random.nextLong();
+        int column = (int) (((r >>> 32) * servers.length) >>> 32);
+        return ((int) r & (ONE - 1)) < probability[column] ? column : alias[column];
     }
 
     /**

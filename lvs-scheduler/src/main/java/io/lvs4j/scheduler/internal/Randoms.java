@@ -14,6 +14,15 @@ final class Randoms {
         this.source = config.random();
     }
 
+    /** 64 uniformly distributed bits. */
+    long nextLong() {
+        IntSupplier s = source;
+        if (s == null) {
+            return ThreadLocalRandom.current().nextLong();
+        }
+        return ((long) s.getAsInt() << 32) | (s.getAsInt() & 0xffffffffL);
+    }
+
     /** A uniformly distributed int in {@code [0, bound)}; {@code bound > 0}. */
     int nextInt(int bound) {
         IntSupplier s = source;
