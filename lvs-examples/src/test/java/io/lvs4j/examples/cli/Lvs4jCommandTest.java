@@ -22,7 +22,7 @@ class Lvs4jCommandTest {
     @Test
     void helpListsTheSubcommands() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("Usage: lvs4j").contains("demo");
+        assertThat(out.toString()).contains("Usage: lvs4j").contains("forward").contains("demo");
     }
 
     @Test
@@ -35,6 +35,28 @@ class Lvs4jCommandTest {
     void noSubcommandIsAUsageError() {
         assertThat(run()).isEqualTo(2);
         assertThat(err.toString()).contains("Missing subcommand");
+    }
+
+    @Test
+    void forwardRejectsBadOptionsNamingThem() {
+        assertThat(run("forward", "--listen", "127.0.0.1", "--real", "127.0.0.1:80")).isEqualTo(2);
+        assertThat(err.toString()).contains("--listen '127.0.0.1' must be HOST:PORT");
+        assertThat(run("forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80:70000")).isEqualTo(2);
+        assertThat(err.toString()).contains("weight must be 0..65535");
+        assertThat(run("forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--scheduler", "nope"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("unknown scheduler 'nope'");
+        assertThat(run("forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--connect-timeout",
+                "soon")).isEqualTo(2);
+        assertThat(err.toString()).contains("'soon' is not a duration; write it like 500ms, 2s, 1m or 1h");
+    }
+
+    @Test
+    void durationsReadLikeTheDocsSay() {
+        assertThat(DurationConverter.parse("500ms")).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(DurationConverter.parse("2s")).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(DurationConverter.parse("1m")).isEqualTo(java.time.Duration.ofMinutes(1));
+        assertThat(DurationConverter.parse("3")).isEqualTo(java.time.Duration.ofSeconds(3));
     }
 
     @Test

@@ -1,0 +1,157 @@
+package io.lvs4j.examples.cli;
+
+import io.lvs4j.api.Protocol;
+import io.lvs4j.api.ProxyProtocol;
+import io.lvs4j.api.RealServer;
+import io.lvs4j.api.VirtualService;
+import io.lvs4j.forward.Director;
+import io.lvs4j.forward.DirectorBuilder;
+import io.lvs4j.forward.StatisticsTable;
+import io.lvs4j.forward.Transport;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lvs4j forward}: an ad-hoc director in the spirit of {@code ipvsadm -A} and {@code -a}, in the foreground
+ * until stopped.
+ */
+@Command(name = "forward", mixinStandardHelpOptions = true,
+        description = {"Run an ad-hoc director: one virtual service and its real servers, in the foreground.",
+            "Stops gracefully on SIGTERM or Ctrl-C; prints its statistics on SIGUSR2 and at exit."})
+final class ForwardCommand implements Callable<Integer> {
+
+    @Spec
+    @SuppressWarnings("NullAway.Init")
+    CommandSpec spec;
+
+    @Option(names = "--listen", required = true, paramLabel = "HOST:PORT",
+            description = "The virtual service's address.")
+    String listen = "";
+
+    @Option(names = "--real", required = true, paramLabel = "HOST:PORT[:WEIGHT]",
+            description = "A real server (repeatable); weight 0..65535, default 1.")
+    List<String> reals = List.of();
+
+    @Option(names = "--scheduler", defaultValue = "wlc", paramLabel = "NAME",
+            description = "Scheduler: rr wrr lc wlc sed nq lblc lblcr dh sh mh fo ovf twos random p2c ring. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String scheduler = "wlc";
+
+    @Option(names = "--scheduler-flag", paramLabel = "FLAG", description = "A scheduler flag, e.g. sh-port.")
+    List<String> flags = List.of();
+
+    @Option(names = "--threads", paramLabel = "N", description = "Event-loop threads. Default: one per core.")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--persistence", paramLabel = "SECONDS", description = "Persistence timeout (ipvsadm -p).")
+    int persistence;
+
+    @Option(names = "--proxy-protocol", paramLabel = "v1|v2", description = "Send a PROXY header to real servers.")
+    String proxyProtocol = "";
+
+    @Option(names = "--udp", description = "Forward UDP instead of TCP.")
+    boolean udp;
+
+    @Option(names = "--maxconn", paramLabel = "N", description = "Most connections at once; 0 = no limit.")
+    int maxConnections;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            converter = DurationConverter.class, description = "Connect timeout to real servers. Default: 5s.")
+    Duration connectTimeout = Duration.ofSeconds(5);
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "900s",
+            converter = DurationConverter.class, description = "Idle timeout of connections. Default: 900s.")
+    Duration idleTimeout = Duration.ofSeconds(900);
+
+    @Option(names = "--transport", paramLabel = "auto|epoll|nio", defaultValue = "auto",
+            description = "Netty transport. Default: auto (epoll where available).")
+    String transport = "auto";
+
+    @Option(names = "--stop-grace", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class, description = "How long a stop waits for connections. Default: 10s.")
+    Duration grace = Duration.ofSeconds(10);
+
+    @Override
+    public Integer call() throws Exception {
+        Director director;
+        VirtualService service;
+        try {
+            service = service();
+            director = director(service);
+        } catch (IllegalArgumentException | picocli.CommandLine.TypeConversionException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        return run(director, service);
+    }
+
+    private VirtualService service() {
+        ProxyProtocol proxy = switch (proxyProtocol.toLowerCase(java.util.Locale.ROOT)) {
+            case "" -> ProxyProtocol.NONE;
+            case "v1" -> ProxyProtocol.V1;
+            case "v2" -> ProxyProtocol.V2;
+            default -> throw new IllegalArgumentException("--proxy-protocol must be v1 or v2 but was '"
+                    + proxyProtocol + "'");
+        };
+        InetSocketAddress address = Endpoints.address("--listen", listen);
+        VirtualService.Builder vs = VirtualService.builder(udp ? Protocol.UDP : Protocol.TCP, address)
+                .scheduler(scheduler).schedulerFlags(flags.toArray(new String[0])).maxConnections(maxConnections);
+        if (persistence > 0) {
+            vs.persistenceTimeout(Duration.ofSeconds(persistence));
+        }
+        for (String r : reals) {
+            RealServer parsed = Endpoints.realServer("--real", r);
+            vs.realServer(RealServer.builder(parsed.address()).weight(parsed.weight()).proxyProtocol(proxy).build());
+        }
+        return vs.build();
+    }
+
+    private Director director(VirtualService service) {
+        Transport io = switch (transport.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> Transport.AUTO;
+            case "epoll" -> Transport.EPOLL;
+            case "nio" -> Transport.NIO;
+            default -> throw new IllegalArgumentException("--transport must be auto, epoll or nio but was '"
+                    + transport + "'");
+        };
+        DirectorBuilder builder = Director.builder().virtualService(service).ioThreads(threads).transport(io)
+                .connectTimeout(connectTimeout).idleTimeout(idleTimeout);
+        return builder.build();
+    }
+
+    private int run(Director director, VirtualService service) throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            director.stop(grace).toCompletableFuture().join();
+            out.print(StatisticsTable.format(director.statistics()));
+            out.flush();
+            stopped.countDown();
+        }, "lvs4j-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Signals.on("USR2", () -> {
+            out.print(StatisticsTable.format(director.statistics()));
+            out.flush();
+        });
+        try {
+            director.start().toCompletableFuture().join();
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("lvs4j forward: " + e.getMessage());
+            Runtime.getRuntime().removeShutdownHook(hook);
+            director.close();
+            return 1;
+        }
+        out.println("lvs4j forward: " + service.name() + " " + scheduler + " -> " + service.realServers().size()
+                + " real servers; SIGUSR2 prints statistics, SIGTERM stops");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

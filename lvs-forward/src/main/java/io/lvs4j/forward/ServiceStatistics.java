@@ -1,0 +1,40 @@
+package io.lvs4j.forward;
+
+import io.lvs4j.api.Protocol;
+import io.lvs4j.api.RealServerState;
+import io.lvs4j.api.stats.StatsSnapshot;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * One virtual service's statistics, as {@code ipvsadm -L -n --stats --rate} shows them.
+ *
+ * @param protocol the protocol
+ * @param address the virtual address
+ * @param scheduler the scheduler's name
+ * @param connections connections open now (client side)
+ * @param totals totals and rates over the whole service
+ * @param realServers one line per real server
+ */
+public record ServiceStatistics(Protocol protocol, InetSocketAddress address, String scheduler, int connections,
+                                StatsSnapshot totals, List<RealServerStatistics> realServers) {
+
+    /** Copies the list. */
+    public ServiceStatistics {
+        realServers = List.copyOf(realServers);
+    }
+
+    /**
+     * One real server's statistics.
+     *
+     * @param address the real server's address
+     * @param weight its weight
+     * @param state its health state
+     * @param activeConnections active connections now
+     * @param inactiveConnections inactive connections now
+     * @param totals totals and rates
+     */
+    public record RealServerStatistics(InetSocketAddress address, int weight, RealServerState state,
+                                       int activeConnections, int inactiveConnections, StatsSnapshot totals) {
+    }
+}

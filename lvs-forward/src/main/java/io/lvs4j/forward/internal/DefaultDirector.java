@@ -1,0 +1,382 @@
+package io.lvs4j.forward.internal;
+
+import io.lvs4j.api.Protocol;
+import io.lvs4j.api.RealServer;
+import io.lvs4j.api.VirtualService;
+import io.lvs4j.api.failover.Failover;
+import io.lvs4j.api.failover.Role;
+import io.lvs4j.api.health.HealthMonitor;
+import io.lvs4j.api.health.OutlierDetector;
+import io.lvs4j.api.stats.RateEstimator;
+import io.lvs4j.forward.Director;
+import io.lvs4j.forward.DirectorConfig;
+import io.lvs4j.forward.ServiceStatistics;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link Director} built by {@link io.lvs4j.forward.DirectorBuilder}. */
+public final class DefaultDirector implements Director {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultDirector.class);
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+    private final DirectorConfig config;
+    private final IoTransport transport;
+    private final Map<Key, ServiceRuntime> services = new ConcurrentHashMap<>();
+    private final Object lifecycle = new Object();
+    private @Nullable EventLoopGroup group; // guarded by lifecycle
+    private @Nullable ScheduledFuture<?> estimatorTask; // guarded by lifecycle
+    private volatile boolean serving;
+    private volatile boolean stopped;
+
+    /** Service identity: protocol and address. */
+    record Key(Protocol protocol, InetSocketAddress address) {
+        static Key of(VirtualService vs) {
+            return new Key(vs.protocol(), vs.address());
+        }
+    }
+
+    /** Builds a director from its settings; nothing is bound until {@link #start()}. */
+    public DefaultDirector(DirectorConfig config) {
+        this.config = config;
+        this.transport = IoTransport.of(config.transport());
+        for (VirtualService vs : config.virtualServices()) {
+            services.put(Key.of(vs), new ServiceRuntime(vs, config.ticker(), config.healthMonitor()));
+        }
+    }
+
+    IoTransport transport() {
+        return transport;
+    }
+
+    int connectTimeoutMillis() {
+        return (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
+    }
+
+    long halfClosedTimeoutMillis() {
+        return config.halfClosedTimeout().toMillis();
+    }
+
+    int maxRedispatch() {
+        return config.maxRedispatch();
+    }
+
+    OutlierDetector outlierDetector() {
+        return config.outlierDetector();
+    }
+
+    @Override
+    public CompletionStage<Void> start() {
+        synchronized (lifecycle) {
+            if (group != null) {
+                return CompletableFuture.failedFuture(new IllegalStateException("director already started"));
+            }
+            group = transport.newGroup(config.ioThreads());
+            estimatorTask = group.next().scheduleAtFixedRate(this::estimate, RateEstimator.INTERVAL_SECONDS,
+                    RateEstimator.INTERVAL_SECONDS, TimeUnit.SECONDS);
+        }
+        HealthMonitor monitor = config.healthMonitor();
+        if (monitor != null) {
+            services.values().forEach(s -> monitor.watch(s.service()));
+        }
+        Failover failover = config.failover();
+        if (failover == null) {
+            return bindAll();
+        }
+        failover.onRoleChange(change -> {
+            if (change.current() == Role.MASTER) {
+                bindAll().whenComplete((v, e) -> {
+                    if (e != null) {
+                        LOG.error("cannot bind the virtual services after becoming master", e);
+                    }
+                });
+            } else if (change.previous() == Role.MASTER) {
+                unbindAll();
+            }
+        });
+        return failover.start().thenCompose(v -> failover.role() == Role.MASTER ? bindAll()
+                : CompletableFuture.completedFuture(null));
+    }
+
+    private void estimate() {
+        services.values().forEach(ServiceRuntime::estimate);
+    }
+
+    private CompletionStage<Void> bindAll() {
+        List<CompletableFuture<Void>> binds = new ArrayList<>();
+        for (ServiceRuntime s : services.values()) {
+            binds.add(bind(s));
+        }
+        return CompletableFuture.allOf(binds.toArray(new CompletableFuture<?>[0]))
+                .thenRun(() -> serving = true);
+    }
+
+    private CompletableFuture<Void> bind(ServiceRuntime runtime) {
+        EventLoopGroup g;
+        synchronized (lifecycle) {
+            g = group;
+        }
+        if (g == null || stopped || runtime.listener != null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        VirtualService vs = runtime.service();
+        if (vs.protocol() == Protocol.UDP) {
+            return UdpRelay.bind(this, runtime, g);
+        }
+        ServerBootstrap b = new ServerBootstrap()
+                .group(g)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new AcceptLimiter(runtime))
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        TcpProxyConnection c = new TcpProxyConnection(runtime, DefaultDirector.this, ch);
+                        long idle = config.idleTimeout().toMillis();
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS),
+                                c.new ClientSide());
+                    }
+                });
+        if (vs.maxConnections() > 0) {
+            // one accept per read, so pausing accepts at maxconn takes effect at once
+            b.option(ChannelOption.RECVBUF_ALLOCATOR, new io.netty.channel.ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1));
+        }
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        ChannelFuture f = b.bind(vs.address());
+        f.addListener(future -> {
+            if (future.isSuccess()) {
+                runtime.listener = f.channel();
+                LOG.info("serving {} with {} over {}", vs.name(), vs.scheduler(), transport.name());
+                result.complete(null);
+            } else {
+                result.completeExceptionally(new IllegalStateException("cannot bind " + vs.name() + ": "
+                        + future.cause().getMessage(), future.cause()));
+            }
+        });
+        return result;
+    }
+
+    private void unbindAll() {
+        serving = false;
+        for (ServiceRuntime s : services.values()) {
+            unbind(s);
+        }
+    }
+
+    private static void unbind(ServiceRuntime runtime) {
+        Channel l = runtime.listener;
+        runtime.listener = null;
+        if (l != null) {
+            l.close().syncUninterruptibly();
+        }
+    }
+
+    /** Called by a connection when it ends: resumes accepting when the service falls below its maxconn. */
+    void connectionClosed(ServiceRuntime runtime) {
+        int open = runtime.open.decrementAndGet();
+        int max = runtime.service().maxConnections();
+        Channel l = runtime.listener;
+        if (l != null && (max == 0 || open < max) && !l.config().isAutoRead()) {
+            l.config().setAutoRead(true);
+        }
+    }
+
+    /** Counts accepted connections and stops accepting at maxconn (accept backpressure, never accept-then-drop). */
+    @ChannelHandler.Sharable
+    static final class AcceptLimiter extends ChannelInboundHandlerAdapter {
+        private final ServiceRuntime runtime;
+
+        AcceptLimiter(ServiceRuntime runtime) {
+            this.runtime = runtime;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object child) {
+            int open = runtime.open.incrementAndGet();
+            int max = runtime.service().maxConnections();
+            if (max > 0 && open >= max) {
+                ctx.channel().config().setAutoRead(false);
+            }
+            ctx.fireChannelRead(child);
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> stop(Duration grace) {
+        EventLoopGroup g;
+        synchronized (lifecycle) {
+            if (stopped) {
+                return CompletableFuture.completedFuture(null);
+            }
+            stopped = true;
+            g = group;
+            if (estimatorTask != null) {
+                estimatorTask.cancel(false);
+            }
+        }
+        Failover failover = config.failover();
+        CompletableFuture<Void> resigned = failover == null ? CompletableFuture.completedFuture(null)
+                : failover.stop().toCompletableFuture().exceptionally(e -> null);
+        return resigned.thenCompose(v -> CompletableFuture.runAsync(() -> {
+            unbindAll();
+            long deadline = System.nanoTime() + grace.toNanos();
+            while (System.nanoTime() - deadline < 0 && services.values().stream().anyMatch(s -> s.open.get() > 0)) {
+                try {
+                    Thread.sleep(20); // off the event loops: waiting for connections to end
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            services.values().forEach(ServiceRuntime::closeAllConnections);
+            services.values().forEach(ServiceRuntime::close);
+            HealthMonitor monitor = config.healthMonitor();
+            if (monitor != null) {
+                services.values().forEach(s -> monitor.unwatch(s.service()));
+            }
+            if (g != null) {
+                g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            }
+        }));
+    }
+
+    @Override
+    public void close() {
+        try {
+            stop(Duration.ofSeconds(10)).toCompletableFuture().join();
+        } catch (RuntimeException e) {
+            LOG.warn("error while stopping the director", e);
+        }
+    }
+
+    @Override
+    public boolean isServing() {
+        return serving;
+    }
+
+    @Override
+    public List<VirtualService> virtualServices() {
+        List<VirtualService> list = new ArrayList<>();
+        services.values().forEach(s -> list.add(s.service()));
+        return list;
+    }
+
+    @Override
+    public CompletionStage<Void> putVirtualService(VirtualService service) {
+        Key key = Key.of(service);
+        ServiceRuntime existing = services.get(key);
+        if (existing != null) {
+            existing.reconfigure(service);
+            return CompletableFuture.completedFuture(null);
+        }
+        ServiceRuntime runtime = new ServiceRuntime(service, config.ticker(), config.healthMonitor());
+        services.put(key, runtime);
+        HealthMonitor monitor = config.healthMonitor();
+        if (monitor != null) {
+            monitor.watch(service);
+        }
+        return serving ? bind(runtime) : CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> removeVirtualService(VirtualService service) {
+        ServiceRuntime runtime = services.remove(Key.of(service));
+        if (runtime == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(() -> {
+            unbind(runtime);
+            HealthMonitor monitor = config.healthMonitor();
+            if (monitor != null) {
+                monitor.unwatch(runtime.service());
+            }
+        });
+    }
+
+    @Override
+    public void addRealServer(VirtualService service, RealServer realServer) {
+        ServiceRuntime runtime = runtime(service);
+        synchronized (runtime) {
+            runtime.reconfigure(runtime.service().toBuilder().realServer(realServer).build());
+        }
+    }
+
+    @Override
+    public void removeRealServer(VirtualService service, InetSocketAddress realServer, boolean closeConnections) {
+        ServiceRuntime runtime = runtime(service);
+        synchronized (runtime) {
+            runtime.reconfigure(runtime.service().toBuilder().removeRealServer(realServer).build());
+        }
+        if (closeConnections) {
+            runtime.closeConnections(realServer);
+        }
+    }
+
+    @Override
+    public int closeConnections(VirtualService service, InetSocketAddress realServer) {
+        return runtime(service).closeConnections(realServer);
+    }
+
+    private ServiceRuntime runtime(VirtualService service) {
+        ServiceRuntime runtime = services.get(Key.of(service));
+        if (runtime == null) {
+            throw new IllegalArgumentException("no virtual service " + service.name());
+        }
+        return runtime;
+    }
+
+    @Override
+    public @Nullable InetSocketAddress boundAddress(VirtualService service) {
+        ServiceRuntime runtime = services.get(Key.of(service));
+        Channel l = runtime == null ? null : runtime.listener;
+        return l == null ? null : (InetSocketAddress) l.localAddress();
+    }
+
+    @Override
+    public List<ServiceStatistics> statistics() {
+        List<ServiceStatistics> list = new ArrayList<>();
+        services.values().forEach(s -> list.add(s.statistics()));
+        return list;
+    }
+
+    /** The most bytes queued for writing on any client channel now; for tests of the buffering bound. */
+    long maxPendingClientBytes() {
+        long max = 0;
+        for (ServiceRuntime s : services.values()) {
+            max = Math.max(max, s.maxPendingBytes());
+        }
+        return max;
+    }
+
+    Duration udpTimeout() {
+        return config.udpTimeout();
+    }
+}

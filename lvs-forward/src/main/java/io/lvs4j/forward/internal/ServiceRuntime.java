@@ -1,0 +1,201 @@
+package io.lvs4j.forward.internal;
+
+import io.lvs4j.api.Flow;
+import io.lvs4j.api.RealServer;
+import io.lvs4j.api.Registration;
+import io.lvs4j.api.Ticker;
+import io.lvs4j.api.VirtualService;
+import io.lvs4j.api.health.HealthMonitor;
+import io.lvs4j.api.scheduler.Scheduler;
+import io.lvs4j.api.scheduler.SchedulerConfig;
+import io.lvs4j.api.scheduler.Schedulers;
+import io.lvs4j.api.stats.RateEstimator;
+import io.lvs4j.api.stats.StatsCounters;
+import io.lvs4j.api.stats.StatsSnapshot;
+import io.lvs4j.forward.ServiceStatistics;
+import io.lvs4j.scheduler.PersistentScheduler;
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The live state of one virtual service: its configuration, scheduler, statistics, open connections and listener.
+ * Configuration changes happen under this object's lock; picks read volatile fields only.
+ */
+final class ServiceRuntime {
+
+    private final Ticker ticker;
+    private final @Nullable HealthMonitor healthMonitor;
+    private volatile VirtualService service;
+    private volatile Scheduler scheduler;
+    private final StatsCounters stats = new StatsCounters();
+    private final RateEstimator estimator = new RateEstimator();
+    private final Map<RealServer, RateEstimator> realServerEstimators = new ConcurrentHashMap<>();
+    private final Map<RealServer, Set<Channel>> connections = new ConcurrentHashMap<>();
+    private final Map<RealServer, Registration> subscriptions = new HashMap<>(); // guarded by this
+    final AtomicInteger open = new AtomicInteger();
+    volatile @Nullable Channel listener;
+
+    ServiceRuntime(VirtualService service, Ticker ticker, @Nullable HealthMonitor healthMonitor) {
+        this.ticker = ticker;
+        this.healthMonitor = healthMonitor;
+        this.service = service;
+        this.scheduler = newScheduler(service);
+        subscribe(service);
+        scheduler.update(service.realServers());
+    }
+
+    VirtualService service() {
+        return service;
+    }
+
+    StatsCounters stats() {
+        return stats;
+    }
+
+    /** Applies a changed configuration of the same protocol and address. */
+    synchronized void reconfigure(VirtualService next) {
+        VirtualService previous = service;
+        boolean newScheduler = !previous.scheduler().equals(next.scheduler())
+                || !previous.schedulerFlags().equals(next.schedulerFlags())
+                || !previous.persistenceTimeout().equals(next.persistenceTimeout())
+                || previous.persistenceNetmask() != next.persistenceNetmask();
+        service = next;
+        subscribe(next);
+        if (newScheduler) {
+            Scheduler old = scheduler;
+            Scheduler created = newScheduler(next);
+            created.update(next.realServers());
+            scheduler = created;
+            old.close();
+        } else {
+            scheduler.update(next.realServers());
+        }
+        if (healthMonitor != null) {
+            healthMonitor.watch(next);
+        }
+    }
+
+    private Scheduler newScheduler(VirtualService vs) {
+        Scheduler s = Schedulers.create(vs.scheduler(), SchedulerConfig.builder().flags(vs.schedulerFlags())
+                .ticker(ticker).build());
+        return vs.isPersistent() ? PersistentScheduler.wrap(s, vs) : s;
+    }
+
+    /** Keeps one event subscription per listed real server; a weight or state change republishes the picker. */
+    private void subscribe(VirtualService vs) {
+        Set<RealServer> listed = Set.copyOf(vs.realServers());
+        subscriptions.entrySet().removeIf(e -> {
+            if (!listed.contains(e.getKey())) {
+                e.getValue().close();
+                return true;
+            }
+            return false;
+        });
+        for (RealServer rs : vs.realServers()) {
+            subscriptions.computeIfAbsent(rs, r -> r.onEvent(event -> republish()));
+        }
+    }
+
+    private void republish() {
+        scheduler.update(service.realServers());
+    }
+
+    /**
+     * Picks a real server for {@code flow} that is not in {@code tried}; {@code null} when the quorum is lost or no
+     * eligible server remains.
+     */
+    @Nullable RealServer pick(Flow flow, @Nullable List<RealServer> tried) {
+        if (healthMonitor != null && !healthMonitor.hasQuorum(service)) {
+            return null;
+        }
+        Scheduler s = scheduler;
+        int attempts = tried == null ? 1 : service.realServers().size() + 1;
+        for (int i = 0; i < attempts; i++) {
+            RealServer rs = s.pick(flow);
+            if (rs == null || tried == null || !tried.contains(rs)) {
+                return rs;
+            }
+        }
+        return null;
+    }
+
+    void register(RealServer rs, Channel client) {
+        connections.computeIfAbsent(rs, r -> ConcurrentHashMap.newKeySet()).add(client);
+    }
+
+    void unregister(RealServer rs, Channel client) {
+        Set<Channel> set = connections.get(rs);
+        if (set != null) {
+            set.remove(client);
+        }
+    }
+
+    int closeConnections(InetSocketAddress realServer) {
+        int n = 0;
+        for (Map.Entry<RealServer, Set<Channel>> e : connections.entrySet()) {
+            if (e.getKey().address().equals(realServer)) {
+                for (Channel c : e.getValue()) {
+                    c.close();
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    long maxPendingBytes() {
+        long max = 0;
+        for (Set<Channel> set : connections.values()) {
+            for (Channel c : set) {
+                io.netty.channel.ChannelOutboundBuffer out = c.unsafe().outboundBuffer();
+                if (out != null) {
+                    max = Math.max(max, out.totalPendingWriteBytes());
+                }
+            }
+        }
+        return max;
+    }
+
+    void closeAllConnections() {
+        connections.values().forEach(set -> set.forEach(Channel::close));
+    }
+
+    /** Folds the current totals into the rate estimators; called every two seconds. */
+    void estimate() {
+        estimator.estimate(stats.totals());
+        for (RealServer rs : service.realServers()) {
+            realServerEstimators.computeIfAbsent(rs, r -> {
+                RateEstimator e = new RateEstimator();
+                e.estimate(StatsSnapshot.ZERO);
+                return e;
+            }).estimate(rs.stats().totals());
+        }
+    }
+
+    ServiceStatistics statistics() {
+        VirtualService vs = service;
+        List<ServiceStatistics.RealServerStatistics> lines = new ArrayList<>();
+        for (RealServer rs : vs.realServers()) {
+            RateEstimator e = realServerEstimators.get(rs);
+            StatsSnapshot totals = rs.stats().totals();
+            lines.add(new ServiceStatistics.RealServerStatistics(rs.address(), rs.weight(), rs.state(),
+                    rs.activeConnections(), rs.inactiveConnections(), e == null ? totals : e.snapshot(totals)));
+        }
+        return new ServiceStatistics(vs.protocol(), vs.address(), vs.scheduler(), open.get(),
+                estimator.snapshot(stats.totals()), lines);
+    }
+
+    synchronized void close() {
+        subscriptions.values().forEach(Registration::close);
+        subscriptions.clear();
+        scheduler.close();
+    }
+}

@@ -1,0 +1,378 @@
+package io.lvs4j.forward.internal;
+
+import io.lvs4j.api.Flow;
+import io.lvs4j.api.ProxyProtocol;
+import io.lvs4j.api.RealServer;
+import io.lvs4j.api.health.OutlierDetector;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
+import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One proxied TCP connection: the client channel, the real-server channel, and the rules that join them. Everything
+ * runs on the client channel's event loop (the outbound channel is registered on it), so no field needs a lock.
+ *
+ * <ul>
+ *   <li>The client is not read until the real server has accepted (the client channel starts with auto-read off).</li>
+ *   <li>Each side's reads stop while the other side cannot take more (write-ability), so a slow peer cannot make the
+ *       director buffer without bound.</li>
+ *   <li>A FIN from one side becomes a FIN to the other (half-close); a reset or error on one side becomes a reset on
+ *       the other.</li>
+ *   <li>A failed connect is reported to the outlier detector and retried on another real server.</li>
+ * </ul>
+ */
+final class TcpProxyConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TcpProxyConnection.class);
+
+    private final ServiceRuntime service;
+    private final DefaultDirector director;
+    private final Channel client;
+    private final Flow flow;
+    private @Nullable Channel backend;
+    private @Nullable RealServer realServer;
+    private @Nullable List<RealServer> tried;
+    private int redispatches;
+    private boolean active;
+    private boolean clientEof;
+    private boolean backendEof;
+    private boolean deactivated;
+    private boolean closed;
+    private @Nullable ScheduledFuture<?> halfClosedTimer;
+
+    TcpProxyConnection(ServiceRuntime service, DefaultDirector director, Channel client) {
+        this.service = service;
+        this.director = director;
+        this.client = client;
+        this.flow = Flow.tcp((InetSocketAddress) client.remoteAddress(), (InetSocketAddress) client.localAddress());
+    }
+
+    /** The handler on the client channel. */
+    final class ClientSide extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            service.stats().addConnection();
+            connect();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            relay(msg, client, backend, true);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            Channel b = backend;
+            if (b != null) {
+                b.flush();
+                if (!b.isWritable()) {
+                    client.config().setAutoRead(false);
+                }
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            Channel b = backend;
+            if (b != null && client.isWritable() && !backendEof) {
+                b.config().setAutoRead(true);
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                clientEof = true;
+                finishSending(backend);
+            } else if (evt instanceof IdleStateEvent) {
+                closeBoth("idle");
+            } else {
+                ctx.fireUserEventTriggered(evt);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closeBoth("client closed");
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.trace("{}: client error", flow, cause);
+            abortBoth("client error: " + cause);
+        }
+    }
+
+    /** The handler on the real-server channel. */
+    final class BackendSide extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            relay(msg, ctx.channel(), client, false);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            client.flush();
+            if (!client.isWritable()) {
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable() && !clientEof) {
+                client.config().setAutoRead(true);
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                backendEof = true;
+                finishSending(client);
+            } else {
+                ctx.fireUserEventTriggered(evt);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (ctx.channel() == backend) {
+                closeBoth("real server closed");
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.trace("{}: real server error", flow, cause);
+            abortBoth("real server error: " + cause);
+        }
+    }
+
+    /**
+     * Writes what {@code from} read to {@code to} and counts it; stops reading {@code from} as soon as {@code to} is
+     * over its high-water mark (turning auto-read off also ends Netty's current read loop).
+     */
+    private void relay(Object msg, Channel from, @Nullable Channel to, boolean towardsRealServer) {
+        if (to == null || closed) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof ByteBuf) {
+            long n = ((ByteBuf) msg).readableBytes();
+            RealServer rs = realServer;
+            if (towardsRealServer) {
+                service.stats().addIn(n, 0);
+                if (rs != null) {
+                    rs.stats().addIn(n, 0);
+                }
+            } else {
+                service.stats().addOut(n, 0);
+                if (rs != null) {
+                    rs.stats().addOut(n, 0);
+                }
+            }
+        }
+        to.write(msg, to.voidPromise());
+        if (!to.isWritable()) {
+            from.config().setAutoRead(false);
+        }
+    }
+
+    private void connect() {
+        RealServer rs = service.pick(flow, tried);
+        InetSocketAddress target;
+        if (rs != null) {
+            target = rs.address();
+            rs.inactiveConnectionOpened(); // counted from the first SYN, as IPVS does
+        } else {
+            InetSocketAddress sorry = service.service().sorryServer();
+            if (sorry == null) {
+                closeBoth("no real server available");
+                return;
+            }
+            target = sorry;
+        }
+        realServer = rs;
+        long started = System.nanoTime();
+        Bootstrap b = new Bootstrap()
+                .group(client.eventLoop())
+                .channel(director.transport().socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, director.connectTimeoutMillis())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, DefaultDirector.WATER_MARK)
+                .handler(new BackendSide());
+        ChannelFuture f = b.connect(target);
+        backend = f.channel();
+        f.addListener((ChannelFutureListener) future -> connected(future, rs, System.nanoTime() - started));
+    }
+
+    private void connected(ChannelFuture future, @Nullable RealServer rs, long latencyNanos) {
+        if (closed) {
+            if (rs != null) {
+                rs.connectionClosed(false);
+            }
+            future.channel().close();
+            return;
+        }
+        if (!future.isSuccess()) {
+            Throwable cause = future.cause();
+            if (rs != null) {
+                rs.connectionClosed(false);
+                director.outlierDetector().onFailure(rs, cause);
+            }
+            LOG.debug("{}: connect to {} failed: {}", flow, rs, cause.toString());
+            realServer = null;
+            backend = null;
+            if (rs != null && redispatches < director.maxRedispatch()) {
+                redispatches++;
+                if (tried == null) {
+                    tried = new ArrayList<>(2);
+                }
+                tried.add(rs);
+                connect();
+            } else {
+                closeBoth("no real server accepted the connection");
+            }
+            return;
+        }
+        Channel b = future.channel();
+        if (rs != null) {
+            rs.connectionActivated();
+            active = true;
+            director.outlierDetector().onSuccess(rs, latencyNanos);
+            service.register(rs, client);
+            if (rs.proxyProtocol() != ProxyProtocol.NONE) {
+                sendProxyHeader(b, rs.proxyProtocol());
+            }
+        }
+        b.config().setAutoRead(true);
+        client.config().setAutoRead(true);
+    }
+
+    private void sendProxyHeader(Channel b, ProxyProtocol version) {
+        InetSocketAddress src = flow.client();
+        InetSocketAddress dst = (InetSocketAddress) client.localAddress();
+        boolean v4 = src.getAddress() instanceof Inet4Address && dst.getAddress() instanceof Inet4Address;
+        HAProxyMessage header = new HAProxyMessage(
+                version == ProxyProtocol.V1 ? HAProxyProtocolVersion.V1 : HAProxyProtocolVersion.V2,
+                HAProxyCommand.PROXY, v4 ? HAProxyProxiedProtocol.TCP4 : HAProxyProxiedProtocol.TCP6,
+                src.getAddress().getHostAddress(), dst.getAddress().getHostAddress(), src.getPort(), dst.getPort());
+        b.pipeline().addFirst(HAProxyMessageEncoder.INSTANCE);
+        b.writeAndFlush(header, b.voidPromise()); // flushed now: the client may have nothing to send first
+        b.pipeline().remove(HAProxyMessageEncoder.INSTANCE);
+    }
+
+    /** One side sent its FIN: flush what it sent, then pass the FIN on; close once both have finished. */
+    private void finishSending(@Nullable Channel peer) {
+        if (active && realServer != null) {
+            realServer.connectionDeactivated();
+            active = false;
+            deactivated = true;
+        }
+        if (clientEof && backendEof) {
+            closeBoth("both sides finished");
+            return;
+        }
+        if (peer instanceof DuplexChannel) {
+            DuplexChannel duplex = (DuplexChannel) peer;
+            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> duplex.shutdownOutput());
+        } else if (peer == null) {
+            closeBoth("finished before a real server was connected");
+            return;
+        }
+        if (halfClosedTimer == null) {
+            halfClosedTimer = client.eventLoop().schedule(() -> closeBoth("half-closed timeout"),
+                    director.halfClosedTimeoutMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Closes both sides after flushing what is queued (a graceful close). */
+    private void closeBoth(String reason) {
+        if (closed) {
+            return;
+        }
+        LOG.debug("{}: closing: {}", flow, reason);
+        closed = true;
+        release();
+        Channel b = backend;
+        if (b != null && b.isActive()) {
+            b.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else if (b != null) {
+            b.close();
+        }
+        if (client.isActive()) {
+            client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            client.close();
+        }
+    }
+
+    /** Closes both sides with a reset (SO_LINGER 0), passing a peer's reset or an error on. */
+    private void abortBoth(String reason) {
+        if (closed) {
+            return;
+        }
+        LOG.debug("{}: resetting: {}", flow, reason);
+        closed = true;
+        release();
+        reset(backend);
+        reset(client);
+    }
+
+    private static void reset(@Nullable Channel c) {
+        if (c == null) {
+            return;
+        }
+        if (c.isActive()) {
+            try {
+                c.config().setOption(ChannelOption.SO_LINGER, 0);
+            } catch (RuntimeException e) {
+                LOG.trace("cannot set SO_LINGER on {}", c, e);
+            }
+        }
+        c.close();
+    }
+
+    /** Gives back the counters this connection holds: once. */
+    private void release() {
+        if (halfClosedTimer != null) {
+            halfClosedTimer.cancel(false);
+        }
+        RealServer rs = realServer;
+        if (rs != null && (active || deactivated)) {
+            rs.connectionClosed(active);
+            service.unregister(rs, client);
+        }
+        active = false;
+        deactivated = false;
+        director.connectionClosed(service);
+    }
+}
