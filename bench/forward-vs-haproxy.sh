@@ -5,6 +5,7 @@
 # HAProxy. Installs haproxy, nginx and wrk from Debian's packages when they are missing (needs root).
 #
 # Usage: bench/forward-vs-haproxy.sh [ROUNDS=3] [DURATION=10s] [CONNECTIONS=50]
+# Environment: LVS4J_TRANSPORT=auto|epoll|nio (default auto), LVS4J_JAVA_OPTS (default -Xms512m -Xmx512m -XX:+UseParallelGC).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
@@ -17,12 +18,13 @@ trap cleanup EXIT
 
 need=()
 for t in haproxy nginx wrk; do command -v "$t" >/dev/null || need+=("$t"); done
+[ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || need+=(libnginx-mod-stream)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} from Debian's packages" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 jar=lvs-examples/target/lvs-examples-0.1.0-SNAPSHOT-all.jar
-[ -f "$jar" ] || ./mvnw -q -B -DskipTests -Djacoco.skip=true -pl lvs-examples -am package
+./mvnw -q -B -DskipTests -Djacoco.skip=true -pl lvs-examples -am package  # always: the jar must match the sources
 
 BACKENDS=(18081 18082 18083)
 HAPROXY=18090; NGINX=18091; LVS4J=18092
@@ -44,7 +46,7 @@ done
 cat > "$work/haproxy.cfg" <<CONF
 global
   nbthread 1
-  maxconn 20000
+  maxconn 8000
 defaults
   mode tcp
   timeout connect 5s
@@ -74,7 +76,7 @@ nginx -c "$work/nginx-stream/nginx.conf" -p "$work" & pids+=($!); nginx_pid=$!
 
 java ${LVS4J_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC} -jar "$jar" forward --listen 127.0.0.1:$LVS4J \
   --real 127.0.0.1:${BACKENDS[0]} --real 127.0.0.1:${BACKENDS[1]} --real 127.0.0.1:${BACKENDS[2]} \
-  --scheduler rr --threads 1 > "$work/lvs4j.out" 2>&1 & pids+=($!); lvs4j_pid=$!
+  --scheduler rr --threads 1 --transport "${LVS4J_TRANSPORT:-auto}" > "$work/lvs4j.out" 2>&1 & pids+=($!); lvs4j_pid=$!
 
 for port in $HAPROXY $NGINX $LVS4J "${BACKENDS[@]}"; do
   for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done

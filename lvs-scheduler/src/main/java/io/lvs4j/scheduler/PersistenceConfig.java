@@ -12,7 +12,8 @@ import java.util.Objects;
  *
  * <p>Defaults: timeout 300 s, client netmask /32 for IPv4 and /128 for IPv6, any client port (the IPVS norm; a
  * port-specific template is IPVS's persistence on a single port), templates to a quiescent server expire at schedule
- * time ({@code expire_quiescent_template = 1}), at most {@value #DEFAULT_MAXIMUM_SIZE} templates.
+ * time ({@code expire_quiescent_template = 1}), at most {@value #DEFAULT_MAXIMUM_SIZE} templates, ages measured by
+ * {@link CoarseTicker} (10 ms resolution).
  */
 public final class PersistenceConfig {
 
@@ -105,7 +106,7 @@ public final class PersistenceConfig {
         private boolean portSpecific;
         private boolean expireQuiescentTemplate = true;
         private long maximumSize = DEFAULT_MAXIMUM_SIZE;
-        private Ticker ticker = Ticker.system();
+        private Ticker ticker = CoarseTicker.get();
 
         Builder() {
         }
@@ -159,7 +160,7 @@ public final class PersistenceConfig {
             return this;
         }
 
-        /** The ticker; default {@link Ticker#system()}. */
+        /** The ticker; default {@link CoarseTicker#get()} (10 ms resolution, cheap to read). */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;

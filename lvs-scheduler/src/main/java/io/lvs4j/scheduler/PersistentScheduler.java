@@ -2,7 +2,6 @@ package io.lvs4j.scheduler;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
 import io.lvs4j.api.Flow;
 import io.lvs4j.api.PersistenceTemplate;
@@ -31,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * server is down or gone, or quiescent (unless {@link PersistenceConfig#expireQuiescentTemplate()} is off), is
  * dropped and the client rescheduled. As in IPVS, a template is honoured even while its server is overloaded.
  *
- * <p>Templates live in a Caffeine cache with per-entry expiry: a use resets the timeout. They can be
+ * <p>Templates live in a Caffeine cache that expires them after the timeout without use. They can be
  * {@linkplain #exportTemplates() exported} with their remaining lifetime and {@linkplain #importTemplates imported}
  * on a standby director, so returning clients keep their real server after a takeover.
  *
@@ -45,8 +44,8 @@ public final class PersistentScheduler implements Scheduler {
     private final PersistenceConfig config;
     private final long timeoutNanos;
     private final int ipv4Mask;
-    private final Cache<TemplateKey, InetSocketAddress> templates;
-    private final Policy.VarExpiration<TemplateKey, InetSocketAddress> expiration;
+    private final Cache<TemplateKey, Template> templates;
+    private final Policy.FixedExpiration<TemplateKey, Template> expiration;
     private volatile Map<InetSocketAddress, RealServer> members = Map.of();
 
     private PersistentScheduler(Scheduler delegate, VirtualService service, PersistenceConfig config) {
@@ -56,31 +55,15 @@ public final class PersistentScheduler implements Scheduler {
         this.config = Objects.requireNonNull(config, "config");
         this.timeoutNanos = config.timeout().toNanos();
         this.ipv4Mask = config.ipv4Prefix() == 0 ? 0 : -1 << (32 - config.ipv4Prefix());
-        long timeout = timeoutNanos;
+        // Fixed expire-after-access keeps a hit cheap (no per-read expiry callback); imported templates carry their
+        // own deadline instead, checked on use.
         this.templates = Caffeine.newBuilder()
                 .maximumSize(config.maximumSize())
                 .ticker(config.ticker()::read)
                 .executor(Runnable::run)
-                .expireAfter(new Expiry<TemplateKey, InetSocketAddress>() {
-                    @Override
-                    public long expireAfterCreate(TemplateKey key, InetSocketAddress value, long currentTime) {
-                        return timeout;
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(TemplateKey key, InetSocketAddress value, long currentTime,
-                                                  long currentDuration) {
-                        return timeout;
-                    }
-
-                    @Override
-                    public long expireAfterRead(TemplateKey key, InetSocketAddress value, long currentTime,
-                                                long currentDuration) {
-                        return timeout;
-                    }
-                })
+                .expireAfterAccess(config.timeout())
                 .build();
-        this.expiration = templates.policy().expireVariably().orElseThrow();
+        this.expiration = templates.policy().expireAfterAccess().orElseThrow();
     }
 
     /** Wraps {@code delegate} with the persistence settings of {@code service}. */
@@ -117,17 +100,23 @@ public final class PersistentScheduler implements Scheduler {
     public @Nullable RealServer pick(Flow flow) {
         TemplateKey key = key(flow.client().getAddress(), flow.clientAddressFold(),
                 config.isPortSpecific() ? flow.clientPort() : 0);
-        InetSocketAddress target = templates.getIfPresent(key);
-        if (target != null) {
-            RealServer rs = members.get(target);
+        Template template = templates.getIfPresent(key);
+        if (template != null) {
+            RealServer rs = members.get(template.realServer);
             if (rs != null && usable(rs)) {
-                return rs;
+                if (template.importDeadline == 0) {
+                    return rs;
+                }
+                if (config.ticker().read() - template.importDeadline < 0) {
+                    templates.put(key, new Template(template.realServer, 0)); // used: an ordinary template now
+                    return rs;
+                }
             }
             templates.invalidate(key);
         }
         RealServer rs = delegate.pick(flow);
         if (rs != null) {
-            templates.put(key, rs.address());
+            templates.put(key, new Template(rs.address(), 0));
         }
         return rs;
     }
@@ -136,27 +125,38 @@ public final class PersistentScheduler implements Scheduler {
         return rs.state() == RealServerState.UP && !(config.expireQuiescentTemplate() && rs.isQuiescent());
     }
 
-    /** The number of live templates (approximate while expiry runs). */
+    /** The number of live templates; imported ones past their deadline are not counted. O(templates). */
     public long templateCount() {
         templates.cleanUp();
-        return templates.estimatedSize();
+        long now = config.ticker().read();
+        return templates.asMap().values().stream()
+                .filter(t -> t.importDeadline == 0 || now - t.importDeadline < 0).count();
     }
 
     /** Drops every template that points at {@code realServer}, e.g. when an operator removes it. */
     public void invalidate(RealServer realServer) {
-        templates.asMap().values().removeIf(a -> a.equals(realServer.address()));
+        templates.asMap().values().removeIf(t -> t.realServer.equals(realServer.address()));
     }
 
     /** Every live template with its remaining lifetime, for replication to a standby director. */
     public List<PersistenceTemplate> exportTemplates() {
         List<PersistenceTemplate> out = new ArrayList<>();
-        for (Map.Entry<TemplateKey, InetSocketAddress> e : templates.asMap().entrySet()) {
-            OptionalLong remaining = expiration.getExpiresAfter(e.getKey(), TimeUnit.NANOSECONDS);
-            if (remaining.isEmpty() || remaining.getAsLong() <= 0) {
+        long now = config.ticker().read();
+        for (Map.Entry<TemplateKey, Template> e : templates.asMap().entrySet()) {
+            OptionalLong age = expiration.ageOf(e.getKey(), TimeUnit.NANOSECONDS);
+            if (age.isEmpty()) {
+                continue;
+            }
+            long remaining = timeoutNanos - age.getAsLong();
+            long deadline = e.getValue().importDeadline;
+            if (deadline != 0) {
+                remaining = Math.min(remaining, deadline - now);
+            }
+            if (remaining <= 0) {
                 continue;
             }
             out.add(new PersistenceTemplate(protocol, service, e.getKey().network(), e.getKey().port,
-                    e.getValue(), TimeUnit.NANOSECONDS.toMillis(remaining.getAsLong())));
+                    e.getValue().realServer, TimeUnit.NANOSECONDS.toMillis(remaining)));
         }
         return out;
     }
@@ -175,8 +175,9 @@ public final class PersistentScheduler implements Scheduler {
             }
             InetAddress network = t.clientNetwork();
             TemplateKey key = key(network, Flow.fold(network), t.clientPort());
-            expiration.put(key, t.realServer(), Math.min(timeoutNanos, TimeUnit.MILLISECONDS.toNanos(
-                    t.remainingMillis())), TimeUnit.NANOSECONDS);
+            long remaining = Math.min(timeoutNanos, TimeUnit.MILLISECONDS.toNanos(t.remainingMillis()));
+            long deadline = config.ticker().read() + remaining;
+            templates.put(key, new Template(t.realServer(), deadline == 0 ? 1 : deadline)); // 0 means "not imported"
             count++;
         }
         return count;
@@ -207,6 +208,20 @@ public final class PersistentScheduler implements Scheduler {
             lo = prefix == 128 ? lo : lo & (-1L << (128 - prefix));
         }
         return new TemplateKey(hi, lo, port, false);
+    }
+
+    /**
+     * Where a template sends its clients; an imported template also carries the ticker time it dies at unless used
+     * first (0 for a template made here).
+     */
+    static final class Template {
+        final InetSocketAddress realServer;
+        final long importDeadline;
+
+        Template(InetSocketAddress realServer, long importDeadline) {
+            this.realServer = realServer;
+            this.importDeadline = importDeadline;
+        }
     }
 
     /** A masked client address (and port, or 0): the identity of a template. */
