@@ -12,11 +12,13 @@ ROUNDS=${1:-3}
 DURATION=${2:-10s}
 CONNS=${3:-50}
 work=$(mktemp -d /tmp/lvs4j-bench.XXXXXX)
+chmod 755 "$work"  # nginx's workers run unprivileged and must read the pages
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
 need=()
+command -v curl >/dev/null || need+=(curl)
 for t in haproxy nginx wrk; do command -v "$t" >/dev/null || need+=("$t"); done
 [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || need+=(libnginx-mod-stream)
 if [ ${#need[@]} -gt 0 ]; then
@@ -81,6 +83,11 @@ java ${LVS4J_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC} -jar "$jar" forwar
 for port in $HAPROXY $NGINX $LVS4J "${BACKENDS[@]}"; do
   for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 done
+# Every forwarder must serve the real pages before anything is measured.
+for port in $HAPROXY $NGINX $LVS4J; do
+  [ "$(curl -s "http://127.0.0.1:$port/small")" = ok ] || { echo "port $port does not serve /small" >&2; exit 1; }
+  [ "$(curl -s "http://127.0.0.1:$port/16k" | wc -c)" = 16384 ] || { echo "port $port does not serve /16k" >&2; exit 1; }
+done
 # The forwarding worker of nginx is its child process.
 nginx_worker=$(pgrep -P "$nginx_pid" | head -1 || echo "$nginx_pid")
 
@@ -94,6 +101,7 @@ run() {
   local t0 t1 out
   t0=$(cpu_ticks "$pid")
   out=$(wrk -t1 -c"$CONNS" -d"$DURATION" --latency "${hdr[@]}" "http://127.0.0.1:$port/$path")
+  if echo "$out" | grep -q -E 'Non-2xx|Socket errors'; then echo "$1: $(echo "$out" | grep -E 'Non-2xx|Socket errors')" >&2; fi
   t1=$(cpu_ticks "$pid")
   local reqs total p50 p99
   reqs=$(echo "$out" | awk '/Requests\/sec/ {print $2}')

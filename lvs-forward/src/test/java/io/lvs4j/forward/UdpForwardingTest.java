@@ -100,4 +100,27 @@ class UdpForwardingTest {
             }
         }
     }
+
+    @Test
+    void onePacketSchedulingSpreadsOneClientsDatagramsOverTheRealServers() throws Exception {
+        try (UdpEcho a = new UdpEcho("a"); UdpEcho b = new UdpEcho("b")) {
+            int port;
+            try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(Backends.LOOPBACK, 0))) {
+                port = probe.getLocalPort();
+            }
+            VirtualService vs = VirtualService.udp("127.0.0.1", port).scheduler("rr").onePacket(true)
+                    .realServer(RealServer.builder(a.address()).build())
+                    .realServer(RealServer.builder(b.address()).build()).build();
+            try (Director director = Director.builder().virtualService(vs).ioThreads(1).build();
+                 DatagramSocket client = new DatagramSocket()) {
+                director.start().toCompletableFuture().join();
+                client.setSoTimeout(5000);
+                java.util.List<String> servers = new java.util.ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    servers.add(ask(client, vs.address(), Integer.toString(i)).substring(0, 1));
+                }
+                assertThat(servers).containsExactly("a", "b", "a", "b", "a", "b"); // each datagram scheduled alone
+            }
+        }
+    }
 }

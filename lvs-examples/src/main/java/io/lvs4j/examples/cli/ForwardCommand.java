@@ -149,7 +149,8 @@ final class ForwardCommand implements Callable<Integer> {
             return 1;
         }
         out.println("lvs4j forward: " + service.name() + " " + scheduler + " -> " + service.realServers().size()
-                + " real servers; SIGUSR2 prints statistics, SIGTERM stops");
+                + (service.realServers().size() == 1 ? " real server" : " real servers")
+                + "; SIGUSR2 prints statistics, SIGTERM stops");
         out.flush();
         stopped.await();
         return 0;
