@@ -1,5 +1,8 @@
 /**
- * Active health checks (keepalived checkers) and passive outlier detection.
+ * Health checking for lvs4j: {@link io.lvs4j.health.HealthMonitors} makes a {@link io.lvs4j.api.health.HealthMonitor}
+ * that runs keepalived-style checks (delay loop, retry, delay before retry, warm-up, alpha, inhibit-on-failure) with
+ * HAProxy-style rise and fall, drives each real server's state, and tracks each virtual service's quorum with
+ * hysteresis. Built-in checks: TCP connect; custom checks are lambdas returning a {@code CompletionStage}.
  */
 @NullMarked
 package io.lvs4j.health;

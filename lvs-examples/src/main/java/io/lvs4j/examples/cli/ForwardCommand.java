@@ -8,6 +8,8 @@ import io.lvs4j.forward.Director;
 import io.lvs4j.forward.DirectorBuilder;
 import io.lvs4j.forward.StatisticsTable;
 import io.lvs4j.forward.Transport;
+import io.lvs4j.health.HealthMonitorConfig;
+import io.lvs4j.health.HealthMonitors;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -75,6 +77,30 @@ final class ForwardCommand implements Callable<Integer> {
             description = "Netty transport. Default: auto (epoll where available).")
     String transport = "auto";
 
+    @Option(names = "--check", paramLabel = "tcp",
+            description = "Health check each real server: tcp (a TCP connect). Default: none.")
+    String check = "";
+
+    @Option(names = "--check-interval", paramLabel = "DURATION", defaultValue = "6s",
+            converter = DurationConverter.class, description = "Time between checks (delay_loop). Default: 6s.")
+    Duration checkInterval = Duration.ofSeconds(6);
+
+    @Option(names = "--rise", paramLabel = "N", defaultValue = "1",
+            description = "Passed checks in a row to bring a server up. Default: 1.")
+    int rise = 1;
+
+    @Option(names = "--fall", paramLabel = "N", defaultValue = "1",
+            description = "Failed checks in a row to take a server down. Default: 1.")
+    int fall = 1;
+
+    @Option(names = "--quorum", paramLabel = "WEIGHT", defaultValue = "1",
+            description = "Live weight below which the sorry server takes over. Default: 1.")
+    int quorum = 1;
+
+    @Option(names = "--sorry", paramLabel = "HOST:PORT",
+            description = "The sorry server, used when no real server is available or the quorum is lost.")
+    String sorry = "";
+
     @Option(names = "--stop-grace", paramLabel = "DURATION", defaultValue = "10s",
             converter = DurationConverter.class, description = "How long a stop waits for connections. Default: 10s.")
     Duration grace = Duration.ofSeconds(10);
@@ -102,7 +128,11 @@ final class ForwardCommand implements Callable<Integer> {
         };
         InetSocketAddress address = Endpoints.address("--listen", listen);
         VirtualService.Builder vs = VirtualService.builder(udp ? Protocol.UDP : Protocol.TCP, address)
-                .scheduler(scheduler).schedulerFlags(flags.toArray(new String[0])).maxConnections(maxConnections);
+                .scheduler(scheduler).schedulerFlags(flags.toArray(new String[0])).maxConnections(maxConnections)
+                .quorum(quorum);
+        if (!sorry.isEmpty()) {
+            vs.sorryServer(Endpoints.address("--sorry", sorry));
+        }
         if (persistence > 0) {
             vs.persistenceTimeout(Duration.ofSeconds(persistence));
         }
@@ -123,6 +153,14 @@ final class ForwardCommand implements Callable<Integer> {
         };
         DirectorBuilder builder = Director.builder().virtualService(service).ioThreads(threads).transport(io)
                 .connectTimeout(connectTimeout).idleTimeout(idleTimeout);
+        switch (check.toLowerCase(java.util.Locale.ROOT)) {
+            case "" -> { }
+            case "tcp" -> builder.healthMonitor(HealthMonitors.create(HealthMonitorConfig.custom()
+                    .delayLoop(checkInterval).rise(rise).fall(fall).retry(0).build(),
+                    checks -> checks.tcp(connectTimeout)));
+            default -> throw new IllegalArgumentException("--check must be tcp but was '" + check
+                    + "' (http, https, udp, dns and exec checks are not built yet)");
+        }
         return builder.build();
     }
 

@@ -52,6 +52,16 @@ class Lvs4jCommandTest {
     }
 
     @Test
+    void forwardOffersTcpChecksAndSaysWhichOthersAreNotBuilt() {
+        assertThat(run("forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--check", "http:/"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--check must be tcp but was 'http:/'");
+        assertThat(run("forward", "--help")).isZero();
+        assertThat(out.toString()).contains("--check").contains("--rise").contains("--fall").contains("--quorum")
+                .contains("--sorry").contains("--check-interval");
+    }
+
+    @Test
     void durationsReadLikeTheDocsSay() {
         assertThat(DurationConverter.parse("500ms")).isEqualTo(java.time.Duration.ofMillis(500));
         assertThat(DurationConverter.parse("2s")).isEqualTo(java.time.Duration.ofSeconds(2));

@@ -1,0 +1,110 @@
+package io.lvs4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lvs4j.api.RealServer;
+import io.lvs4j.api.RealServerState;
+import io.lvs4j.api.VirtualService;
+import io.lvs4j.api.health.HealthMonitor;
+import io.lvs4j.forward.Director;
+import io.lvs4j.health.HealthMonitorConfig;
+import io.lvs4j.health.HealthMonitors;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The forwarding engine and the health monitor wired together, as an operator's director runs them. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HealthCheckedDirectorTest {
+
+    private static final InetAddress LO = InetAddress.getLoopbackAddress();
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopPool() {
+        pool.shutdownNow();
+    }
+
+    /** A one-byte server: answers each connection with {@code name} and closes. */
+    private ServerSocket serve(int port, char name) throws IOException {
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(LO, port), 100);
+        pool.execute(() -> {
+            while (!s.isClosed()) {
+                try (Socket c = s.accept()) {
+                    c.getOutputStream().write(name);
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        return s;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, LO)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static int ask(VirtualService vs) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(vs.address(), 2000);
+            s.setSoTimeout(5000);
+            InputStream in = s.getInputStream();
+            return in.read();
+        }
+    }
+
+    @Test
+    void aFailedRealServerLeavesThePoolAndTheSorryServerTakesOverWhenNoneIsLeft() throws Exception {
+        int portA = freePort();
+        int portB = freePort();
+        ServerSocket a = serve(portA, 'a');
+        ServerSocket b = serve(portB, 'b');
+        ServerSocket sorry = serve(0, 's');
+        RealServer ra = RealServer.builder(new InetSocketAddress(LO, portA)).build();
+        RealServer rb = RealServer.builder(new InetSocketAddress(LO, portB)).build();
+        VirtualService vs = VirtualService.tcp("127.0.0.1", freePort()).scheduler("rr").realServer(ra).realServer(rb)
+                .sorryServer(new InetSocketAddress(LO, sorry.getLocalPort())).build();
+        try (HealthMonitor monitor = HealthMonitors.create(HealthMonitorConfig.custom()
+                        .delayLoop(Duration.ofMillis(100)).retry(0).fall(1).rise(1).warmup(Duration.ZERO).build(),
+                checks -> checks.tcp(Duration.ofMillis(500)));
+             Director director = Director.builder().virtualService(vs).healthMonitor(monitor).maxRedispatch(0)
+                     .ioThreads(1).build()) {
+            director.start().toCompletableFuture().join();
+            assertThat(ask(vs)).isIn((int) 'a', (int) 'b');
+
+            b.close(); // b refuses connections from now on
+            await().atMost(Duration.ofSeconds(5)).until(() -> rb.state() == RealServerState.DOWN);
+            for (int i = 0; i < 30; i++) { // no redispatch: only the health check keeps clients away from b
+                assertThat(ask(vs)).isEqualTo('a');
+            }
+
+            a.close();
+            await().atMost(Duration.ofSeconds(5)).until(() -> ra.state() == RealServerState.DOWN);
+            assertThat(monitor.hasQuorum(vs)).isFalse();
+            assertThat(ask(vs)).isEqualTo('s');
+
+            b = serve(portB, 'b');
+            await().atMost(Duration.ofSeconds(5)).until(() -> rb.state() == RealServerState.UP);
+            assertThat(ask(vs)).isEqualTo('b');
+        } finally {
+            a.close();
+            b.close();
+            sorry.close();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.lvs4j.health;
+
+import io.lvs4j.api.health.HealthCheck;
+import io.lvs4j.api.health.HealthMonitor;
+import io.lvs4j.health.internal.DefaultHealthMonitor;
+import io.lvs4j.health.internal.TcpCheck;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Creates health monitors and the built-in checks. A monitor made here owns one Netty event loop that runs both its
+ * timers and its network checks; closing the monitor releases it.
+ *
+ * <pre>{@code
+ * HealthMonitor monitor = HealthMonitors.create(HealthMonitorConfig.custom().delayLoop(Duration.ofSeconds(2))
+ *         .fall(3).rise(2).build(), checks -> checks.tcp(Duration.ofSeconds(1)));
+ * Director director = Director.builder().virtualService(web).healthMonitor(monitor).build();
+ * }</pre>
+ */
+public final class HealthMonitors {
+
+    private HealthMonitors() {
+    }
+
+    /** The built-in checks bound to a monitor's event loop. */
+    public static final class Checks {
+        private final EventLoopGroup group;
+
+        Checks(EventLoopGroup group) {
+            this.group = group;
+        }
+
+        /** keepalived {@code TCP_CHECK} against each real server's own address. */
+        public CheckFactory tcp(Duration connectTimeout) {
+            return tcp(connectTimeout, null, null);
+        }
+
+        /**
+         * keepalived {@code TCP_CHECK} with {@code connect_ip}/{@code connect_port} ({@code connectTo}) and
+         * {@code bindto} ({@code bindTo}); either may be {@code null}.
+         */
+        public CheckFactory tcp(Duration connectTimeout, @Nullable InetSocketAddress connectTo,
+                                @Nullable InetSocketAddress bindTo) {
+            Objects.requireNonNull(connectTimeout, "connectTimeout");
+            HealthCheck check = new TcpCheck(group, connectTimeout, connectTo, bindTo);
+            return CheckFactory.always(check);
+        }
+    }
+
+    /**
+     * A monitor with its own event loop; {@code checks} chooses each real server's check from the built-ins or
+     * returns custom ones.
+     */
+    public static HealthMonitor create(HealthMonitorConfig config, Function<Checks, CheckFactory> checks) {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lvs4j-health", true),
+                NioIoHandler.newFactory());
+        CheckFactory factory = checks.apply(new Checks(group));
+        LongSupplier warmup = () -> {
+            long max = config.warmup().toNanos();
+            return max == 0 ? 0 : ThreadLocalRandom.current().nextLong(max + 1);
+        };
+        return new DefaultHealthMonitor(config, factory, CheckTimer.of(group), warmup,
+                () -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+    }
+
+    /**
+     * A monitor on a timer the caller drives (tests, or an embedding that has its own scheduler), with custom checks.
+     *
+     * @param warmupNanos the delay before each real server's first check
+     */
+    public static HealthMonitor create(HealthMonitorConfig config, CheckFactory checks, CheckTimer timer,
+                                       LongSupplier warmupNanos) {
+        return new DefaultHealthMonitor(config, checks, timer, warmupNanos, () -> { });
+    }
+}

@@ -1,0 +1,188 @@
+package io.lvs4j.health.internal;
+
+import io.lvs4j.api.Protocol;
+import io.lvs4j.api.RealServer;
+import io.lvs4j.api.Registration;
+import io.lvs4j.api.VirtualService;
+import io.lvs4j.api.health.HealthEvent;
+import io.lvs4j.api.health.HealthMonitor;
+import io.lvs4j.health.CheckFactory;
+import io.lvs4j.health.CheckTimer;
+import io.lvs4j.health.HealthMonitorConfig;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks the real servers of the watched virtual services on a {@link CheckTimer}, drives their state (or weight,
+ * with inhibit-on-failure) and tracks each service's quorum with hysteresis, as keepalived's checker does. All state
+ * changes happen under this object's lock; listeners run after it is released.
+ */
+public final class DefaultHealthMonitor implements HealthMonitor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultHealthMonitor.class);
+
+    private final HealthMonitorConfig config;
+    private final CheckFactory checks;
+    private final CheckTimer timer;
+    private final LongSupplier warmupNanos;
+    private final Runnable onClose;
+    // Changed under this object's lock; read without it by hasQuorum, which event loops call on every pick.
+    private final Map<Key, Watched> services = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<Consumer<? super HealthEvent>> listeners = new CopyOnWriteArrayList<>();
+    private boolean closed; // guarded by this
+
+    record Key(Protocol protocol, InetSocketAddress address) {
+        static Key of(VirtualService vs) {
+            return new Key(vs.protocol(), vs.address());
+        }
+    }
+
+    /** One watched service: its checkers and quorum state. */
+    final class Watched {
+        VirtualService service;
+        final Map<RealServer, RealServerChecker> checkers = new IdentityHashMap<>();
+        volatile boolean quorumUp = true;
+
+        Watched(VirtualService service) {
+            this.service = service;
+        }
+
+        int liveWeight() {
+            int sum = 0;
+            for (RealServerChecker c : checkers.values()) {
+                if (c.healthy()) {
+                    sum += c.realServer().weight();
+                }
+            }
+            return sum;
+        }
+    }
+
+    /**
+     * A monitor.
+     *
+     * @param warmupNanos the random first delay of each checker, drawn in {@code [0, warmup]}
+     * @param onClose releases resources the factory made for this monitor (an event-loop group)
+     */
+    public DefaultHealthMonitor(HealthMonitorConfig config, CheckFactory checks, CheckTimer timer,
+                                LongSupplier warmupNanos, Runnable onClose) {
+        this.config = config;
+        this.checks = checks;
+        this.timer = timer;
+        this.warmupNanos = warmupNanos;
+        this.onClose = onClose;
+    }
+
+    HealthMonitorConfig config() {
+        return config;
+    }
+
+    CheckTimer timer() {
+        return timer;
+    }
+
+    @Override
+    public void watch(VirtualService service) {
+        List<HealthEvent> events = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("health monitor is closed");
+            }
+            Watched w = services.computeIfAbsent(Key.of(service), k -> new Watched(service));
+            w.service = service;
+            Map<RealServer, RealServerChecker> keep = new IdentityHashMap<>();
+            for (RealServer rs : service.realServers()) {
+                RealServerChecker c = w.checkers.remove(rs);
+                if (c == null) {
+                    c = new RealServerChecker(this, w, rs, checks.checkFor(service, rs));
+                    c.start(warmupNanos.getAsLong());
+                }
+                keep.put(rs, c);
+            }
+            w.checkers.values().forEach(RealServerChecker::stop);
+            w.checkers.clear();
+            w.checkers.putAll(keep);
+            updateQuorum(w, events);
+        }
+        publish(events);
+    }
+
+    @Override
+    public void unwatch(VirtualService service) {
+        synchronized (this) {
+            Watched w = services.remove(Key.of(service));
+            if (w != null) {
+                w.checkers.values().forEach(RealServerChecker::stop);
+            }
+        }
+    }
+
+    @Override
+    public boolean hasQuorum(VirtualService service) {
+        Watched w = services.get(Key.of(service));
+        return w == null || w.quorumUp;
+    }
+
+    @Override
+    public Registration onEvent(Consumer<? super HealthEvent> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            services.values().forEach(w -> w.checkers.values().forEach(RealServerChecker::stop));
+            services.clear();
+        }
+        onClose.run();
+    }
+
+    /**
+     * Called by a checker, under the monitor's lock, after every completed check: weights may have changed (dynamic
+     * weight, an operator), not only health.
+     */
+    void refreshQuorum(Watched w, List<HealthEvent> events) {
+        updateQuorum(w, events);
+    }
+
+    /** keepalived: quorum is lost below {@code quorum - hysteresis} and regained at {@code quorum + hysteresis}. */
+    private void updateQuorum(Watched w, List<HealthEvent> events) {
+        int live = w.liveWeight();
+        VirtualService vs = w.service;
+        if (w.quorumUp && live < vs.quorum() - vs.hysteresis()) {
+            w.quorumUp = false;
+            LOG.info("{}: quorum lost (live weight {} < {} - {})", vs.name(), live, vs.quorum(), vs.hysteresis());
+            events.add(new HealthEvent.QuorumLost(vs, live));
+        } else if (!w.quorumUp && live >= vs.quorum() + vs.hysteresis()) {
+            w.quorumUp = true;
+            LOG.info("{}: quorum up (live weight {} >= {} + {})", vs.name(), live, vs.quorum(), vs.hysteresis());
+            events.add(new HealthEvent.QuorumUp(vs, live));
+        }
+    }
+
+    void publish(List<HealthEvent> events) {
+        for (HealthEvent e : events) {
+            for (Consumer<? super HealthEvent> l : listeners) {
+                try {
+                    l.accept(e);
+                } catch (RuntimeException ex) {
+                    LOG.warn("health event listener failed on {}", e, ex);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.lvs4j.health.internal;
+
+import io.lvs4j.api.RealServer;
+import io.lvs4j.api.RealServerState;
+import io.lvs4j.api.health.CheckResult;
+import io.lvs4j.api.health.HealthCheck;
+import io.lvs4j.api.health.HealthEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The check loop of one real server: run the check; a failure is retried {@code retry} times, {@code delayBeforeRetry}
+ * apart, before it counts; {@code fall} counted failures in a row take the server down (or to weight 0), {@code rise}
+ * passes in a row bring it back; the next check follows {@code delayLoop} after the last one ended.
+ */
+final class RealServerChecker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RealServerChecker.class);
+
+    private final DefaultHealthMonitor monitor;
+    private final DefaultHealthMonitor.Watched watched;
+    private final RealServer realServer;
+    private final HealthCheck check;
+    private boolean healthy; // guarded by monitor
+    private int passes; // guarded by monitor
+    private int failures; // guarded by monitor
+    private int retriesLeft; // guarded by monitor
+    private int savedWeight; // guarded by monitor
+    private boolean stopped; // guarded by monitor
+    private @Nullable Runnable cancel; // guarded by monitor
+
+    RealServerChecker(DefaultHealthMonitor monitor, DefaultHealthMonitor.Watched watched, RealServer realServer,
+                      HealthCheck check) {
+        this.monitor = monitor;
+        this.watched = watched;
+        this.realServer = realServer;
+        this.check = check;
+        this.retriesLeft = monitor.config().retry();
+        this.savedWeight = realServer.weight();
+        this.healthy = !monitor.config().alpha();
+        if (!healthy) {
+            markDown();
+        }
+    }
+
+    RealServer realServer() {
+        return realServer;
+    }
+
+    boolean healthy() {
+        return healthy;
+    }
+
+    /** Schedules the first check; called under the monitor's lock. */
+    void start(long firstDelayNanos) {
+        cancel = monitor.timer().schedule(this::run, firstDelayNanos);
+    }
+
+    /** Stops the loop; called under the monitor's lock. */
+    void stop() {
+        stopped = true;
+        Runnable c = cancel;
+        if (c != null) {
+            c.run();
+        }
+    }
+
+    private void run() {
+        synchronized (monitor) {
+            if (stopped) {
+                return;
+            }
+        }
+        CompletionStage<CheckResult> stage;
+        try {
+            stage = check.check(realServer);
+        } catch (RuntimeException e) {
+            completed(null, e);
+            return;
+        }
+        stage.whenComplete(this::completed);
+    }
+
+    private void completed(@Nullable CheckResult result, @Nullable Throwable error) {
+        List<HealthEvent> events = new ArrayList<>();
+        synchronized (monitor) {
+            if (stopped) {
+                return;
+            }
+            boolean passed = error == null && result != null && result.healthy();
+            String detail = error != null ? error.toString() : result == null ? "no result" : result.detail();
+            long next = monitor.config().delayLoop().toNanos();
+            if (passed) {
+                retriesLeft = monitor.config().retry();
+                failures = 0;
+                passes++;
+                if (result.weight() != CheckResult.KEEP_WEIGHT) {
+                    applyDynamicWeight(result.weight());
+                }
+                if (!healthy && passes >= monitor.config().rise()) {
+                    healthy = true;
+                    markUp();
+                    LOG.info("{} of {} is up: {}", realServer.address(), watched.service.name(), detail);
+                    events.add(new HealthEvent.RealServerUp(watched.service, realServer, detail));
+                }
+            } else if (retriesLeft > 0) {
+                retriesLeft--;
+                next = monitor.config().delayBeforeRetry().toNanos();
+                LOG.debug("{}: check failed ({}), retrying", realServer.address(), detail);
+            } else {
+                retriesLeft = monitor.config().retry();
+                passes = 0;
+                failures++;
+                if (healthy && failures >= monitor.config().fall()) {
+                    healthy = false;
+                    markDown();
+                    LOG.info("{} of {} is down: {}", realServer.address(), watched.service.name(), detail);
+                    events.add(new HealthEvent.RealServerDown(watched.service, realServer, detail));
+                }
+            }
+            monitor.refreshQuorum(watched, events);
+            cancel = monitor.timer().schedule(this::run, next);
+        }
+        monitor.publish(events);
+    }
+
+    private void applyDynamicWeight(int weight) {
+        if (healthy || !monitor.config().inhibitOnFailure()) {
+            realServer.setWeight(weight);
+        }
+        savedWeight = weight;
+    }
+
+    private void markUp() {
+        if (monitor.config().inhibitOnFailure()) {
+            realServer.setWeight(savedWeight);
+        }
+        realServer.setState(RealServerState.UP);
+    }
+
+    private void markDown() {
+        if (monitor.config().inhibitOnFailure()) {
+            if (realServer.weight() > 0) {
+                savedWeight = realServer.weight();
+            }
+            realServer.setWeight(0);
+        } else {
+            realServer.setState(RealServerState.DOWN);
+        }
+    }
+}

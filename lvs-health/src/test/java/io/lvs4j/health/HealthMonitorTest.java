@@ -1,0 +1,225 @@
+package io.lvs4j.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import io.lvs4j.api.RealServer;
+import io.lvs4j.api.RealServerState;
+import io.lvs4j.api.VirtualService;
+import io.lvs4j.api.health.CheckResult;
+import io.lvs4j.api.health.HealthEvent;
+import io.lvs4j.api.health.HealthMonitor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The keepalived/HAProxy check loop on a hand-driven timer: exact counts, no sleeps. */
+class HealthMonitorTest {
+
+    private static final Duration LOOP = Duration.ofSeconds(2);
+
+    private final ManualTimer timer = new ManualTimer();
+    private final Map<RealServer, List<Boolean>> script = new HashMap<>();
+    private final Map<RealServer, AtomicInteger> checks = new HashMap<>();
+    private final List<HealthEvent> events = new CopyOnWriteArrayList<>();
+
+    /** A check that answers each real server from its script, repeating the last answer. */
+    private CheckFactory scripted() {
+        return (vs, rs) -> target -> {
+            int n = checks.computeIfAbsent(target, t -> new AtomicInteger()).getAndIncrement();
+            List<Boolean> answers = script.getOrDefault(target, List.of(true));
+            boolean up = answers.get(Math.min(n, answers.size() - 1));
+            return CompletableFuture.completedFuture(up ? CheckResult.up() : CheckResult.down("scripted failure"));
+        };
+    }
+
+    private HealthMonitor monitor(HealthMonitorConfig.Builder config) {
+        HealthMonitor m = HealthMonitors.create(config.delayLoop(LOOP).build(), scripted(), timer, () -> 0);
+        m.onEvent(events::add);
+        return m;
+    }
+
+    private static List<Boolean> answers(String pattern) { // "+" passes, "-" fails
+        List<Boolean> list = new ArrayList<>();
+        for (char c : pattern.toCharArray()) {
+            list.add(c == '+');
+        }
+        return list;
+    }
+
+    @Test
+    void aDeadServerGoesDownAfterExactlyFallFailedChecksAndBackAfterRise() {
+        RealServer rs = RealServer.of("10.0.0.2", 80);
+        VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
+        script.put(rs, answers("++---" + "--" + "++"));
+        HealthMonitor m = monitor(HealthMonitorConfig.custom().retry(0).fall(3).rise(2));
+        m.watch(vs);
+        timer.advance(Duration.ZERO); // first check (warm-up 0): pass
+        timer.advance(LOOP); // pass
+        timer.advance(LOOP.multipliedBy(2)); // two failures
+        assertThat(rs.state()).isEqualTo(RealServerState.UP);
+        timer.advance(LOOP); // third failure in a row
+        assertThat(rs.state()).isEqualTo(RealServerState.DOWN);
+        assertThat(checks.get(rs).get()).isEqualTo(5);
+        timer.advance(LOOP.multipliedBy(3)); // two more failures, then the first pass
+        assertThat(rs.state()).isEqualTo(RealServerState.DOWN);
+        timer.advance(LOOP); // second pass in a row
+        assertThat(rs.state()).isEqualTo(RealServerState.UP);
+        // one real server of weight 1 and the default quorum of 1: its fall and rise move the quorum too
+        assertThat(events).extracting(e -> e.getClass().getSimpleName())
+                .containsExactly("RealServerDown", "QuorumLost", "RealServerUp", "QuorumUp");
+    }
+
+    @Test
+    void detectionTakesFallTimesTheDelayLoop() {
+        RealServer rs = RealServer.of("10.0.0.2", 80);
+        VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
+        script.put(rs, answers("+-")); // dies after the first check
+        HealthMonitor m = monitor(HealthMonitorConfig.custom().retry(0).fall(3));
+        m.watch(vs);
+        timer.advance(Duration.ZERO);
+        Duration elapsed = Duration.ZERO;
+        while (rs.state() == RealServerState.UP) {
+            timer.advance(Duration.ofMillis(100));
+            elapsed = elapsed.plusMillis(100);
+        }
+        assertThat(elapsed).isEqualTo(LOOP.multipliedBy(3));
+    }
+
+    @Test
+    void aFlappingServerCausesNoTransitionWithRise2Fall3() {
+        RealServer rs = RealServer.of("10.0.0.2", 80);
+        VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
+        script.put(rs, answers("+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-"));
+        HealthMonitor m = monitor(HealthMonitorConfig.custom().retry(0).fall(3).rise(2));
+        m.watch(vs);
+        timer.advance(LOOP.multipliedBy(40));
+        assertThat(checks.get(rs).get()).isEqualTo(41);
+        assertThat(events).isEmpty();
+        assertThat(rs.state()).isEqualTo(RealServerState.UP);
+    }
+
+    @Test
+    void aFailureThatPassesOnRetryDoesNotCount() {
+        RealServer rs = RealServer.of("10.0.0.2", 80);
+        VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
+        script.put(rs, answers("-+-+-+" + "---"));
+        HealthMonitor m = monitor(HealthMonitorConfig.custom().retry(1).delayBeforeRetry(Duration.ofMillis(500))
+                .fall(1));
+        m.watch(vs);
+        timer.advance(Duration.ZERO); // fail
+        timer.advance(Duration.ofMillis(500)); // retry passes
+        timer.advance(LOOP); // fail
+        timer.advance(Duration.ofMillis(500)); // retry passes
+        timer.advance(LOOP.plus(Duration.ofMillis(500))); // fail, retry passes
+        assertThat(rs.state()).isEqualTo(RealServerState.UP);
+        timer.advance(LOOP); // fail
+        timer.advance(Duration.ofMillis(500)); // retry fails: counted
+        assertThat(rs.state()).isEqualTo(RealServerState.DOWN);
+    }
+
+    @Test
+    void alphaStartsDownUntilTheFirstPasses() {
+        RealServer rs = RealServer.of("10.0.0.2", 80);
+        VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
+        script.put(rs, answers("-+"));
+        HealthMonitor m = monitor(HealthMonitorConfig.custom().retry(0).alpha(true));
+        m.watch(vs);
+        assertThat(rs.state()).isEqualTo(RealServerState.DOWN);
+        timer.advance(Duration.ZERO);
+        assertThat(rs.state()).isEqualTo(RealServerState.DOWN);
+        timer.advance(LOOP);
+        assertThat(rs.state()).isEqualTo(RealServerState.UP);
+    }
+
+    @Test
+    void inhibitOnFailureQuiescesInsteadOfRemovingAndRestoresTheWeight() {
+        RealServer rs = RealServer.of("10.0.0.2", 80, 7);
+        VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
+        script.put(rs, answers("-+"));
+        HealthMonitor m = monitor(HealthMonitorConfig.custom().retry(0).inhibitOnFailure(true));
+        m.watch(vs);
+        timer.advance(Duration.ZERO);
+        assertThat(rs.state()).isEqualTo(RealServerState.UP);
+        assertThat(rs.weight()).isZero();
+        timer.advance(LOOP);
+        assertThat(rs.weight()).isEqualTo(7);
+    }
+
+    @Test
+    void aDynamicWeightFromTheCheckIsApplied() {
+        RealServer rs = RealServer.of("10.0.0.2", 80, 1);
+        VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
+        HealthMonitor m = HealthMonitors.create(HealthMonitorConfig.custom().delayLoop(LOOP).build(),
+                (service, server) -> target -> CompletableFuture.completedFuture(CheckResult.up(42)), timer, () -> 0);
+        m.watch(vs);
+        timer.advance(Duration.ZERO);
+        assertThat(rs.weight()).isEqualTo(42);
+    }
+
+    @Test
+    void quorumIsLostBelowQuorumMinusHysteresisAndRegainedAtQuorumPlusHysteresis() {
+        RealServer a = RealServer.of("10.0.0.2", 80);
+        RealServer b = RealServer.of("10.0.0.3", 80);
+        RealServer c = RealServer.of("10.0.0.4", 80);
+        VirtualService vs = VirtualService.tcp("10.0.0.100", 80).quorum(2).hysteresis(1)
+                .realServer(a).realServer(b).realServer(c).build();
+        script.put(a, answers("+-" + "----" + "+"));
+        script.put(b, answers("++-" + "---" + "+"));
+        script.put(c, answers("+++" + "+++" + "+"));
+        HealthMonitor m = monitor(HealthMonitorConfig.custom().retry(0));
+        m.watch(vs);
+        timer.advance(Duration.ZERO);
+        assertThat(m.hasQuorum(vs)).isTrue();
+        timer.advance(LOOP); // a down: live 2, not < 2 - 1
+        assertThat(m.hasQuorum(vs)).isTrue();
+        timer.advance(LOOP); // b down: live 1, not < 1
+        assertThat(m.hasQuorum(vs)).isTrue();
+        c.setWeight(0); // an operator quiesces c: the next check sees live weight 0 < 1
+        timer.advance(LOOP);
+        assertThat(m.hasQuorum(vs)).isFalse();
+        c.setWeight(1);
+        timer.advance(LOOP.multipliedBy(3)); // a and b pass again at the end of their scripts
+        assertThat(a.state()).isEqualTo(RealServerState.UP);
+        assertThat(m.hasQuorum(vs)).isTrue(); // live 3 >= 2 + 1
+        assertThat(events).filteredOn(e -> e instanceof HealthEvent.QuorumLost).hasSize(1);
+        assertThat(events).filteredOn(e -> e instanceof HealthEvent.QuorumUp).hasSize(1);
+    }
+
+    @Test
+    void unwatchStopsTheChecksAndRewatchKeepsRunningCheckers() {
+        RealServer a = RealServer.of("10.0.0.2", 80);
+        RealServer b = RealServer.of("10.0.0.3", 80);
+        VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(a).build();
+        HealthMonitor m = monitor(HealthMonitorConfig.custom());
+        m.watch(vs);
+        timer.advance(LOOP.multipliedBy(2));
+        m.watch(vs.toBuilder().realServer(b).build());
+        timer.advance(LOOP);
+        assertThat(checks.get(a).get()).isEqualTo(4);
+        assertThat(checks.get(b).get()).isEqualTo(2);
+        m.unwatch(vs);
+        timer.advance(LOOP.multipliedBy(5));
+        assertThat(checks.get(a).get()).isEqualTo(4);
+        assertThat(timer.pending()).isZero();
+        m.close();
+    }
+
+    @Test
+    void badSettingsAreRejectedNamingThem() {
+        assertThatIllegalArgumentException().isThrownBy(() -> HealthMonitorConfig.custom().fall(0))
+                .withMessage("fall must be >= 1 but was 0");
+        assertThatIllegalArgumentException().isThrownBy(() -> HealthMonitorConfig.custom().rise(-1))
+                .withMessage("rise must be >= 1 but was -1");
+        assertThatIllegalArgumentException().isThrownBy(() -> HealthMonitorConfig.custom().retry(-1))
+                .withMessage("retry must be >= 0 but was -1");
+        assertThatIllegalArgumentException().isThrownBy(() -> HealthMonitorConfig.custom().delayLoop(Duration.ZERO))
+                .withMessage("delayLoop must be >= 1ms but was PT0S");
+    }
+}
