@@ -3,6 +3,7 @@ package io.lvs4j.health;
 import io.lvs4j.api.health.HealthCheck;
 import io.lvs4j.api.health.HealthMonitor;
 import io.lvs4j.health.internal.DefaultHealthMonitor;
+import io.lvs4j.health.internal.HttpCheck;
 import io.lvs4j.health.internal.TcpCheck;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -54,6 +55,17 @@ public final class HealthMonitors {
             Objects.requireNonNull(connectTimeout, "connectTimeout");
             HealthCheck check = new TcpCheck(group, connectTimeout, connectTo, bindTo);
             return CheckFactory.always(check);
+        }
+
+        /** keepalived {@code HTTP_GET}, or {@code SSL_GET} when {@code spec} asks for TLS. */
+        public CheckFactory http(HttpGet spec) {
+            return http(spec, null);
+        }
+
+        /** {@code HTTP_GET}/{@code SSL_GET} against {@code connectTo} ({@code connect_ip}/{@code connect_port}). */
+        public CheckFactory http(HttpGet spec, @Nullable InetSocketAddress connectTo) {
+            Objects.requireNonNull(spec, "spec");
+            return CheckFactory.always(new HttpCheck(group, spec, connectTo));
         }
     }
 

@@ -10,6 +10,7 @@ import io.lvs4j.forward.StatisticsTable;
 import io.lvs4j.forward.Transport;
 import io.lvs4j.health.HealthMonitorConfig;
 import io.lvs4j.health.HealthMonitors;
+import io.lvs4j.health.HttpGet;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -77,8 +78,10 @@ final class ForwardCommand implements Callable<Integer> {
             description = "Netty transport. Default: auto (epoll where available).")
     String transport = "auto";
 
-    @Option(names = "--check", paramLabel = "tcp",
-            description = "Health check each real server: tcp (a TCP connect). Default: none.")
+    @Option(names = "--check", paramLabel = "tcp|http:PATH|https:PATH",
+            description = "Health check each real server: tcp (a TCP connect), http:PATH or https:PATH (a GET "
+                    + "answering 200-299; https does not verify the certificate, as keepalived's SSL_GET). "
+                    + "Default: none.")
     String check = "";
 
     @Option(names = "--check-interval", paramLabel = "DURATION", defaultValue = "6s",
@@ -153,13 +156,25 @@ final class ForwardCommand implements Callable<Integer> {
         };
         DirectorBuilder builder = Director.builder().virtualService(service).ioThreads(threads).transport(io)
                 .connectTimeout(connectTimeout).idleTimeout(idleTimeout);
-        switch (check.toLowerCase(java.util.Locale.ROOT)) {
-            case "" -> { }
-            case "tcp" -> builder.healthMonitor(HealthMonitors.create(HealthMonitorConfig.custom()
-                    .delayLoop(checkInterval).rise(rise).fall(fall).retry(0).build(),
-                    checks -> checks.tcp(connectTimeout)));
-            default -> throw new IllegalArgumentException("--check must be tcp but was '" + check
-                    + "' (http, https, udp, dns and exec checks are not built yet)");
+        if (!check.isEmpty()) {
+            HealthMonitorConfig config = HealthMonitorConfig.custom().delayLoop(checkInterval).rise(rise).fall(fall)
+                    .retry(0).build();
+            String kind = check.toLowerCase(java.util.Locale.ROOT);
+            if (kind.equals("tcp")) {
+                builder.healthMonitor(HealthMonitors.create(config, checks -> checks.tcp(connectTimeout)));
+            } else if (kind.startsWith("http:") || kind.startsWith("https:")) {
+                boolean tls = kind.startsWith("https:");
+                HttpGet.Builder get = HttpGet.path(check.substring(check.indexOf(':') + 1))
+                        .connectTimeout(connectTimeout);
+                if (tls) {
+                    get.tls(false);
+                }
+                HttpGet spec = get.build();
+                builder.healthMonitor(HealthMonitors.create(config, checks -> checks.http(spec)));
+            } else {
+                throw new IllegalArgumentException("--check must be tcp, http:PATH or https:PATH but was '" + check
+                        + "' (udp, dns and exec checks are not built yet)");
+            }
         }
         return builder.build();
     }

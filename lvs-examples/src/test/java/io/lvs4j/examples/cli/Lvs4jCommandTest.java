@@ -52,10 +52,13 @@ class Lvs4jCommandTest {
     }
 
     @Test
-    void forwardOffersTcpChecksAndSaysWhichOthersAreNotBuilt() {
-        assertThat(run("forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--check", "http:/"))
+    void forwardOffersTcpAndHttpChecksAndSaysWhichOthersAreNotBuilt() {
+        assertThat(run("forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--check", "dns"))
                 .isEqualTo(2);
-        assertThat(err.toString()).contains("--check must be tcp but was 'http:/'");
+        assertThat(err.toString()).contains("--check must be tcp, http:PATH or https:PATH but was 'dns'");
+        assertThat(run("forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--check", "http:status"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("path must start with '/' but was 'status'");
         assertThat(run("forward", "--help")).isZero();
         assertThat(out.toString()).contains("--check").contains("--rise").contains("--fall").contains("--quorum")
                 .contains("--sorry").contains("--check-interval");
