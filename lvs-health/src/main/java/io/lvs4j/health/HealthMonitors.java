@@ -4,6 +4,7 @@ import io.lvs4j.api.health.HealthCheck;
 import io.lvs4j.api.health.HealthMonitor;
 import io.lvs4j.health.internal.DefaultHealthMonitor;
 import io.lvs4j.health.internal.HttpCheck;
+import io.lvs4j.health.internal.MiscCheck;
 import io.lvs4j.health.internal.TcpCheck;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -11,6 +12,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +57,15 @@ public final class HealthMonitors {
             Objects.requireNonNull(connectTimeout, "connectTimeout");
             HealthCheck check = new TcpCheck(group, connectTimeout, connectTo, bindTo);
             return CheckFactory.always(check);
+        }
+
+        /**
+         * keepalived {@code MISC_CHECK}: runs {@code command} (the real server's address and port are appended) and
+         * judges its exit code; with {@code dynamic} ({@code misc_dynamic}) codes 2..255 set the weight to
+         * {@code code - 2}. A command running past {@code timeout} is killed and fails.
+         */
+        public CheckFactory command(List<String> command, Duration timeout, boolean dynamic) {
+            return CheckFactory.always(new MiscCheck(command, timeout, dynamic));
         }
 
         /** keepalived {@code HTTP_GET}, or {@code SSL_GET} when {@code spec} asks for TLS. */

@@ -78,9 +78,10 @@ final class ForwardCommand implements Callable<Integer> {
             description = "Netty transport. Default: auto (epoll where available).")
     String transport = "auto";
 
-    @Option(names = "--check", paramLabel = "tcp|http:PATH|https:PATH",
+    @Option(names = "--check", paramLabel = "tcp|http:PATH|https:PATH|exec:COMMAND",
             description = "Health check each real server: tcp (a TCP connect), http:PATH or https:PATH (a GET "
-                    + "answering 200-299; https does not verify the certificate, as keepalived's SSL_GET). "
+                    + "answering 200-299; https does not verify the certificate, as keepalived's SSL_GET), or "
+                    + "exec:COMMAND (MISC_CHECK: exit 0 up, else down; the server's IP and port are appended). "
                     + "Default: none.")
     String check = "";
 
@@ -171,9 +172,13 @@ final class ForwardCommand implements Callable<Integer> {
                 }
                 HttpGet spec = get.build();
                 builder.healthMonitor(HealthMonitors.create(config, checks -> checks.http(spec)));
+            } else if (kind.startsWith("exec:") && check.length() > 5) {
+                List<String> command = List.of(check.substring(5).trim().split("\\s+"));
+                builder.healthMonitor(HealthMonitors.create(config,
+                        checks -> checks.command(command, connectTimeout, false)));
             } else {
-                throw new IllegalArgumentException("--check must be tcp, http:PATH or https:PATH but was '" + check
-                        + "' (udp, dns and exec checks are not built yet)");
+                throw new IllegalArgumentException("--check must be tcp, http:PATH, https:PATH or exec:COMMAND but was '"
+                        + check + "' (udp and dns checks are not built yet)");
             }
         }
         return builder.build();

@@ -55,7 +55,7 @@ class Lvs4jCommandTest {
     void forwardOffersTcpAndHttpChecksAndSaysWhichOthersAreNotBuilt() {
         assertThat(run("forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--check", "dns"))
                 .isEqualTo(2);
-        assertThat(err.toString()).contains("--check must be tcp, http:PATH or https:PATH but was 'dns'");
+        assertThat(err.toString()).contains("--check must be tcp, http:PATH, https:PATH or exec:COMMAND but was 'dns'");
         assertThat(run("forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--check", "http:status"))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("path must start with '/' but was 'status'");
