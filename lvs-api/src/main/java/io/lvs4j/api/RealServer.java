@@ -75,6 +75,7 @@ public final class RealServer {
     private volatile int weight;
     private volatile RealServerState state;
     private volatile boolean overloaded;
+    private volatile boolean ejected;
 
     private RealServer(Builder builder) {
         this.address = builder.address;
@@ -159,6 +160,26 @@ public final class RealServer {
         publish(new RealServerEvent.StateChanged(this, previous, state));
     }
 
+    /**
+     * Whether passive outlier detection has ejected this server for a while. Ejection is kept apart from the health
+     * state (active checks) and the weight (operators), as Envoy keeps it: each owner changes only its own.
+     */
+    public boolean isEjected() {
+        return ejected;
+    }
+
+    /** Ejects the server from new connections, or lets it back; publishes {@link RealServerEvent.EjectionChanged}. */
+    public void setEjected(boolean ejected) {
+        synchronized (this) {
+            if (this.ejected == ejected) {
+                return;
+            }
+            this.ejected = ejected;
+            this.available = computeAvailable();
+        }
+        publish(new RealServerEvent.EjectionChanged(this, ejected));
+    }
+
     /** The upper connection threshold (IPVS {@code -x}); 0 means none. */
     public int upperThreshold() {
         return upperThreshold;
@@ -186,14 +207,14 @@ public final class RealServer {
 
     /**
      * Whether a scheduler may give this real server a new connection: state {@link RealServerState#UP}, weight above
-     * 0 and not overloaded.
+     * 0, not overloaded and not ejected.
      */
     public boolean isAvailable() {
         return available;
     }
 
     private boolean computeAvailable() {
-        return weight > 0 && !overloaded && state == RealServerState.UP;
+        return weight > 0 && !overloaded && !ejected && state == RealServerState.UP;
     }
 
     private synchronized void setOverloaded(boolean overloaded) {
@@ -317,7 +338,8 @@ public final class RealServer {
     /** {@code 10.0.0.2:80 weight 3 UP}, with {@code overloaded} when it is. */
     @Override
     public String toString() {
-        return Addresses.format(address) + " weight " + weight + " " + state + (overloaded ? " overloaded" : "");
+        return Addresses.format(address) + " weight " + weight + " " + state + (overloaded ? " overloaded" : "")
+                + (ejected ? " ejected" : "");
     }
 
     static void checkWeight(int weight) {

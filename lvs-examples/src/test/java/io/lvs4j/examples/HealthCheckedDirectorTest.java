@@ -107,4 +107,33 @@ class HealthCheckedDirectorTest {
             sorry.close();
         }
     }
+
+    @Test
+    void passiveOutlierDetectionEjectsARealServerThatRefusesConnections() throws Exception {
+        int portA = freePort();
+        int deadPort = freePort(); // nothing listens: every connect is refused
+        ServerSocket a = serve(portA, 'a');
+        RealServer ra = RealServer.builder(new InetSocketAddress(LO, portA)).build();
+        RealServer dead = RealServer.builder(new InetSocketAddress(LO, deadPort)).build();
+        VirtualService vs = VirtualService.tcp("127.0.0.1", freePort()).scheduler("rr").realServer(ra)
+                .realServer(dead).build();
+        java.util.concurrent.ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        io.lvs4j.health.OutlierDetection outliers = new io.lvs4j.health.OutlierDetection(
+                io.lvs4j.health.OutlierDetectionConfig.custom().consecutiveFailures(3)
+                        .baseEjectionTime(Duration.ofMinutes(1)).maxEjectionPercent(50).panicThresholdPercent(0)
+                        .build(), io.lvs4j.health.CheckTimer.of(timer));
+        try (Director director = Director.builder().virtualService(vs).outlierDetector(outliers).ioThreads(1)
+                .build()) {
+            director.start().toCompletableFuture().join();
+            for (int i = 0; i < 10; i++) { // redispatch hides the refusals from clients
+                assertThat(ask(vs)).isEqualTo('a');
+            }
+            assertThat(dead.isEjected()).isTrue();
+            assertThat(outliers.ejectionCount(dead)).isEqualTo(1);
+            assertThat(dead.state()).isEqualTo(RealServerState.UP); // ejection is not the active health state
+        } finally {
+            a.close();
+            timer.shutdownNow();
+        }
+    }
 }

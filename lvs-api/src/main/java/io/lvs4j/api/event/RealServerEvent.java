@@ -4,7 +4,8 @@ import io.lvs4j.api.RealServer;
 import io.lvs4j.api.RealServerState;
 
 /**
- * A change of a {@link RealServer}'s weight or health state. Schedulers rebuild their pickers on these events.
+ * A change of a {@link RealServer}'s weight, health state or ejection. Schedulers rebuild their pickers on these
+ * events.
  */
 public sealed interface RealServerEvent {
 
@@ -13,6 +14,10 @@ public sealed interface RealServerEvent {
 
     /** The weight changed from {@code previous} to {@code current}. */
     record WeightChanged(RealServer realServer, int previous, int current) implements RealServerEvent {
+    }
+
+    /** Passive outlier detection ejected the server ({@code ejected}) or let it back. */
+    record EjectionChanged(RealServer realServer, boolean ejected) implements RealServerEvent {
     }
 
     /** The health state changed from {@code previous} to {@code current}. */

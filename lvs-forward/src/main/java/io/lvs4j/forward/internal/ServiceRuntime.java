@@ -100,7 +100,13 @@ final class ServiceRuntime {
             return false;
         });
         for (RealServer rs : vs.realServers()) {
-            subscriptions.computeIfAbsent(rs, r -> r.onEvent(event -> republish()));
+            // An ejection needs no new table (pickers check availability live) and happens on event loops, where a
+            // table rebuild (a Maglev table takes ~2 ms) must not run.
+            subscriptions.computeIfAbsent(rs, r -> r.onEvent(event -> {
+                if (!(event instanceof io.lvs4j.api.event.RealServerEvent.EjectionChanged)) {
+                    republish();
+                }
+            }));
         }
     }
 
