@@ -4,7 +4,10 @@ import io.lvs4j.api.health.HealthCheck;
 import io.lvs4j.api.health.HealthMonitor;
 import io.lvs4j.health.internal.DefaultHealthMonitor;
 import io.lvs4j.health.internal.HttpCheck;
+import io.lvs4j.health.internal.DnsCheck;
 import io.lvs4j.health.internal.MiscCheck;
+import io.lvs4j.health.internal.SmtpCheck;
+import io.lvs4j.health.internal.UdpCheck;
 import io.lvs4j.health.internal.TcpCheck;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -66,6 +69,31 @@ public final class HealthMonitors {
          */
         public CheckFactory command(List<String> command, Duration timeout, boolean dynamic) {
             return CheckFactory.always(new MiscCheck(command, timeout, dynamic));
+        }
+
+        /**
+         * keepalived {@code UDP_CHECK}: sends {@code payload}; with {@code requireReply} a reply of
+         * {@code minReplyLength..maxReplyLength} bytes must arrive within {@code timeout}, otherwise only an ICMP port
+         * unreachable fails the check.
+         */
+        public CheckFactory udp(byte[] payload, boolean requireReply, int minReplyLength, int maxReplyLength,
+                                Duration timeout) {
+            return CheckFactory.always(new UdpCheck(group, payload, requireReply, minReplyLength, maxReplyLength,
+                    timeout));
+        }
+
+        /** keepalived {@code SMTP_CHECK}: a 220 banner, then 250 to {@code HELO heloName}. */
+        public CheckFactory smtp(String heloName, Duration timeout) {
+            return CheckFactory.always(new SmtpCheck(group, heloName, timeout));
+        }
+
+        /**
+         * keepalived {@code DNS_CHECK}: a NOERROR answer with at least one {@code type} record of {@code name}
+         * (keepalived's default: SOA of {@code "."}).
+         */
+        public CheckFactory dns(String type, String name, Duration timeout) {
+            return CheckFactory.always(new DnsCheck(group, io.netty.handler.codec.dns.DnsRecordType.valueOf(
+                    type.toUpperCase(java.util.Locale.ROOT)), name, timeout));
         }
 
         /** keepalived {@code HTTP_GET}, or {@code SSL_GET} when {@code spec} asks for TLS. */

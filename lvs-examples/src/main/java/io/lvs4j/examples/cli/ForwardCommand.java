@@ -78,11 +78,11 @@ final class ForwardCommand implements Callable<Integer> {
             description = "Netty transport. Default: auto (epoll where available).")
     String transport = "auto";
 
-    @Option(names = "--check", paramLabel = "tcp|http:PATH|https:PATH|exec:COMMAND",
+    @Option(names = "--check", paramLabel = "tcp|http:PATH|https:PATH|udp|dns|exec:COMMAND",
             description = "Health check each real server: tcp (a TCP connect), http:PATH or https:PATH (a GET "
-                    + "answering 200-299; https does not verify the certificate, as keepalived's SSL_GET), or "
-                    + "exec:COMMAND (MISC_CHECK: exit 0 up, else down; the server's IP and port are appended). "
-                    + "Default: none.")
+                    + "answering 200-299; https does not verify the certificate, as keepalived's SSL_GET), udp (a "
+                    + "datagram; fails on ICMP port unreachable), dns (an SOA query for '.') or exec:COMMAND "
+                    + "(MISC_CHECK: exit 0 up, else down; the server's IP and port are appended). Default: none.")
     String check = "";
 
     @Option(names = "--check-interval", paramLabel = "DURATION", defaultValue = "6s",
@@ -172,13 +172,19 @@ final class ForwardCommand implements Callable<Integer> {
                 }
                 HttpGet spec = get.build();
                 builder.healthMonitor(HealthMonitors.create(config, checks -> checks.http(spec)));
+            } else if (kind.equals("udp")) {
+                builder.healthMonitor(HealthMonitors.create(config,
+                        checks -> checks.udp(new byte[] {0}, false, 0, 0, connectTimeout)));
+            } else if (kind.equals("dns")) {
+                builder.healthMonitor(HealthMonitors.create(config,
+                        checks -> checks.dns("SOA", ".", connectTimeout)));
             } else if (kind.startsWith("exec:") && check.length() > 5) {
                 List<String> command = List.of(check.substring(5).trim().split("\\s+"));
                 builder.healthMonitor(HealthMonitors.create(config,
                         checks -> checks.command(command, connectTimeout, false)));
             } else {
-                throw new IllegalArgumentException("--check must be tcp, http:PATH, https:PATH or exec:COMMAND but was '"
-                        + check + "' (udp and dns checks are not built yet)");
+                throw new IllegalArgumentException("--check must be tcp, http:PATH, https:PATH, udp, dns or "
+                        + "exec:COMMAND but was '" + check + "'");
             }
         }
         return builder.build();

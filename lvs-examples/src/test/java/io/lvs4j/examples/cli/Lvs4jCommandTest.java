@@ -53,9 +53,10 @@ class Lvs4jCommandTest {
 
     @Test
     void forwardOffersTcpAndHttpChecksAndSaysWhichOthersAreNotBuilt() {
-        assertThat(run("forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--check", "dns"))
+        assertThat(run("forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--check", "icmp"))
                 .isEqualTo(2);
-        assertThat(err.toString()).contains("--check must be tcp, http:PATH, https:PATH or exec:COMMAND but was 'dns'");
+        assertThat(err.toString())
+                .contains("--check must be tcp, http:PATH, https:PATH, udp, dns or exec:COMMAND but was 'icmp'");
         assertThat(run("forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--check", "http:status"))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("path must start with '/' but was 'status'");
