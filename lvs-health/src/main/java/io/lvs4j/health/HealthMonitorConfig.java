@@ -34,6 +34,7 @@ public final class HealthMonitorConfig {
     private final Duration warmup;
     private final boolean alpha;
     private final boolean inhibitOnFailure;
+    private final Duration jitter;
 
     private HealthMonitorConfig(Builder b) {
         this.delayLoop = b.delayLoop;
@@ -44,6 +45,12 @@ public final class HealthMonitorConfig {
         this.warmup = b.warmup == null ? b.delayLoop : b.warmup;
         this.alpha = b.alpha;
         this.inhibitOnFailure = b.inhibitOnFailure;
+        this.jitter = b.jitter;
+    }
+
+    /** Each delay loop is lengthened by a random time in {@code [0, jitter]}, so checks drift apart; default 0. */
+    public Duration jitter() {
+        return jitter;
     }
 
     /** The defaults. */
@@ -106,8 +113,19 @@ public final class HealthMonitorConfig {
         private @org.jspecify.annotations.Nullable Duration warmup;
         private boolean alpha;
         private boolean inhibitOnFailure;
+        private Duration jitter = Duration.ZERO;
 
         Builder() {
+        }
+
+        /** Random extra time of up to {@code jitter} on each delay loop; zero (the default) keeps loops exact. */
+        public Builder jitter(Duration jitter) {
+            Objects.requireNonNull(jitter, "jitter");
+            if (jitter.isNegative()) {
+                throw new IllegalArgumentException("jitter must be >= 0 but was " + jitter);
+            }
+            this.jitter = jitter;
+            return this;
         }
 
         /** Time between checks, at least 1 ms. */

@@ -212,6 +212,36 @@ class HealthMonitorTest {
     }
 
     @Test
+    void jitterLengthensEachLoopByAtMostTheJitter() {
+        RealServer rs = RealServer.of("10.0.0.2", 80);
+        VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
+        HealthMonitor m = monitor(HealthMonitorConfig.custom().jitter(Duration.ofSeconds(1)));
+        m.watch(vs);
+        timer.advance(Duration.ZERO); // first check
+        timer.advance(LOOP.minusMillis(1));
+        assertThat(checks.get(rs).get()).isEqualTo(1); // never earlier than the delay loop
+        timer.advance(Duration.ofSeconds(1).plusMillis(1));
+        assertThat(checks.get(rs).get()).isEqualTo(2); // never later than loop + jitter
+    }
+
+    @Test
+    void connectToProbesAnotherAddressForTheRealServer() {
+        RealServer rs = RealServer.of("10.0.0.2", 80);
+        VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
+        java.util.List<java.net.InetSocketAddress> probed = new CopyOnWriteArrayList<>();
+        CheckFactory recording = (service, server) -> target -> {
+            probed.add(target.address());
+            return CompletableFuture.completedFuture(CheckResult.down("probe says no"));
+        };
+        HealthMonitor m = HealthMonitors.create(HealthMonitorConfig.custom().retry(0).delayLoop(LOOP).build(),
+                CheckFactory.connectTo(new java.net.InetSocketAddress("10.0.0.2", 8081), recording), timer, () -> 0);
+        m.watch(vs);
+        timer.advance(Duration.ZERO);
+        assertThat(probed).containsExactly(new java.net.InetSocketAddress("10.0.0.2", 8081));
+        assertThat(rs.state()).isEqualTo(io.lvs4j.api.RealServerState.DOWN); // the outcome applies to the server
+    }
+
+    @Test
     void badSettingsAreRejectedNamingThem() {
         assertThatIllegalArgumentException().isThrownBy(() -> HealthMonitorConfig.custom().fall(0))
                 .withMessage("fall must be >= 1 but was 0");

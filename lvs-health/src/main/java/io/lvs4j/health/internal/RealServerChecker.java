@@ -94,6 +94,10 @@ final class RealServerChecker {
             boolean passed = error == null && result != null && result.healthy();
             String detail = error != null ? error.toString() : result == null ? "no result" : result.detail();
             long next = monitor.config().delayLoop().toNanos();
+            long jitter = monitor.config().jitter().toNanos();
+            if (jitter > 0) {
+                next += java.util.concurrent.ThreadLocalRandom.current().nextLong(jitter + 1);
+            }
             if (passed) {
                 retriesLeft = monitor.config().retry();
                 failures = 0;
