@@ -136,4 +136,33 @@ class HealthCheckedDirectorTest {
             timer.shutdownNow();
         }
     }
+
+    @Test
+    void anActiveStandbyPairHandsTheVirtualServiceOverWhenTheMasterStops() throws Exception {
+        ServerSocket backend = serve(0, 'x');
+        RealServer rs = RealServer.builder(new InetSocketAddress(LO, backend.getLocalPort())).build();
+        VirtualService vs = VirtualService.tcp("127.0.0.1", freePort()).scheduler("rr").realServer(rs).build();
+        byte[] key = "an-active-standby-key-of-32-byte".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        InetSocketAddress a = new InetSocketAddress(InetAddress.getByName("127.0.0.41"), freePort());
+        InetSocketAddress b = new InetSocketAddress(InetAddress.getByName("127.0.0.42"), freePort());
+        io.lvs4j.failover.VrrpFailover fa = new io.lvs4j.failover.VrrpFailover(io.lvs4j.failover.VrrpConfig
+                .builder(7, a).priority(150).advertInterval(Duration.ofMillis(100)).key(1, key).peer(b).build());
+        io.lvs4j.failover.VrrpFailover fb = new io.lvs4j.failover.VrrpFailover(io.lvs4j.failover.VrrpConfig
+                .builder(7, b).priority(100).advertInterval(Duration.ofMillis(100)).key(1, key).peer(a).build());
+        Director master = Director.builder().virtualService(vs).failover(fa).ioThreads(1).build();
+        Director standby = Director.builder().virtualService(vs).failover(fb).ioThreads(1).build();
+        try {
+            master.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            standby.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> master.isServing() && !standby.isServing());
+            assertThat(ask(vs)).isEqualTo('x');
+            master.stop(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS); // resigns
+            await().atMost(Duration.ofSeconds(5)).until(standby::isServing);
+            assertThat(ask(vs)).isEqualTo('x'); // the same virtual address, now served by the standby
+        } finally {
+            master.close();
+            standby.close();
+            backend.close();
+        }
+    }
 }

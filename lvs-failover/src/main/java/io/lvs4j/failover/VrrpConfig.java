@@ -1,0 +1,228 @@
+package io.lvs4j.failover;
+
+import io.lvs4j.api.failover.Failover;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * One director's membership in a failover group, as keepalived's {@code vrrp_instance} describes it: virtual router
+ * id, priority, advert interval, preemption, the unicast peers, and the keys adverts are signed with. Immutable; build
+ * with {@link #builder(int, InetSocketAddress)}.
+ */
+public final class VrrpConfig {
+
+    /** The default advert interval: 1 s (100 centiseconds), as RFC 5798 and keepalived. */
+    public static final Duration DEFAULT_ADVERT_INTERVAL = Duration.ofSeconds(1);
+
+    private final int routerId;
+    private final InetSocketAddress bind;
+    private final List<InetSocketAddress> peers;
+    private final int priority;
+    private final int advertIntervalCentis;
+    private final boolean preempt;
+    private final int advertsPerInterval;
+    private final Map<Integer, byte[]> keys;
+    private final int sendKeyId;
+    private final boolean insecure;
+    private final Duration freshnessWindow;
+
+    private VrrpConfig(Builder b) {
+        this.routerId = b.routerId;
+        this.bind = b.bind;
+        this.peers = List.copyOf(b.peers);
+        this.priority = b.priority;
+        this.advertIntervalCentis = b.advertIntervalCentis;
+        this.preempt = b.preempt;
+        this.advertsPerInterval = b.advertsPerInterval;
+        this.keys = Map.copyOf(b.keys);
+        this.sendKeyId = b.sendKeyId;
+        this.insecure = b.insecure;
+        this.freshnessWindow = b.freshnessWindow;
+    }
+
+    /** Starts a builder for virtual router {@code routerId} (1..255) listening on {@code bind}. */
+    public static Builder builder(int routerId, InetSocketAddress bind) {
+        return new Builder(routerId, bind);
+    }
+
+    /** The virtual router id. */
+    public int routerId() {
+        return routerId;
+    }
+
+    /** The address adverts are received on; its IP is this node's identity and tie-breaker. */
+    public InetSocketAddress bind() {
+        return bind;
+    }
+
+    /** The peers adverts are sent to. */
+    public List<InetSocketAddress> peers() {
+        return peers;
+    }
+
+    /** The priority, 1..255. */
+    public int priority() {
+        return priority;
+    }
+
+    /** The advert interval in centiseconds. */
+    public int advertIntervalCentis() {
+        return advertIntervalCentis;
+    }
+
+    /** Whether a higher-priority backup takes over from a running master. */
+    public boolean preempt() {
+        return preempt;
+    }
+
+    /** Adverts a master sends per interval (lvs4j extension; 1 is plain RFC 5798). */
+    public int advertsPerInterval() {
+        return advertsPerInterval;
+    }
+
+    /** Key id to secret; adverts signed with any of them verify. */
+    public Map<Integer, byte[]> keys() {
+        return keys;
+    }
+
+    /** The key id this node signs with. */
+    public int sendKeyId() {
+        return sendKeyId;
+    }
+
+    /** Whether the node runs without a key (adverts then carry a well-known key: anyone can forge them). */
+    public boolean insecure() {
+        return insecure;
+    }
+
+    /** How far an advert's timestamp may be from our clock. */
+    public Duration freshnessWindow() {
+        return freshnessWindow;
+    }
+
+    /** Builds a {@link VrrpConfig}; setters fail fast naming the field and the value. */
+    public static final class Builder {
+        private final int routerId;
+        private final InetSocketAddress bind;
+        private final List<InetSocketAddress> peers = new ArrayList<>();
+        private int priority = Failover.PRIORITY_DEFAULT;
+        private int advertIntervalCentis = 100;
+        private boolean preempt = true;
+        private int advertsPerInterval = 2;
+        private final Map<Integer, byte[]> keys = new TreeMap<>();
+        private int sendKeyId = -1;
+        private boolean insecure;
+        private Duration freshnessWindow = Duration.ofSeconds(10);
+
+        Builder(int routerId, InetSocketAddress bind) {
+            if (routerId < 1 || routerId > 255) {
+                throw new IllegalArgumentException("routerId must be 1..255 but was " + routerId);
+            }
+            this.routerId = routerId;
+            this.bind = Objects.requireNonNull(bind, "bind");
+        }
+
+        /** Adds a unicast peer. */
+        public Builder peer(InetSocketAddress peer) {
+            peers.add(Objects.requireNonNull(peer, "peer"));
+            return this;
+        }
+
+        /** Priority 1..255; default 100; 255 is the address owner. */
+        public Builder priority(int priority) {
+            if (priority < 1 || priority > 255) {
+                throw new IllegalArgumentException("priority must be 1..255 but was " + priority);
+            }
+            this.priority = priority;
+            return this;
+        }
+
+        /** The advert interval, 10 ms to 40.95 s in 10 ms steps; default 1 s. */
+        public Builder advertInterval(Duration interval) {
+            long centis = interval.toMillis() / 10;
+            if (centis < 1 || centis > 4095 || interval.toMillis() % 10 != 0) {
+                throw new IllegalArgumentException("advertInterval must be 10ms..40950ms in 10 ms steps but was "
+                        + interval);
+            }
+            this.advertIntervalCentis = (int) centis;
+            return this;
+        }
+
+        /** Preemption; default on ({@code nopreempt} turns it off). */
+        public Builder preempt(boolean preempt) {
+            this.preempt = preempt;
+            return this;
+        }
+
+        /** Adverts per interval while master, 1..4; default 2. */
+        public Builder advertsPerInterval(int n) {
+            if (n < 1 || n > 4) {
+                throw new IllegalArgumentException("advertsPerInterval must be 1..4 but was " + n);
+            }
+            this.advertsPerInterval = n;
+            return this;
+        }
+
+        /** Adds a key (at least 16 bytes); the first key added is the one we sign with unless {@link #signWith}. */
+        public Builder key(int keyId, byte[] secret) {
+            if (keyId < 0 || keyId > 255) {
+                throw new IllegalArgumentException("key id must be 0..255 but was " + keyId);
+            }
+            if (secret.length < 16) {
+                throw new IllegalArgumentException("key " + keyId + " must be at least 16 bytes but was "
+                        + secret.length);
+            }
+            keys.put(keyId, secret.clone());
+            if (sendKeyId < 0) {
+                sendKeyId = keyId;
+            }
+            return this;
+        }
+
+        /** Signs with {@code keyId} (one of the keys added), e.g. at the end of a key roll. */
+        public Builder signWith(int keyId) {
+            this.sendKeyId = keyId;
+            return this;
+        }
+
+        /** Runs without a key: the user says so explicitly, as {@code --insecure}. */
+        public Builder insecure(boolean insecure) {
+            this.insecure = insecure;
+            return this;
+        }
+
+        /** How far an advert's timestamp may be from our clock; default 10 s. */
+        public Builder freshnessWindow(Duration window) {
+            if (window.toMillis() < 1) {
+                throw new IllegalArgumentException("freshnessWindow must be >= 1ms but was " + window);
+            }
+            this.freshnessWindow = window;
+            return this;
+        }
+
+        /**
+         * Builds the configuration.
+         *
+         * @throws IllegalArgumentException without a key unless insecure, or when signing with a key not added
+         */
+        public VrrpConfig build() {
+            if (keys.isEmpty() && !insecure) {
+                throw new IllegalArgumentException("a failover group needs a key (adverts are authenticated with "
+                        + "HMAC-SHA256); to run without one, say insecure explicitly");
+            }
+            if (!keys.isEmpty() && !keys.containsKey(sendKeyId)) {
+                throw new IllegalArgumentException("signWith names key " + sendKeyId + ", which was not added");
+            }
+            if (keys.isEmpty()) {
+                keys.put(0, "lvs4j-insecure-well-known-key".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                sendKeyId = 0;
+            }
+            return new VrrpConfig(this);
+        }
+    }
+}

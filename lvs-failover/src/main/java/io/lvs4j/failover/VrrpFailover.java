@@ -1,0 +1,225 @@
+package io.lvs4j.failover;
+
+import io.lvs4j.api.Registration;
+import io.lvs4j.api.failover.Failover;
+import io.lvs4j.api.failover.Role;
+import io.lvs4j.api.failover.RoleChange;
+import io.lvs4j.failover.internal.Advert;
+import io.lvs4j.failover.internal.AdvertCodec;
+import io.lvs4j.failover.internal.ReplayGuard;
+import io.lvs4j.failover.internal.VrrpInstance;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The built-in {@link Failover}: the VRRP-style protocol of docs/failover-protocol.md over UDP unicast, on its own
+ * single-threaded event loop. Adverts are authenticated (HMAC-SHA256) and checked against replays before they reach
+ * the RFC 5798 state machine; bad ones are counted ({@link #rejections()}) and dropped. A Director given this failover
+ * binds its virtual services only while it is {@link Role#MASTER}.
+ */
+public final class VrrpFailover implements Failover {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VrrpFailover.class);
+
+    private final VrrpConfig config;
+    private final AdvertCodec codec;
+    private final ReplayGuard replay;
+    private final EventLoopGroup group;
+    private final CopyOnWriteArrayList<Consumer<? super RoleChange>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicLong> rejections = new java.util.concurrent.ConcurrentHashMap<>();
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final AtomicLong epoch = new AtomicLong();
+    private final VrrpInstance vrrp;
+    private long sequence = System.currentTimeMillis() * 1000; // increases across restarts
+    private long timerGeneration;
+    private volatile Role role = Role.INIT;
+    private @Nullable Channel channel;
+
+    /** A failover node; nothing runs until {@link #start()}. */
+    public VrrpFailover(VrrpConfig config) {
+        this.config = config;
+        this.codec = new AdvertCodec(config.keys());
+        this.replay = new ReplayGuard(config.freshnessWindow().toMillis());
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lvs4j-vrrp", true),
+                NioIoHandler.newFactory());
+        this.vrrp = new VrrpInstance(new Port(), config.bind().getAddress(), config.priority(),
+                config.advertIntervalCentis(), config.preempt(), config.advertsPerInterval());
+    }
+
+    /** The state machine's outputs, all on the event loop. */
+    private final class Port implements VrrpInstance.Port {
+        @Override
+        public void sendAdvert(int priority) {
+            Channel ch = channel;
+            if (ch == null) {
+                return;
+            }
+            byte[] data = codec.encode(new Advert(config.routerId(), priority, config.advertIntervalCentis(),
+                    config.sendKeyId(), config.bind().getAddress(), ++sequence, System.currentTimeMillis(),
+                    new byte[0]));
+            for (InetSocketAddress peer : config.peers()) {
+                ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(data), peer));
+            }
+        }
+
+        @Override
+        public void setTimer(long delayNanos) {
+            long generation = ++timerGeneration;
+            group.next().schedule(() -> {
+                if (generation == timerGeneration) {
+                    vrrp.onTimer();
+                }
+            }, delayNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void roleChanged(Role from, Role to, String reason) {
+            role = to;
+            long e = to == Role.MASTER ? epoch.incrementAndGet() : epoch.get();
+            LOG.info("virtual router {}: {} -> {} ({})", config.routerId(), from, to, reason);
+            RoleChange change = new RoleChange(from, to, e, reason);
+            for (Consumer<? super RoleChange> l : listeners) {
+                try {
+                    l.accept(change);
+                } catch (RuntimeException ex) {
+                    LOG.warn("role listener failed on {}", change, ex);
+                }
+            }
+            if (to != Role.INIT) {
+                started.complete(null);
+            }
+        }
+    }
+
+    /** Receives adverts; nothing a peer sends can throw past here. */
+    private final class Receiver extends SimpleChannelInboundHandler<DatagramPacket> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            AdvertCodec.Decoded d = codec.decode(ByteBufUtil.getBytes(packet.content()));
+            Advert a = d.advert();
+            if (a == null) {
+                count(String.valueOf(d.rejection()), packet.sender());
+                return;
+            }
+            if (a.routerId() != config.routerId()) {
+                count("OTHER_ROUTER", packet.sender());
+                return;
+            }
+            ReplayGuard.Verdict v = replay.check(a, System.currentTimeMillis());
+            if (v != ReplayGuard.Verdict.ACCEPTED) {
+                count(v.name(), packet.sender());
+                return;
+            }
+            vrrp.onAdvert(a.priority(), a.intervalCentis(), a.sender());
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("virtual router {}: receive error {}", config.routerId(), cause.toString());
+        }
+    }
+
+    private void count(String reason, InetSocketAddress from) {
+        rejections.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+        LOG.debug("virtual router {}: dropped an advert from {}: {}", config.routerId(), from, reason);
+    }
+
+    /** Dropped adverts by reason (MALFORMED, FOREIGN, UNKNOWN_KEY, BAD_MAC, REPLAYED, STALE, OTHER_ROUTER). */
+    public Map<String, Long> rejections() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        rejections.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    @Override
+    public Role role() {
+        return role;
+    }
+
+    @Override
+    public int priority() {
+        return config.priority();
+    }
+
+    @Override
+    public CompletionStage<Void> start() {
+        new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(new Receiver())
+                .bind(config.bind()).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        started.completeExceptionally(new IllegalStateException("cannot bind the failover socket "
+                                + config.bind() + ": " + f.cause().getMessage(), f.cause()));
+                        return;
+                    }
+                    channel = ((io.netty.channel.ChannelFuture) f).channel();
+                    vrrp.start();
+                });
+        return started;
+    }
+
+    @Override
+    public CompletionStage<Void> stop() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        group.next().execute(() -> {
+            vrrp.stop(); // a master resigns with priority 0
+            Channel ch = channel;
+            channel = null;
+            timerGeneration++;
+            Runnable finish = () -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS)
+                    .addListener(g -> done.complete(null));
+            if (ch != null) {
+                ch.close().addListener(c -> finish.run());
+            } else {
+                finish.run();
+            }
+        });
+        return done;
+    }
+
+    /** Dies without resigning, as a crashed process would: for tests of crash takeover. */
+    void crash() {
+        group.next().execute(() -> {
+            timerGeneration++;
+            Channel ch = channel;
+            channel = null;
+            if (ch != null) {
+                ch.close();
+            }
+        });
+    }
+
+    @Override
+    public Registration onRoleChange(Consumer<? super RoleChange> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public void close() {
+        try {
+            stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("failover did not stop cleanly", e);
+        }
+    }
+}

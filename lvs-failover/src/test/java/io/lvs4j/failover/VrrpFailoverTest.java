@@ -1,0 +1,120 @@
+package io.lvs4j.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+import io.lvs4j.api.failover.Role;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Two and three nodes over real UDP on loopback addresses 127.0.0.x. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class VrrpFailoverTest {
+
+    private static final byte[] KEY = "a-shared-secret-of-32-bytes-long".getBytes(StandardCharsets.US_ASCII);
+    private static final Duration ADVERT = Duration.ofMillis(100);
+
+    private static InetSocketAddress address(int host) throws Exception {
+        InetAddress ip = InetAddress.getByName("127.0.0." + host);
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(ip, 0))) {
+            return new InetSocketAddress(ip, s.getLocalPort());
+        }
+    }
+
+    private static VrrpFailover node(InetSocketAddress self, int priority, byte[] key, InetSocketAddress... peers) {
+        VrrpConfig.Builder b = VrrpConfig.builder(51, self).priority(priority).advertInterval(ADVERT).key(1, key);
+        for (InetSocketAddress p : peers) {
+            b.peer(p);
+        }
+        return new VrrpFailover(b.build());
+    }
+
+    @Test
+    void theBackupTakesOverWhenTheMasterCrashesAndWhenItResigns() throws Exception {
+        InetSocketAddress a = address(31);
+        InetSocketAddress b = address(32);
+        VrrpFailover master = node(a, 150, KEY, b);
+        VrrpFailover backup = node(b, 100, KEY, a);
+        try {
+            master.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            backup.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> master.role() == Role.MASTER
+                    && backup.role() == Role.BACKUP);
+            await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3))
+                    .until(() -> backup.role() == Role.BACKUP); // adverts keep arriving
+            long crashed = System.nanoTime();
+            master.crash();
+            await().atMost(Duration.ofSeconds(3)).until(() -> backup.role() == Role.MASTER);
+            long takeoverMillis = (System.nanoTime() - crashed) / 1_000_000;
+            // master down interval 360.9 ms after the last advert heard; the bound leaves room for a loaded machine
+            assertThat(takeoverMillis).isBetween(250L, 2000L);
+        } finally {
+            master.close();
+            backup.close();
+        }
+    }
+
+    @Test
+    void aGracefulStopHandsOverAfterTheSkewTime() throws Exception {
+        InetSocketAddress a = address(33);
+        InetSocketAddress b = address(34);
+        VrrpFailover master = node(a, 150, KEY, b);
+        VrrpFailover backup = node(b, 100, KEY, a);
+        try {
+            master.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            backup.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> master.role() == Role.MASTER
+                    && backup.role() == Role.BACKUP);
+            long stopped = System.nanoTime();
+            master.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(2)).until(() -> backup.role() == Role.MASTER);
+            // skew for priority 100 at 100 ms adverts: 60.9 ms, far below the 360.9 ms a crash takes
+            assertThat((System.nanoTime() - stopped) / 1_000_000).isLessThan(300L);
+        } finally {
+            master.close();
+            backup.close();
+        }
+    }
+
+    @Test
+    void adverts_signedWithAnotherKey_areCountedAndChangeNothing() throws Exception {
+        InetSocketAddress a = address(35);
+        InetSocketAddress b = address(36);
+        InetSocketAddress c = address(37);
+        VrrpFailover master = node(a, 150, KEY, b, c);
+        VrrpFailover backup = node(b, 100, KEY, a, c);
+        VrrpFailover intruder = node(c, 254, "someone-elses-key-32-bytes-long!".getBytes(StandardCharsets.US_ASCII),
+                a, b);
+        try {
+            master.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            backup.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> master.role() == Role.MASTER);
+            intruder.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> master.rejections().getOrDefault("BAD_MAC", 0L) > 3);
+            await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3))
+                    .until(() -> master.role() == Role.MASTER && backup.role() == Role.BACKUP);
+            assertThat(intruder.role()).isEqualTo(Role.MASTER); // alone in its own world
+        } finally {
+            master.close();
+            backup.close();
+            intruder.close();
+        }
+    }
+
+    @Test
+    void aNodeWithoutAKeyRefusesToStartUnlessToldItIsInsecure() throws Exception {
+        InetSocketAddress a = address(38);
+        assertThatIllegalArgumentException().isThrownBy(() -> VrrpConfig.builder(51, a).build())
+                .withMessageStartingWith("a failover group needs a key");
+        assertThat(VrrpConfig.builder(51, a).insecure(true).build().insecure()).isTrue();
+        assertThatIllegalArgumentException().isThrownBy(() -> VrrpConfig.builder(51, a).key(1, new byte[4]))
+                .withMessage("key 1 must be at least 16 bytes but was 4");
+    }
+}
