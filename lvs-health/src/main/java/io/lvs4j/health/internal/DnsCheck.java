@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * keepalived's {@code DNS_CHECK}: asks the real server for {@code type} records of {@code name} over UDP (default SOA
@@ -80,13 +79,8 @@ public final class DnsCheck implements HealthCheck {
                     query.setRecursionDesired(false);
                     query.addRecord(DnsSection.QUESTION, new DefaultDnsQuestion(name, type));
                     ch.writeAndFlush(query);
-                    var timer = ch.eventLoop().schedule(() -> result.complete(
-                            CheckResult.down("no DNS answer within " + timeout)), timeout.toMillis(),
-                            TimeUnit.MILLISECONDS);
-                    result.whenComplete((r, e) -> {
-                        timer.cancel(false);
-                        ch.close();
-                    });
+                    CheckDeadline.arm(ch, result, timeout.toMillis(), CheckResult.down("no DNS answer within "
+                            + timeout));
                 });
         return result;
     }

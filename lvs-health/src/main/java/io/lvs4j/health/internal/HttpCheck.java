@@ -26,7 +26,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +34,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
@@ -104,14 +102,7 @@ public final class HttpCheck implements HealthCheck {
                 return;
             }
             Channel ch = f.channel();
-            ScheduledFuture<?> timeout = ch.eventLoop().schedule(() -> {
-                result.complete(CheckResult.down("no answer within " + spec.connectTimeout()));
-                ch.close();
-            }, timeoutMillis, TimeUnit.MILLISECONDS);
-            result.whenComplete((r, e) -> {
-                timeout.cancel(false);
-                ch.close();
-            });
+            CheckDeadline.arm(ch, result, timeoutMillis, CheckResult.down("no answer within " + spec.connectTimeout()));
             ch.writeAndFlush(request(target));
         });
         return result;

@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * keepalived's {@code SMTP_CHECK}: the server passes when it greets with a {@code 220} banner, answers
@@ -59,14 +58,8 @@ public final class SmtpCheck implements HealthCheck {
                         result.complete(CheckResult.down("connect to " + target + " failed: " + f.cause()));
                         return;
                     }
-                    Channel ch = f.channel();
-                    var timer = ch.eventLoop().schedule(() -> result.complete(
-                            CheckResult.down("SMTP dialogue not done within " + timeout)),
-                            timeout.toMillis(), TimeUnit.MILLISECONDS);
-                    result.whenComplete((r, e) -> {
-                        timer.cancel(false);
-                        ch.close();
-                    });
+                    CheckDeadline.arm(f.channel(), result, timeout.toMillis(),
+                            CheckResult.down("SMTP dialogue not done within " + timeout));
                 });
         return result;
     }

@@ -17,7 +17,6 @@ import java.net.PortUnreachableException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * keepalived's {@code UDP_CHECK}: sends {@code payload} from a connected UDP socket. With {@code requireReply}, the
@@ -75,13 +74,8 @@ public final class UdpCheck implements HealthCheck {
                     }
                     Channel ch = f.channel();
                     ch.writeAndFlush(Unpooled.wrappedBuffer(payload));
-                    var timer = ch.eventLoop().schedule(() -> result.complete(requireReply
-                            ? CheckResult.down("no UDP reply within " + timeout) : CheckResult.up()),
-                            timeout.toMillis(), TimeUnit.MILLISECONDS);
-                    result.whenComplete((r, e) -> {
-                        timer.cancel(false);
-                        ch.close();
-                    });
+                    CheckDeadline.arm(ch, result, timeout.toMillis(), requireReply
+                            ? CheckResult.down("no UDP reply within " + timeout) : CheckResult.up());
                 });
         return result;
     }
