@@ -105,6 +105,37 @@ final class ForwardCommand implements Callable<Integer> {
             description = "The sorry server, used when no real server is available or the quorum is lost.")
     String sorry = "";
 
+    @Option(names = "--failover", paramLabel = "vrrp",
+            description = "Run as one director of an active-standby group: only the master binds --listen.")
+    String failover = "";
+
+    @Option(names = "--router-id", paramLabel = "N", defaultValue = "51", description = "Virtual router id, 1..255.")
+    int routerId = 51;
+
+    @Option(names = "--priority", paramLabel = "N", defaultValue = "100",
+            description = "Failover priority, 1..255 (255: address owner). Default: 100.")
+    int priority = 100;
+
+    @Option(names = "--advert", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Advert interval, 10ms..40950ms in 10 ms steps. Default: 1s.")
+    Duration advert = Duration.ofSeconds(1);
+
+    @Option(names = "--failover-bind", paramLabel = "HOST:PORT", description = "Where this node receives adverts.")
+    String failoverBind = "";
+
+    @Option(names = "--peer", paramLabel = "HOST:PORT", description = "Another node of the group (repeatable).")
+    List<String> peers = List.of();
+
+    @Option(names = "--key-file", paramLabel = "PATH",
+            description = "The group's shared secret (the file's bytes, at least 16), used as key id 1.")
+    String keyFile = "";
+
+    @Option(names = "--nopreempt", description = "Do not take over from a running master of lower priority.")
+    boolean nopreempt;
+
+    @Option(names = "--insecure", description = "Run the failover group without a key (anyone can forge adverts).")
+    boolean insecure;
+
     @Option(names = "--stop-grace", paramLabel = "DURATION", defaultValue = "10s",
             converter = DurationConverter.class, description = "How long a stop waits for connections. Default: 10s.")
     Duration grace = Duration.ofSeconds(10);
@@ -187,7 +218,34 @@ final class ForwardCommand implements Callable<Integer> {
                         + "exec:COMMAND but was '" + check + "'");
             }
         }
+        if (!failover.isEmpty()) {
+            builder.failover(failover());
+        }
         return builder.build();
+    }
+
+    private io.lvs4j.failover.VrrpFailover failover() {
+        if (!failover.equals("vrrp")) {
+            throw new IllegalArgumentException("--failover must be vrrp but was '" + failover
+                    + "' (zookeeper is not built yet)");
+        }
+        if (failoverBind.isEmpty()) {
+            throw new IllegalArgumentException("--failover vrrp needs --failover-bind HOST:PORT");
+        }
+        io.lvs4j.failover.VrrpConfig.Builder vrrp = io.lvs4j.failover.VrrpConfig.builder(routerId,
+                        Endpoints.address("--failover-bind", failoverBind))
+                .priority(priority).advertInterval(advert).preempt(!nopreempt).insecure(insecure);
+        for (String p : peers) {
+            vrrp.peer(Endpoints.address("--peer", p));
+        }
+        if (!keyFile.isEmpty()) {
+            try {
+                vrrp.key(1, java.nio.file.Files.readAllBytes(java.nio.file.Path.of(keyFile)));
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--key-file " + keyFile + " cannot be read: " + e.getMessage(), e);
+            }
+        }
+        return new io.lvs4j.failover.VrrpFailover(vrrp.build());
     }
 
     private int run(Director director, VirtualService service) throws InterruptedException {

@@ -66,6 +66,32 @@ class Lvs4jCommandTest {
     }
 
     @Test
+    void forwardFailoverNeedsAKeyABindAddressAndVrrp(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String[] base = {"forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80"};
+        assertThat(run(concat(base, "--failover", "vrrp", "--failover-bind", "127.0.0.1:5405"))).isEqualTo(2);
+        assertThat(err.toString()).contains("a failover group needs a key");
+        assertThat(run(concat(base, "--failover", "vrrp"))).isEqualTo(2);
+        assertThat(err.toString()).contains("--failover vrrp needs --failover-bind HOST:PORT");
+        assertThat(run(concat(base, "--failover", "zookeeper", "--failover-bind", "127.0.0.1:5405"))).isEqualTo(2);
+        assertThat(err.toString()).contains("--failover must be vrrp but was 'zookeeper'");
+        java.nio.file.Path shortKey = dir.resolve("short.key");
+        java.nio.file.Files.writeString(shortKey, "too-short");
+        assertThat(run(concat(base, "--failover", "vrrp", "--failover-bind", "127.0.0.1:5405", "--key-file",
+                shortKey.toString()))).isEqualTo(2);
+        assertThat(err.toString()).contains("key 1 must be at least 16 bytes but was 9");
+        assertThat(run(concat(base, "--failover", "vrrp", "--failover-bind", "127.0.0.1:5405", "--advert", "15ms")))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("advertInterval must be 10ms..40950ms in 10 ms steps but was PT0.015S");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void durationsReadLikeTheDocsSay() {
         assertThat(DurationConverter.parse("500ms")).isEqualTo(java.time.Duration.ofMillis(500));
         assertThat(DurationConverter.parse("2s")).isEqualTo(java.time.Duration.ofSeconds(2));
