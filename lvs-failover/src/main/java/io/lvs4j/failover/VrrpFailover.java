@@ -1,9 +1,12 @@
 package io.lvs4j.failover;
 
 import io.lvs4j.api.Registration;
+import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.failover.Failover;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.api.failover.RoleChange;
+import io.lvs4j.api.health.HealthEvent;
+import io.lvs4j.api.health.HealthMonitor;
 import io.lvs4j.failover.internal.Advert;
 import io.lvs4j.failover.internal.AdvertCodec;
 import io.lvs4j.failover.internal.ReplayGuard;
@@ -157,9 +160,45 @@ public final class VrrpFailover implements Failover {
         return role;
     }
 
+    /**
+     * A tracked check failed ({@code true}) or recovered: in FAULT the node leaves the election (a master resigns
+     * first, so a backup takes over after its skew time) and rejoins when the fault clears.
+     */
+    public void setFault(boolean fault) {
+        group.next().execute(() -> vrrp.fault(fault));
+    }
+
+    /** Tracking that raises or lowers this node's priority (1..254); used from the next advert and election on. */
+    public void setTrackedPriority(int priority) {
+        if (priority < 1 || priority > 254) {
+            throw new IllegalArgumentException("tracked priority must be 1..254 but was " + priority);
+        }
+        group.next().execute(() -> vrrp.setPriority(priority));
+    }
+
+    /**
+     * Tracks the quorum of {@code service} on {@code monitor}: losing it puts this node in FAULT, regaining it clears
+     * the fault. A director whose real servers are gone thus hands the virtual address to a standby that has them.
+     */
+    public Registration trackQuorum(HealthMonitor monitor, VirtualService service) {
+        if (!monitor.hasQuorum(service)) {
+            setFault(true);
+        }
+        return monitor.onEvent(e -> {
+            if (!e.service().address().equals(service.address()) || e.service().protocol() != service.protocol()) {
+                return;
+            }
+            if (e instanceof HealthEvent.QuorumLost) {
+                setFault(true);
+            } else if (e instanceof HealthEvent.QuorumUp) {
+                setFault(false);
+            }
+        });
+    }
+
     @Override
     public int priority() {
-        return config.priority();
+        return vrrp.priority();
     }
 
     @Override

@@ -108,6 +108,74 @@ class VrrpFailoverTest {
         }
     }
 
+    /** A health monitor the test drives: quorum is whatever the test says, events go to the listeners. */
+    static final class ScriptedMonitor implements io.lvs4j.api.health.HealthMonitor {
+        final java.util.List<java.util.function.Consumer<? super io.lvs4j.api.health.HealthEvent>> listeners =
+                new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile boolean quorum = true;
+
+        void quorum(io.lvs4j.api.VirtualService vs, boolean up) {
+            quorum = up;
+            io.lvs4j.api.health.HealthEvent e = up ? new io.lvs4j.api.health.HealthEvent.QuorumUp(vs, 1)
+                    : new io.lvs4j.api.health.HealthEvent.QuorumLost(vs, 0);
+            listeners.forEach(l -> l.accept(e));
+        }
+
+        @Override
+        public void watch(io.lvs4j.api.VirtualService service) {
+        }
+
+        @Override
+        public void unwatch(io.lvs4j.api.VirtualService service) {
+        }
+
+        @Override
+        public boolean hasQuorum(io.lvs4j.api.VirtualService service) {
+            return quorum;
+        }
+
+        @Override
+        public io.lvs4j.api.Registration onEvent(
+                java.util.function.Consumer<? super io.lvs4j.api.health.HealthEvent> listener) {
+            listeners.add(listener);
+            return () -> listeners.remove(listener);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void losingTheQuorumHandsTheGroupToTheStandbyAndRegainingItTakesItBack() throws Exception {
+        InetSocketAddress a = address(39);
+        InetSocketAddress b = address(40);
+        VrrpFailover master = node(a, 150, KEY, b);
+        VrrpFailover backup = node(b, 100, KEY, a);
+        io.lvs4j.api.VirtualService vs = io.lvs4j.api.VirtualService.tcp("127.0.0.1", 80).build();
+        ScriptedMonitor monitor = new ScriptedMonitor();
+        try {
+            master.trackQuorum(monitor, vs);
+            master.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            backup.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(() -> master.role() == Role.MASTER
+                    && backup.role() == Role.BACKUP);
+            monitor.quorum(vs, false);
+            await().atMost(Duration.ofSeconds(2)).until(() -> master.role() == Role.FAULT
+                    && backup.role() == Role.MASTER);
+            monitor.quorum(vs, true);
+            await().atMost(Duration.ofSeconds(5)).until(() -> master.role() == Role.MASTER
+                    && backup.role() == Role.BACKUP); // preempts back
+            master.setTrackedPriority(90); // now below the backup's 100
+            await().atMost(Duration.ofSeconds(5)).until(() -> backup.role() == Role.MASTER
+                    && master.role() == Role.BACKUP);
+            assertThat(master.priority()).isEqualTo(90);
+        } finally {
+            master.close();
+            backup.close();
+        }
+    }
+
     @Test
     void aNodeWithoutAKeyRefusesToStartUnlessToldItIsInsecure() throws Exception {
         InetSocketAddress a = address(38);
