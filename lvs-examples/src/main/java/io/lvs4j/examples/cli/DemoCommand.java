@@ -18,8 +18,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("lvs4j demo is not built yet: the reference experiment arrives with the "
-                + "forwarding, health and failover modules.");
+        spec.commandLine().getErr().println("lvs4j demo is not built yet: the reference experiment (single server "
+                + "against a cluster, then a real-server and a director failure) is still to come. Meanwhile, "
+                + "'lvs4j forward' runs a director.");
         return NOT_BUILT;
     }
 }
