@@ -130,7 +130,7 @@ public final class HealthMonitorConfig {
 
         /** Time between checks, at least 1 ms. */
         public Builder delayLoop(Duration delayLoop) {
-            this.delayLoop = positive("delayLoop", delayLoop);
+            this.delayLoop = Durations.atLeastOneMilli("delayLoop", delayLoop);
             return this;
         }
 
@@ -145,7 +145,7 @@ public final class HealthMonitorConfig {
 
         /** Delay before each retry, at least 1 ms. */
         public Builder delayBeforeRetry(Duration delay) {
-            this.delayBeforeRetry = positive("delayBeforeRetry", delay);
+            this.delayBeforeRetry = Durations.atLeastOneMilli("delayBeforeRetry", delay);
             return this;
         }
 
@@ -192,14 +192,6 @@ public final class HealthMonitorConfig {
         /** Builds the configuration. */
         public HealthMonitorConfig build() {
             return new HealthMonitorConfig(this);
-        }
-
-        private static Duration positive(String field, Duration d) {
-            Objects.requireNonNull(d, field);
-            if (d.toMillis() < 1) {
-                throw new IllegalArgumentException(field + " must be >= 1ms but was " + d);
-            }
-            return d;
         }
     }
 }

@@ -202,11 +202,7 @@ public final class HttpGet {
 
         /** How long the whole check may take, at least 1 ms; default 5 s. */
         public Builder connectTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "connectTimeout");
-            if (timeout.toMillis() < 1) {
-                throw new IllegalArgumentException("connectTimeout must be >= 1ms but was " + timeout);
-            }
-            this.connectTimeout = timeout;
+            this.connectTimeout = Durations.atLeastOneMilli("connectTimeout", timeout);
             return this;
         }
 

@@ -1,7 +1,6 @@
 package io.lvs4j.health;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * How passive outlier detection ejects real servers (Envoy's outlier detection); immutable, built by
@@ -83,13 +82,13 @@ public final class OutlierDetectionConfig {
 
         /** The base ejection time, at least 1 ms; default 30 s. */
         public Builder baseEjectionTime(Duration d) {
-            this.baseEjectionTime = positive("baseEjectionTime", d);
+            this.baseEjectionTime = Durations.atLeastOneMilli("baseEjectionTime", d);
             return this;
         }
 
         /** The cap on an ejection, at least 1 ms; default 300 s. */
         public Builder maxEjectionTime(Duration d) {
-            this.maxEjectionTime = positive("maxEjectionTime", d);
+            this.maxEjectionTime = Durations.atLeastOneMilli("maxEjectionTime", d);
             return this;
         }
 
@@ -118,14 +117,6 @@ public final class OutlierDetectionConfig {
                         + ") must not be shorter than baseEjectionTime (" + baseEjectionTime + ")");
             }
             return new OutlierDetectionConfig(this);
-        }
-
-        private static Duration positive(String field, Duration d) {
-            Objects.requireNonNull(d, field);
-            if (d.toMillis() < 1) {
-                throw new IllegalArgumentException(field + " must be >= 1ms but was " + d);
-            }
-            return d;
         }
     }
 }

@@ -152,15 +152,11 @@ public final class DefaultHealthMonitor implements HealthMonitor {
     }
 
     /**
-     * Called by a checker, under the monitor's lock, after every completed check: weights may have changed (dynamic
-     * weight, an operator), not only health.
+     * keepalived: quorum is lost below {@code quorum - hysteresis} and regained at {@code quorum + hysteresis}. Checkers
+     * call it, under the monitor's lock, after every completed check: weights may change (dynamic weight, an
+     * operator), not only health.
      */
-    void refreshQuorum(Watched w, List<HealthEvent> events) {
-        updateQuorum(w, events);
-    }
-
-    /** keepalived: quorum is lost below {@code quorum - hysteresis} and regained at {@code quorum + hysteresis}. */
-    private void updateQuorum(Watched w, List<HealthEvent> events) {
+    void updateQuorum(Watched w, List<HealthEvent> events) {
         int live = w.liveWeight();
         VirtualService vs = w.service;
         if (w.quorumUp && live < vs.quorum() - vs.hysteresis()) {

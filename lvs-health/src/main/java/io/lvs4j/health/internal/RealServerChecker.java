@@ -126,7 +126,7 @@ final class RealServerChecker {
                     events.add(new HealthEvent.RealServerDown(watched.service, realServer, detail));
                 }
             }
-            monitor.refreshQuorum(watched, events);
+            monitor.updateQuorum(watched, events);
             cancel = monitor.timer().schedule(this::run, next);
         }
         monitor.publish(events);

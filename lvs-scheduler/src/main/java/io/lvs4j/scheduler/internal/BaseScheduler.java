@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The publication half every scheduler shares: {@link #update} builds an immutable table of type {@code T} from the
@@ -178,9 +177,5 @@ public abstract class BaseScheduler<T> implements Scheduler {
             m = Math.max(m, w);
         }
         return m;
-    }
-
-    static @Nullable RealServer none() {
-        return null;
     }
 }

@@ -41,6 +41,13 @@ final class Locality {
                 .build();
     }
 
+    /** The servers of a new destination list, by identity: what the caches may keep pointing at. */
+    static java.util.Set<RealServer> present(RealServer[] servers) {
+        java.util.Set<RealServer> present = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.Collections.addAll(present, servers);
+        return present;
+    }
+
     /**
      * IPVS's {@code is_overloaded} for the locality schedulers: {@code dest} has more active connections than its
      * weight while some server of the list has fewer than half its weight.

@@ -5,8 +5,6 @@ import io.lvs4j.api.Flow;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.scheduler.SchedulerConfig;
 import java.net.InetAddress;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -44,20 +42,15 @@ final class LocalityBasedLeastConnection extends ScanScheduler {
         return dest;
     }
 
-    /** Drops mappings to servers that left the list, as the kernel's destinations leave the service. */
-    static void forgetRemoved(java.util.Collection<RealServer> mapped, RealServer[] servers) {
-        Set<RealServer> present = Collections.newSetFromMap(new IdentityHashMap<>());
-        Collections.addAll(present, servers);
-        mapped.removeIf(rs -> !present.contains(rs));
-    }
-
     @Override
     public void close() {
         cache.invalidateAll();
     }
 
+    /** Drops mappings to servers that left the list, as the kernel's destinations leave the service. */
     @Override
     void onBuild(RealServer[] servers) {
-        forgetRemoved(cache.asMap().values(), servers);
+        Set<RealServer> present = Locality.present(servers);
+        cache.asMap().values().removeIf(rs -> !present.contains(rs));
     }
 }

@@ -7,8 +7,6 @@ import io.lvs4j.api.Ticker;
 import io.lvs4j.api.scheduler.SchedulerConfig;
 import java.net.InetAddress;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -155,8 +153,7 @@ final class LocalityBasedLeastConnectionReplication extends ScanScheduler {
 
     @Override
     void onBuild(RealServer[] servers) {
-        Set<RealServer> present = Collections.newSetFromMap(new IdentityHashMap<>());
-        Collections.addAll(present, servers);
+        Set<RealServer> present = Locality.present(servers);
         cache.asMap().values().forEach(set -> set.retainAll(present));
     }
 
