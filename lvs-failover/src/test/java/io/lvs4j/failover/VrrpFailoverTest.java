@@ -36,6 +36,14 @@ class VrrpFailoverTest {
         return new VrrpFailover(b.build());
     }
 
+    /** Starts both nodes and waits until the first is master and the second backup. */
+    private static void startPair(VrrpFailover master, VrrpFailover backup) throws Exception {
+        master.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        backup.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> master.role() == Role.MASTER
+                && backup.role() == Role.BACKUP);
+    }
+
     @Test
     void theBackupTakesOverWhenTheMasterCrashesAndWhenItResigns() throws Exception {
         InetSocketAddress a = address(31);
@@ -43,10 +51,7 @@ class VrrpFailoverTest {
         VrrpFailover master = node(a, 150, KEY, b);
         VrrpFailover backup = node(b, 100, KEY, a);
         try {
-            master.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            backup.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(5)).until(() -> master.role() == Role.MASTER
-                    && backup.role() == Role.BACKUP);
+            startPair(master, backup);
             await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3))
                     .until(() -> backup.role() == Role.BACKUP); // adverts keep arriving
             long crashed = System.nanoTime();
@@ -68,10 +73,7 @@ class VrrpFailoverTest {
         VrrpFailover master = node(a, 150, KEY, b);
         VrrpFailover backup = node(b, 100, KEY, a);
         try {
-            master.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            backup.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(5)).until(() -> master.role() == Role.MASTER
-                    && backup.role() == Role.BACKUP);
+            startPair(master, backup);
             long stopped = System.nanoTime();
             master.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(2)).until(() -> backup.role() == Role.MASTER);
@@ -156,10 +158,7 @@ class VrrpFailoverTest {
         ScriptedMonitor monitor = new ScriptedMonitor();
         try {
             master.trackQuorum(monitor, vs);
-            master.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            backup.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(5)).until(() -> master.role() == Role.MASTER
-                    && backup.role() == Role.BACKUP);
+            startPair(master, backup);
             monitor.quorum(vs, false);
             await().atMost(Duration.ofSeconds(2)).until(() -> master.role() == Role.FAULT
                     && backup.role() == Role.MASTER);
