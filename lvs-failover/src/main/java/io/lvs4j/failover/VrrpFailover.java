@@ -66,7 +66,7 @@ public final class VrrpFailover implements Failover {
         this.replay = new ReplayGuard(config.freshnessWindow().toMillis());
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lvs4j-vrrp", true),
                 NioIoHandler.newFactory());
-        this.vrrp = new VrrpInstance(new Port(), config.bind().getAddress(), config.priority(),
+        this.vrrp = new VrrpInstance(new Port(), config.bind(), config.priority(),
                 config.advertIntervalCentis(), config.preempt(), config.advertsPerInterval());
     }
 
@@ -129,12 +129,14 @@ public final class VrrpFailover implements Failover {
                 count("OTHER_ROUTER", packet.sender());
                 return;
             }
-            ReplayGuard.Verdict v = replay.check(a, System.currentTimeMillis());
+            // a node is its authenticated address plus the port it sends from: two nodes may share an address
+            int port = packet.sender().getPort();
+            ReplayGuard.Verdict v = replay.check(a, port, System.currentTimeMillis());
             if (v != ReplayGuard.Verdict.ACCEPTED) {
                 count(v.name(), packet.sender());
                 return;
             }
-            vrrp.onAdvert(a.priority(), a.intervalCentis(), a.sender());
+            vrrp.onAdvert(a.priority(), a.intervalCentis(), new InetSocketAddress(a.sender(), port));
         }
 
         @Override

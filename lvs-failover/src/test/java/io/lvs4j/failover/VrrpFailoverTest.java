@@ -45,6 +45,24 @@ class VrrpFailoverTest {
     }
 
     @Test
+    void twoNodesOnOneAddressFormAPair() throws Exception {
+        InetSocketAddress a = address(1);
+        InetSocketAddress b = address(1);
+        VrrpFailover master = node(a, 150, KEY, b);
+        VrrpFailover backup = node(b, 100, KEY, a);
+        try {
+            startPair(master, backup);
+            await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3))
+                    .until(() -> backup.role() == Role.BACKUP && master.role() == Role.MASTER);
+            master.crash();
+            await().atMost(Duration.ofSeconds(3)).until(() -> backup.role() == Role.MASTER);
+        } finally {
+            master.close();
+            backup.close();
+        }
+    }
+
+    @Test
     void theBackupTakesOverWhenTheMasterCrashesAndWhenItResigns() throws Exception {
         InetSocketAddress a = address(31);
         InetSocketAddress b = address(32);

@@ -1,6 +1,6 @@
 package io.lvs4j.failover.internal;
 
-import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -22,7 +22,7 @@ public final class ReplayGuard {
     }
 
     private final long windowMillis;
-    private final Map<InetAddress, Long> lastSequence = new HashMap<>();
+    private final Map<InetSocketAddress, Long> lastSequence = new HashMap<>();
 
     /** A guard accepting timestamps within {@code windowMillis} of our clock. */
     public ReplayGuard(long windowMillis) {
@@ -32,16 +32,20 @@ public final class ReplayGuard {
         this.windowMillis = windowMillis;
     }
 
-    /** Judges {@code advert} at our wall-clock time {@code nowMillis}; records it when accepted. */
-    public Verdict check(Advert advert, long nowMillis) {
+    /**
+     * Judges {@code advert}, sent from {@code senderPort}, at our wall-clock time {@code nowMillis}; records it when
+     * accepted. Sequences are kept per sender address and port, so nodes that share an address do not collide.
+     */
+    public Verdict check(Advert advert, int senderPort, long nowMillis) {
         if (Math.abs(nowMillis - advert.timestampMillis()) > windowMillis) {
             return Verdict.STALE;
         }
-        Long last = lastSequence.get(advert.sender());
+        InetSocketAddress sender = new InetSocketAddress(advert.sender(), senderPort);
+        Long last = lastSequence.get(sender);
         if (last != null && advert.sequence() <= last) {
             return Verdict.REPLAYED;
         }
-        lastSequence.put(advert.sender(), advert.sequence());
+        lastSequence.put(sender, advert.sequence());
         return Verdict.ACCEPTED;
     }
 }

@@ -1,7 +1,7 @@
 package io.lvs4j.failover.internal;
 
 import io.lvs4j.api.failover.Role;
-import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
 
 
@@ -42,7 +42,7 @@ public final class VrrpInstance {
     private static final long CENTI = 10_000_000L;
 
     private final Port port;
-    private final InetAddress address;
+    private final InetSocketAddress address;
     private final int advertIntervalCentis;
     private final boolean preempt;
     private final int advertsPerInterval;
@@ -54,18 +54,19 @@ public final class VrrpInstance {
     /**
      * An instance.
      *
-     * @param address this node's address, the tie-breaker between equal priorities
+     * @param address this node's address and port: its identity, and the tie-breaker between equal priorities (the
+     *     port tells apart nodes that share an address, e.g. two directors on one host's loopback)
      * @param priority 1..255
      * @param advertIntervalCentis 1..4095 centiseconds
      */
-    public VrrpInstance(Port port, InetAddress address, int priority, int advertIntervalCentis, boolean preempt) {
+    public VrrpInstance(Port port, InetSocketAddress address, int priority, int advertIntervalCentis, boolean preempt) {
         this(port, address, priority, advertIntervalCentis, preempt, 2);
     }
 
     /**
      * An instance sending {@code advertsPerInterval} (1..4) adverts per interval while master; 1 is plain RFC 5798.
      */
-    public VrrpInstance(Port port, InetAddress address, int priority, int advertIntervalCentis, boolean preempt,
+    public VrrpInstance(Port port, InetSocketAddress address, int priority, int advertIntervalCentis, boolean preempt,
                         int advertsPerInterval) {
         if (priority < 1 || priority > 255) {
             throw new IllegalArgumentException("priority must be 1..255 but was " + priority);
@@ -171,7 +172,7 @@ public final class VrrpInstance {
     }
 
     /** An authenticated, fresh advert for this virtual router arrived. */
-    public void onAdvert(int advertPriority, int advertIntervalCentis, InetAddress sender) {
+    public void onAdvert(int advertPriority, int advertIntervalCentis, InetSocketAddress sender) {
         if (sender.equals(address)) {
             return;
         }
@@ -189,7 +190,7 @@ public final class VrrpInstance {
                 port.setTimer(advertPeriodNanos());
             } else if (advertPriority > priority || (advertPriority == priority && higher(sender, address))) {
                 masterAdvertIntervalCentis = advertIntervalCentis;
-                transition(Role.BACKUP, "advert from " + sender.getHostAddress() + " with priority "
+                transition(Role.BACKUP, "advert from " + format(sender) + " with priority "
                         + advertPriority);
                 port.setTimer(masterDownNanos());
             }
@@ -209,20 +210,26 @@ public final class VrrpInstance {
         port.roleChanged(from, to, reason);
     }
 
-    /** Whether address {@code a} is higher than {@code b} (unsigned bytes; IPv6 above IPv4). */
-    static boolean higher(InetAddress a, InetAddress b) {
-        byte[] x = a.getAddress();
-        byte[] y = b.getAddress();
+    /** Whether {@code a} is higher than {@code b}: the address (unsigned bytes; IPv6 above IPv4), then the port. */
+    static boolean higher(InetSocketAddress a, InetSocketAddress b) {
+        byte[] x = a.getAddress().getAddress();
+        byte[] y = b.getAddress().getAddress();
         if (x.length != y.length) {
             return x.length > y.length;
         }
-        return Arrays.compareUnsigned(x, y) > 0;
+        int c = Arrays.compareUnsigned(x, y);
+        return c != 0 ? c > 0 : a.getPort() > b.getPort();
+    }
+
+    private static String format(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /** For tests and logs. */
     @Override
     public String toString() {
-        return address.getHostAddress() + " " + role + " prio " + priority;
+        return format(address) + " " + role + " prio " + priority;
     }
 
 }

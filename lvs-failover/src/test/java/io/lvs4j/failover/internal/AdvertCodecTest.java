@@ -88,10 +88,12 @@ class AdvertCodecTest {
     void replayedAndStaleAdvertsAreRefused() throws Exception {
         ReplayGuard guard = new ReplayGuard(2000);
         long now = 1_700_000_000_000L;
-        assertThat(guard.check(advert(100, 5), now)).isEqualTo(ReplayGuard.Verdict.ACCEPTED);
-        assertThat(guard.check(advert(100, 5), now)).isEqualTo(ReplayGuard.Verdict.REPLAYED);
-        assertThat(guard.check(advert(100, 4), now)).isEqualTo(ReplayGuard.Verdict.REPLAYED);
-        assertThat(guard.check(advert(100, 6), now + 2001)).isEqualTo(ReplayGuard.Verdict.STALE);
-        assertThat(guard.check(advert(100, 6), now + 1999)).isEqualTo(ReplayGuard.Verdict.ACCEPTED);
+        assertThat(guard.check(advert(100, 5), 5000, now)).isEqualTo(ReplayGuard.Verdict.ACCEPTED);
+        assertThat(guard.check(advert(100, 5), 5000, now)).isEqualTo(ReplayGuard.Verdict.REPLAYED);
+        assertThat(guard.check(advert(100, 4), 5000, now)).isEqualTo(ReplayGuard.Verdict.REPLAYED);
+        assertThat(guard.check(advert(100, 6), 5000, now + 2001)).isEqualTo(ReplayGuard.Verdict.STALE);
+        assertThat(guard.check(advert(100, 6), 5000, now + 1999)).isEqualTo(ReplayGuard.Verdict.ACCEPTED);
+        assertThat(guard.check(advert(100, 1), 5001, now + 1999))
+                .as("another node on the same address keeps its own sequence").isEqualTo(ReplayGuard.Verdict.ACCEPTED);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvs4j.api.failover.Role;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,7 +47,11 @@ class VrrpInstanceTest {
         }
 
         Node node(String ip, int priority, int intervalCentis, boolean preempt) throws Exception {
-            Node n = new Node(this, InetAddress.getByName(ip), priority, intervalCentis, preempt);
+            return node(new InetSocketAddress(InetAddress.getByName(ip), 5000), priority, intervalCentis, preempt);
+        }
+
+        Node node(InetSocketAddress address, int priority, int intervalCentis, boolean preempt) {
+            Node n = new Node(this, address, priority, intervalCentis, preempt);
             nodes.add(n);
             return n;
         }
@@ -58,14 +63,14 @@ class VrrpInstanceTest {
 
     static final class Node implements VrrpInstance.Port {
         final World world;
-        final InetAddress address;
+        final InetSocketAddress address;
         final VrrpInstance vrrp;
         final List<String> changes = new ArrayList<>();
         long timerGeneration;
         boolean alive = true;
         long becameMasterAt = -1;
 
-        Node(World world, InetAddress address, int priority, int interval, boolean preempt) {
+        Node(World world, InetSocketAddress address, int priority, int interval, boolean preempt) {
             this.world = world;
             this.address = address;
             this.vrrp = new VrrpInstance(this, address, priority, interval, preempt, world.advertsPerInterval);
@@ -113,7 +118,8 @@ class VrrpInstanceTest {
         }
 
         String name() {
-            return address.getHostAddress();
+            String ip = address.getAddress().getHostAddress();
+            return address.getPort() == 5000 ? ip : ip + ":" + address.getPort();
         }
     }
 
@@ -189,6 +195,23 @@ class VrrpInstanceTest {
         w.run(Duration.ofSeconds(10));
         assertThat(w.masters()).isEqualTo(1);
         assertThat(b.vrrp.role()).isEqualTo(Role.MASTER);
+    }
+
+    @Test
+    void nodesThatShareAnAddressHearEachOtherAndTieBreakOnThePort() throws Exception {
+        World w = new World();
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        Node low = w.node(new InetSocketAddress(loopback, 7001), 100, 100, true);
+        Node high = w.node(new InetSocketAddress(loopback, 7002), 100, 100, true);
+        Node third = w.node(new InetSocketAddress(loopback, 7000), 50, 100, true);
+        low.vrrp.start();
+        high.vrrp.start();
+        third.vrrp.start();
+        w.run(Duration.ofSeconds(10));
+        assertThat(w.masters()).isEqualTo(1);
+        assertThat(high.vrrp.role()).isEqualTo(Role.MASTER);
+        assertThat(low.vrrp.role()).isEqualTo(Role.BACKUP);
+        assertThat(third.vrrp.role()).isEqualTo(Role.BACKUP);
     }
 
     @Test
