@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 /** The {@link Director} built by {@link io.lvs4j.forward.DirectorBuilder}. */
 public final class DefaultDirector implements Director {
 
+    /** Milliseconds between bind attempts of a master whose address is still taken. */
+    static final int BIND_RETRY_MILLIS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(DefaultDirector.class);
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
@@ -108,17 +110,54 @@ public final class DefaultDirector implements Director {
         }
         failover.onRoleChange(change -> {
             if (change.current() == Role.MASTER) {
-                bindAll().whenComplete((v, e) -> {
-                    if (e != null) {
-                        LOG.error("cannot bind the virtual services after becoming master", e);
-                    }
-                });
+                bindWhileMaster(failover, 0);
             } else if (change.previous() == Role.MASTER) {
                 unbindAll();
             }
         });
         return failover.start().thenCompose(v -> failover.role() == Role.MASTER ? bindAll()
                 : CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * Binds every virtual service of a new master, and tries again every {@value #BIND_RETRY_MILLIS} ms while this
+     * node stays master and some bind fails: on preemption the old master may still hold the address for a moment,
+     * until it hears the new master's advert and lets go.
+     */
+    private void bindWhileMaster(Failover failover, int attempt) {
+        if (attempt > 0 && failover.role() != Role.MASTER) {
+            return;
+        }
+        bindAll().whenComplete((v, e) -> {
+            if (e == null) {
+                if (failover.role() != Role.MASTER) {
+                    unbindAll(); // demoted while the bind was under way
+                } else if (attempt > 0) {
+                    LOG.info("bound the virtual services after {} retries", attempt);
+                }
+                return;
+            }
+            EventLoopGroup g;
+            synchronized (lifecycle) {
+                g = stopped ? null : group;
+            }
+            if (g == null || failover.role() != Role.MASTER) {
+                return;
+            }
+            if (attempt == 0) {
+                LOG.warn("master but cannot bind yet ({}); retrying every {} ms while master", rootMessage(e),
+                        BIND_RETRY_MILLIS);
+            }
+            g.next().schedule(() -> bindWhileMaster(failover, attempt + 1), BIND_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
     }
 
     private void estimate() {
