@@ -44,6 +44,7 @@ public final class VirtualService {
     private final @Nullable InetSocketAddress sorryServer;
     private final int maxConnections;
     private final boolean onePacket;
+    private final Duration slowStart;
     private final List<RealServer> realServers;
 
     private VirtualService(Builder b) {
@@ -58,6 +59,7 @@ public final class VirtualService {
         this.sorryServer = b.sorryServer;
         this.maxConnections = b.maxConnections;
         this.onePacket = b.onePacket;
+        this.slowStart = b.slowStart;
         this.realServers = List.copyOf(b.realServers);
     }
 
@@ -85,7 +87,8 @@ public final class VirtualService {
                 .quorum(quorum)
                 .hysteresis(hysteresis)
                 .maxConnections(maxConnections)
-                .onePacket(onePacket);
+                .onePacket(onePacket)
+                .slowStart(slowStart);
         b.schedulerFlags.addAll(schedulerFlags);
         b.sorryServer = sorryServer;
         b.realServers.addAll(realServers);
@@ -152,6 +155,11 @@ public final class VirtualService {
         return onePacket;
     }
 
+    /** The slow-start window of real servers that join or come back up; {@link Duration#ZERO} when off. */
+    public Duration slowStart() {
+        return slowStart;
+    }
+
     /** The real servers, in the order they were added; unmodifiable. */
     public List<RealServer> realServers() {
         return realServers;
@@ -183,7 +191,7 @@ public final class VirtualService {
                 && schedulerFlags.equals(v.schedulerFlags) && persistenceTimeout.equals(v.persistenceTimeout)
                 && persistenceNetmask == v.persistenceNetmask && quorum == v.quorum && hysteresis == v.hysteresis
                 && Objects.equals(sorryServer, v.sorryServer) && maxConnections == v.maxConnections
-                && onePacket == v.onePacket && realServers.equals(v.realServers);
+                && onePacket == v.onePacket && slowStart.equals(v.slowStart) && realServers.equals(v.realServers);
     }
 
     @Override
@@ -215,6 +223,7 @@ public final class VirtualService {
         private @Nullable InetSocketAddress sorryServer;
         private int maxConnections;
         private boolean onePacket;
+        private Duration slowStart = Duration.ZERO;
         private final List<RealServer> realServers = new ArrayList<>();
 
         Builder(Protocol protocol, InetSocketAddress address) {
@@ -306,6 +315,21 @@ public final class VirtualService {
         /** One-packet scheduling for UDP (IPVS {@code -o}); default off. */
         public Builder onePacket(boolean onePacket) {
             this.onePacket = onePacket;
+            return this;
+        }
+
+        /**
+         * Slow start (Envoy's {@code slow_start_config}, HAProxy's {@code slowstart}): a real server that joins or
+         * comes back up takes a share of new connections that grows over this window instead of its full weight at
+         * once. {@link Duration#ZERO} (the default) turns it off. Schedulers that keep no weights (rr, lc, dh, sh,
+         * mh, fo, ovf, ring) reject a window when the director builds them.
+         */
+        public Builder slowStart(Duration window) {
+            Objects.requireNonNull(window, "slowStart");
+            if (window.isNegative()) {
+                throw new IllegalArgumentException("slowStart must be >= 0 but was " + window);
+            }
+            this.slowStart = window;
             return this;
         }
 

@@ -67,12 +67,22 @@ class VirtualServiceTest {
         RealServer a = RealServer.of("10.0.0.2", 80);
         VirtualService vs = VirtualService.tcp("10.0.0.100", 80).scheduler("mh").schedulerFlags("mh-port")
                 .persistenceTimeout(Duration.ofSeconds(60)).persistenceNetmask(24).quorum(3).hysteresis(1)
-                .sorryServer(new InetSocketAddress("10.0.0.9", 80)).maxConnections(100).realServer(a).build();
+                .sorryServer(new InetSocketAddress("10.0.0.9", 80)).maxConnections(100).slowStart(Duration.ofSeconds(30)).realServer(a).build();
         assertThat(vs.toBuilder().build()).isEqualTo(vs);
+        assertThat(vs.toBuilder().build().slowStart()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(vs.toBuilder().slowStart(Duration.ZERO).build()).isNotEqualTo(vs);
         VirtualService grown = vs.toBuilder().realServer(RealServer.of("10.0.0.3", 80)).build();
         assertThat(grown.realServers()).hasSize(2).first().isSameAs(a);
         assertThat(grown.toBuilder().removeRealServer(a.address()).build().realServers())
                 .extracting(RealServer::address).containsExactly(new InetSocketAddress("10.0.0.3", 80));
         assertThat(vs.realServer(a.address())).isSameAs(a);
+    }
+
+    @Test
+    void slowStartIsOffByDefaultAndNeverNegative() {
+        assertThat(VirtualService.tcp("10.0.0.100", 80).build().slowStart()).isZero();
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> VirtualService.tcp("10.0.0.100", 80).slowStart(Duration.ofSeconds(-1)))
+                .withMessage("slowStart must be >= 0 but was PT-1S");
     }
 }

@@ -66,7 +66,8 @@ final class ServiceRuntime {
         boolean newScheduler = !previous.scheduler().equals(next.scheduler())
                 || !previous.schedulerFlags().equals(next.schedulerFlags())
                 || !previous.persistenceTimeout().equals(next.persistenceTimeout())
-                || previous.persistenceNetmask() != next.persistenceNetmask();
+                || previous.persistenceNetmask() != next.persistenceNetmask()
+                || !previous.slowStart().equals(next.slowStart());
         service = next;
         subscribe(next);
         if (newScheduler) {
@@ -84,8 +85,11 @@ final class ServiceRuntime {
     }
 
     private Scheduler newScheduler(VirtualService vs) {
-        Scheduler s = Schedulers.create(vs.scheduler(), SchedulerConfig.builder().flags(vs.schedulerFlags())
-                .ticker(ticker).build());
+        SchedulerConfig.Builder config = SchedulerConfig.builder().flags(vs.schedulerFlags()).ticker(ticker);
+        if (!vs.slowStart().isZero()) {
+            config.slowStart(vs.slowStart());
+        }
+        Scheduler s = Schedulers.create(vs.scheduler(), config.build());
         return vs.isPersistent() ? PersistentScheduler.wrap(s, vs) : s;
     }
 
