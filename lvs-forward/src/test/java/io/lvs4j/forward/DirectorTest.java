@@ -157,4 +157,26 @@ class DirectorTest {
             }
         }
     }
+
+    @Test
+    void aRefusedConnectIsRedispatchedEvenWhenTheSchedulerKeepsPickingTheRefusingServer() throws Exception {
+        try (Backends.Server live = Backends.echo()) {
+            // wlc gives every new connection to the server with the least connections, in list order on ties: the
+            // refusing server (it never keeps one) is picked first every time, and the redispatch must go elsewhere
+            RealServer dead = RealServer.builder(new java.net.InetSocketAddress(Backends.LOOPBACK, Backends.freePort()))
+                    .build();
+            RealServer ok = RealServer.builder(live.address()).build();
+            VirtualService vs = VirtualService.tcp("127.0.0.1", Backends.freePort()).scheduler("wlc")
+                    .realServer(dead).realServer(ok).build();
+            try (Director d = Director.builder().virtualService(vs).ioThreads(1).build()) {
+                d.start().toCompletableFuture().join();
+                for (int i = 0; i < 5; i++) {
+                    try (Socket s = connect(vs)) {
+                        roundTrip(s, i);
+                    }
+                }
+                assertThat(live.accepted.get()).isEqualTo(5);
+            }
+        }
+    }
 }

@@ -126,15 +126,35 @@ final class ServiceRuntime {
         if (healthMonitor != null && !healthMonitor.hasQuorum(service)) {
             return null;
         }
-        Scheduler s = scheduler;
-        int attempts = tried == null ? 1 : service.realServers().size() + 1;
-        for (int i = 0; i < attempts; i++) {
-            RealServer rs = s.pick(flow);
-            if (rs == null || tried == null || !tried.contains(rs)) {
-                return rs;
+        RealServer rs = scheduler.pick(flow);
+        if (rs == null || tried == null || !tried.contains(rs)) {
+            return rs;
+        }
+        return redispatchTarget(tried);
+    }
+
+    /**
+     * A redispatch after a failed connect: the scheduler picked a server this connection already tried (a
+     * deterministic scheduler keeps picking the server with no connections, which is the one that just refused), so
+     * take the available server not yet tried with the least weighted overhead (wlc's rule), ties to list order.
+     */
+    private @Nullable RealServer redispatchTarget(List<RealServer> tried) {
+        RealServer best = null;
+        long bestOverhead = 0;
+        int bestWeight = 1;
+        for (RealServer rs : service.realServers()) {
+            if (!rs.isAvailable() || tried.contains(rs)) {
+                continue;
+            }
+            long overhead = (long) rs.activeConnections() * 256 + rs.inactiveConnections();
+            int weight = rs.weight();
+            if (best == null || overhead * bestWeight < bestOverhead * weight) {
+                best = rs;
+                bestOverhead = overhead;
+                bestWeight = weight;
             }
         }
-        return null;
+        return best;
     }
 
     void register(RealServer rs, Channel client) {
