@@ -14,6 +14,7 @@ import io.lvs4j.forward.ServiceStatistics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -115,6 +116,7 @@ public final class DefaultDirector implements Director {
                 unbindAll();
             }
         });
+        prepareStandby();
         return failover.start().thenCompose(v -> failover.role() == Role.MASTER ? bindAll()
                 : CompletableFuture.completedFuture(null));
     }
@@ -185,6 +187,33 @@ public final class DefaultDirector implements Director {
         if (vs.protocol() == Protocol.UDP) {
             return UdpRelay.bind(this, runtime, g);
         }
+        Channel prepared = runtime.standby;
+        runtime.standby = null;
+        ChannelFuture f;
+        if (prepared != null && prepared.isOpen() && prepared.isRegistered()) {
+            f = prepared.bind(vs.address()).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        } else {
+            if (prepared != null) {
+                prepared.close();
+            }
+            f = serverBootstrap(runtime, g).bind(vs.address());
+        }
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        f.addListener(future -> {
+            if (future.isSuccess()) {
+                runtime.listener = f.channel();
+                LOG.info("serving {} with {} over {}", vs.name(), vs.scheduler(), transport.name());
+                result.complete(null);
+            } else {
+                result.completeExceptionally(new IllegalStateException("cannot bind " + vs.name() + ": "
+                        + future.cause().getMessage(), future.cause()));
+            }
+        });
+        return result;
+    }
+
+    private ServerBootstrap serverBootstrap(ServiceRuntime runtime, EventLoopGroup g) {
+        VirtualService vs = runtime.service();
         ServerBootstrap b = new ServerBootstrap()
                 .group(g)
                 .channel(transport.serverChannel())
@@ -208,19 +237,34 @@ public final class DefaultDirector implements Director {
             // one accept per read, so pausing accepts at maxconn takes effect at once
             b.option(ChannelOption.RECVBUF_ALLOCATOR, new io.netty.channel.ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1));
         }
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        ChannelFuture f = b.bind(vs.address());
-        f.addListener(future -> {
-            if (future.isSuccess()) {
-                runtime.listener = f.channel();
-                LOG.info("serving {} with {} over {}", vs.name(), vs.scheduler(), transport.name());
-                result.complete(null);
-            } else {
-                result.completeExceptionally(new IllegalStateException("cannot bind " + vs.name() + ": "
-                        + future.cause().getMessage(), future.cause()));
+        return b;
+    }
+
+    /**
+     * Creates and registers a backup's TCP listeners without binding them, so that becoming master costs one bind
+     * call and no channel set-up (a cold JVM takes milliseconds for the first server channel).
+     */
+    private void prepareStandby() {
+        EventLoopGroup g;
+        synchronized (lifecycle) {
+            g = stopped ? null : group;
+        }
+        if (g == null || config.failover() == null) {
+            return;
+        }
+        for (ServiceRuntime runtime : services.values()) {
+            if (runtime.service().protocol() == Protocol.TCP && runtime.listener == null && runtime.standby == null) {
+                runtime.standby = serverBootstrap(runtime, g).register().channel();
             }
-        });
-        return result;
+        }
+    }
+
+    private static void closeStandby(ServiceRuntime runtime) {
+        Channel prepared = runtime.standby;
+        runtime.standby = null;
+        if (prepared != null) {
+            prepared.close();
+        }
     }
 
     private void unbindAll() {
@@ -228,6 +272,7 @@ public final class DefaultDirector implements Director {
         for (ServiceRuntime s : services.values()) {
             unbind(s);
         }
+        prepareStandby();
     }
 
     private static void unbind(ServiceRuntime runtime) {
@@ -286,6 +331,7 @@ public final class DefaultDirector implements Director {
                 : failover.stop().toCompletableFuture().exceptionally(e -> null);
         return resigned.thenCompose(v -> CompletableFuture.runAsync(() -> {
             unbindAll();
+            services.values().forEach(DefaultDirector::closeStandby);
             long deadline = System.nanoTime() + grace.toNanos();
             while (System.nanoTime() - deadline < 0 && services.values().stream().anyMatch(s -> s.open.get() > 0)) {
                 try {
@@ -342,7 +388,11 @@ public final class DefaultDirector implements Director {
         if (monitor != null) {
             monitor.watch(service);
         }
-        return serving ? bind(runtime) : CompletableFuture.completedFuture(null);
+        if (serving) {
+            return bind(runtime);
+        }
+        prepareStandby();
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override
@@ -353,6 +403,7 @@ public final class DefaultDirector implements Director {
         }
         return CompletableFuture.runAsync(() -> {
             unbind(runtime);
+            closeStandby(runtime);
             HealthMonitor monitor = config.healthMonitor();
             if (monitor != null) {
                 monitor.unwatch(runtime.service());

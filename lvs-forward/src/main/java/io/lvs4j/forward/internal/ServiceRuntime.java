@@ -42,6 +42,8 @@ final class ServiceRuntime {
     private final Map<RealServer, Registration> subscriptions = new HashMap<>(); // guarded by this
     final AtomicInteger open = new AtomicInteger();
     volatile @Nullable Channel listener;
+    /** A backup's listener, created and registered but not bound, so that a takeover only has to bind it. */
+    volatile @Nullable Channel standby;
 
     ServiceRuntime(VirtualService service, Ticker ticker, @Nullable HealthMonitor healthMonitor) {
         this.ticker = ticker;
