@@ -39,6 +39,12 @@ final class Endpoints {
         return b.build();
     }
 
+    /** The inverse of {@link #address}: {@code 10.0.0.1:80} or {@code [::1]:80}. */
+    static String format(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
     private static String[] split(String option, String value) {
         if (value.startsWith("[")) {
             int close = value.indexOf(']');

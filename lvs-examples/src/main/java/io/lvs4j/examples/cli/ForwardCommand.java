@@ -4,6 +4,7 @@ import io.lvs4j.api.Protocol;
 import io.lvs4j.api.ProxyProtocol;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.VirtualService;
+import io.lvs4j.api.event.RealServerEvent;
 import io.lvs4j.forward.Director;
 import io.lvs4j.forward.DirectorBuilder;
 import io.lvs4j.forward.StatisticsTable;
@@ -136,6 +137,15 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--insecure", description = "Run the failover group without a key (anyone can forge adverts).")
     boolean insecure;
 
+    @Option(names = "--slow-start", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
+            description = "Slow-start window of a real server that comes back up (wrr wlc sed nq twos lblc lblcr "
+                    + "random p2c). Default: off.")
+    Duration slowStart = Duration.ZERO;
+
+    @Option(names = "--events", description = "Print one line per real-server state or weight change, ejection and "
+            + "failover role change: 'event EPOCH_MILLIS KIND DETAIL' (for scripts and the demo).")
+    boolean events;
+
     @Option(names = "--stop-grace", paramLabel = "DURATION", defaultValue = "10s",
             converter = DurationConverter.class, description = "How long a stop waits for connections. Default: 10s.")
     Duration grace = Duration.ofSeconds(10);
@@ -164,7 +174,7 @@ final class ForwardCommand implements Callable<Integer> {
         InetSocketAddress address = Endpoints.address("--listen", listen);
         VirtualService.Builder vs = VirtualService.builder(udp ? Protocol.UDP : Protocol.TCP, address)
                 .scheduler(scheduler).schedulerFlags(flags.toArray(new String[0])).maxConnections(maxConnections)
-                .quorum(quorum);
+                .quorum(quorum).slowStart(slowStart);
         if (!sorry.isEmpty()) {
             vs.sorryServer(Endpoints.address("--sorry", sorry));
         }
@@ -219,7 +229,11 @@ final class ForwardCommand implements Callable<Integer> {
             }
         }
         if (!failover.isEmpty()) {
-            builder.failover(failover());
+            io.lvs4j.failover.VrrpFailover group = failover();
+            builder.failover(group);
+            if (events) {
+                group.onRoleChange(change -> event("role", change.current() + " " + change.reason()));
+            }
         }
         return builder.build();
     }
@@ -248,8 +262,54 @@ final class ForwardCommand implements Callable<Integer> {
         return new io.lvs4j.failover.VrrpFailover(vrrp.build());
     }
 
+    /** Prints one event line; called from event loops and the failover thread, hence synchronized. */
+    private synchronized void event(String kind, String detail) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("event " + System.currentTimeMillis() + " " + kind + " " + detail);
+        out.flush();
+    }
+
+    private void printEvents(VirtualService service) {
+        for (RealServer rs : service.realServers()) {
+            String name = Endpoints.format(rs.address());
+            rs.onEvent(e -> {
+                if (e instanceof RealServerEvent.StateChanged c) {
+                    event("server", name + " " + c.current());
+                } else if (e instanceof RealServerEvent.WeightChanged w) {
+                    event("weight", name + " " + w.current());
+                } else if (e instanceof RealServerEvent.EjectionChanged j) {
+                    event(j.ejected() ? "ejected" : "returned", name);
+                }
+            });
+        }
+    }
+
+    /** Prints 'serving' and 'not-serving' when the director binds or lets go of its addresses (polled every 5 ms). */
+    private void watchServing(Director director) {
+        Thread watcher = new Thread(() -> {
+            boolean serving = false;
+            while (!Thread.currentThread().isInterrupted()) {
+                boolean now = director.isServing();
+                if (now != serving) {
+                    serving = now;
+                    event(now ? "serving" : "not-serving", "-");
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "lvs4j-events");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
     private int run(Director director, VirtualService service) throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        if (events) {
+            printEvents(service);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             director.stop(grace).toCompletableFuture().join();
@@ -269,6 +329,9 @@ final class ForwardCommand implements Callable<Integer> {
             Runtime.getRuntime().removeShutdownHook(hook);
             director.close();
             return 1;
+        }
+        if (events) {
+            watchServing(director);
         }
         out.println("lvs4j forward: " + service.name() + " " + scheduler + " -> " + service.realServers().size()
                 + (service.realServers().size() == 1 ? " real server" : " real servers")
