@@ -100,8 +100,16 @@ class Lvs4jCommandTest {
     }
 
     @Test
-    void demoSaysItIsNotBuiltAndFails() {
-        assertThat(run("demo")).isEqualTo(DemoCommand.NOT_BUILT);
-        assertThat(err.toString()).contains("not built yet");
+    void demoRejectsTwoModesAndBadLoadsBeforeStartingAnything() {
+        assertThat(run("demo", "--quick", "--full")).isEqualTo(2);
+        assertThat(err.toString()).contains("mutually exclusive");
+        assertThat(run("demo", "--quick", "--loads", "0.5,0")).isEqualTo(2);
+        assertThat(err.toString()).contains("loadFactors must be > 0");
+    }
+
+    @Test
+    void realServerRejectsAnUnknownOverflowMode() {
+        assertThat(run("realserver", "--listen", "127.0.0.1:1", "--overflow", "drop")).isEqualTo(2);
+        assertThat(err.toString()).contains("--overflow must be reject or refuse but was 'drop'");
     }
 }
