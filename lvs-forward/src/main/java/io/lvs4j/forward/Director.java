@@ -1,11 +1,13 @@
 package io.lvs4j.forward;
 
 import io.lvs4j.api.RealServer;
+import io.lvs4j.api.Registration;
 import io.lvs4j.api.VirtualService;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,6 +44,14 @@ public interface Director extends AutoCloseable {
 
     /** Whether the listeners are bound (the director is serving). */
     boolean isServing();
+
+    /**
+     * Calls {@code listener} each time the director starts or stops serving: {@code true} once every virtual
+     * service's listener is bound (at start, or on becoming failover master: the moment of the takeover, as keepalived
+     * adding the virtual address), {@code false} when they are let go. Called on a director or failover thread; keep
+     * it short and do not block.
+     */
+    Registration onServingChange(Consumer<? super Boolean> listener);
 
     /** The virtual services, as last configured. */
     List<VirtualService> virtualServices();

@@ -87,6 +87,8 @@ class FailoverBindTest {
                     .realServer(RealServer.builder(backend.address()).build()).build();
             ManualFailover failover = new ManualFailover();
             try (Director d = Director.builder().virtualService(vs).ioThreads(1).failover(failover).build()) {
+                List<Boolean> servingChanges = new CopyOnWriteArrayList<>();
+                d.onServingChange(now -> servingChanges.add(now && accepts(vs))); // bound when it says so
                 d.start().toCompletableFuture().join();
                 assertThatThrownBy(() -> new Socket().connect(vs.address(), 1000))
                         .as("a backup does not bind").isInstanceOf(ConnectException.class);
@@ -104,6 +106,7 @@ class FailoverBindTest {
 
                 failover.become(Role.BACKUP);
                 await().atMost(Duration.ofSeconds(5)).until(() -> !accepts(vs));
+                assertThat(servingChanges).containsExactly(true, false);
             }
         }
     }

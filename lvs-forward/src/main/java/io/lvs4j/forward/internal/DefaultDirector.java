@@ -2,6 +2,7 @@ package io.lvs4j.forward.internal;
 
 import io.lvs4j.api.Protocol;
 import io.lvs4j.api.RealServer;
+import io.lvs4j.api.Registration;
 import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.failover.Failover;
 import io.lvs4j.api.failover.Role;
@@ -30,10 +31,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +57,8 @@ public final class DefaultDirector implements Director {
     private @Nullable EventLoopGroup group; // guarded by lifecycle
     private @Nullable ScheduledFuture<?> estimatorTask; // guarded by lifecycle
     private volatile boolean serving;
+    private final List<Consumer<? super Boolean>> servingListeners =
+            new CopyOnWriteArrayList<>();
     private volatile boolean stopped;
 
     /** Service identity: protocol and address. */
@@ -172,7 +178,7 @@ public final class DefaultDirector implements Director {
             binds.add(bind(s));
         }
         return CompletableFuture.allOf(binds.toArray(new CompletableFuture<?>[0]))
-                .thenRun(() -> serving = true);
+                .thenRun(() -> setServing(true));
     }
 
     private CompletableFuture<Void> bind(ServiceRuntime runtime) {
@@ -268,7 +274,7 @@ public final class DefaultDirector implements Director {
     }
 
     private void unbindAll() {
-        serving = false;
+        setServing(false);
         for (ServiceRuntime s : services.values()) {
             unbind(s);
         }
@@ -360,6 +366,30 @@ public final class DefaultDirector implements Director {
         } catch (RuntimeException e) {
             LOG.warn("error while stopping the director", e);
         }
+    }
+
+    private void setServing(boolean now) {
+        boolean before;
+        synchronized (servingListeners) {
+            before = serving;
+            serving = now;
+        }
+        if (before != now) {
+            for (Consumer<? super Boolean> l : servingListeners) {
+                try {
+                    l.accept(now);
+                } catch (RuntimeException e) {
+                    LOG.warn("serving listener failed", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public Registration onServingChange(Consumer<? super Boolean> listener) {
+        Objects.requireNonNull(listener, "listener");
+        servingListeners.add(listener);
+        return () -> servingListeners.remove(listener);
     }
 
     @Override
