@@ -143,7 +143,8 @@ final class ForwardCommand implements Callable<Integer> {
     Duration slowStart = Duration.ZERO;
 
     @Option(names = "--events", description = "Print one line per real-server state or weight change, ejection and "
-            + "failover role change: 'event EPOCH_MILLIS KIND DETAIL' (for scripts and the demo).")
+            + "failover role change, and when the director starts or stops serving: 'event EPOCH_MILLIS.MICROS KIND "
+            + "DETAIL' (for scripts and the demo).")
     boolean events;
 
     @Option(names = "--stop-grace", paramLabel = "DURATION", defaultValue = "10s",
@@ -262,10 +263,15 @@ final class ForwardCommand implements Callable<Integer> {
         return new io.lvs4j.failover.VrrpFailover(vrrp.build());
     }
 
-    /** Prints one event line; called from event loops and the failover thread, hence synchronized. */
+    /**
+     * Prints one event line, its time in milliseconds since the epoch with microseconds as decimals; called from
+     * event loops and the failover thread, hence synchronized.
+     */
     private synchronized void event(String kind, String detail) {
         PrintWriter out = spec.commandLine().getOut();
-        out.println("event " + System.currentTimeMillis() + " " + kind + " " + detail);
+        java.time.Instant now = java.time.Instant.now();
+        out.printf(java.util.Locale.ROOT, "event %d.%03d %s %s%n", now.toEpochMilli(), now.getNano() / 1000 % 1000,
+                kind, detail);
         out.flush();
     }
 
@@ -284,31 +290,11 @@ final class ForwardCommand implements Callable<Integer> {
         }
     }
 
-    /** Prints 'serving' and 'not-serving' when the director binds or lets go of its addresses (polled every 5 ms). */
-    private void watchServing(Director director) {
-        Thread watcher = new Thread(() -> {
-            boolean serving = false;
-            while (!Thread.currentThread().isInterrupted()) {
-                boolean now = director.isServing();
-                if (now != serving) {
-                    serving = now;
-                    event(now ? "serving" : "not-serving", "-");
-                }
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "lvs4j-events");
-        watcher.setDaemon(true);
-        watcher.start();
-    }
-
     private int run(Director director, VirtualService service) throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         if (events) {
             printEvents(service);
+            director.onServingChange(now -> event(now ? "serving" : "not-serving", "-"));
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -329,9 +315,6 @@ final class ForwardCommand implements Callable<Integer> {
             Runtime.getRuntime().removeShutdownHook(hook);
             director.close();
             return 1;
-        }
-        if (events) {
-            watchServing(director);
         }
         out.println("lvs4j forward: " + service.name() + " " + scheduler + " -> " + service.realServers().size()
                 + (service.realServers().size() == 1 ? " real server" : " real servers")

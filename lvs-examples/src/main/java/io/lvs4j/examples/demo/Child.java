@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class Child implements AutoCloseable {
 
-    /** An event line of a director: when, what kind, and the rest. */
-    record Event(String process, long epochMillis, String kind, String detail) {
+    /** An event line of a director: when (microseconds since the epoch), what kind, and the rest. */
+    record Event(String process, long epochMicros, String kind, String detail) {
+
     }
 
     private final String name;
@@ -93,7 +94,7 @@ final class Child implements AutoCloseable {
             return null;
         }
         try {
-            return new Event(name, Long.parseLong(f[1]), f[2], f.length > 3 ? f[3] : "");
+            return new Event(name, Math.round(Double.parseDouble(f[1]) * 1000), f[2], f.length > 3 ? f[3] : "");
         } catch (NumberFormatException e) {
             return null;
         }
@@ -131,12 +132,12 @@ final class Child implements AutoCloseable {
         }
     }
 
-    /** Waits for an event of {@code kind} whose detail starts with {@code detail}, at or after {@code sinceMillis}. */
-    Event awaitEvent(String kind, String detail, long sinceMillis, Duration timeout) throws InterruptedException {
+    /** Waits for an event of {@code kind} whose detail starts with {@code detail}, at or after {@code sinceMicros}. */
+    Event awaitEvent(String kind, String detail, long sinceMicros, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() - deadline < 0) {
             for (Event e : events) {
-                if (e.kind().equals(kind) && e.detail().startsWith(detail) && e.epochMillis() >= sinceMillis) {
+                if (e.kind().equals(kind) && e.detail().startsWith(detail) && e.epochMicros() >= sinceMicros) {
                     return e;
                 }
             }

@@ -110,7 +110,8 @@ public final class Demo implements AutoCloseable {
 
     private List<Step> performance(String config, int n, InetSocketAddress target,
             @org.jspecify.annotations.Nullable Pair pair) throws InterruptedException {
-        load(target, settings.capacity() * 0.5, settings.warmup()); // JIT and connection warm-up, not reported
+        // JIT warm-up of the director and the servers at 3/4 of the configuration's capacity, not reported
+        load(target, settings.capacity() * 0.75 * n, settings.warmup());
         List<Step> steps = new ArrayList<>();
         for (double f : settings.loadFactors()) {
             double rate = f * settings.capacity();
@@ -160,55 +161,55 @@ public final class Demo implements AutoCloseable {
         try (Pair pair = startPair(plan.realServers())) {
             load(pair.vip, settings.capacity() * 0.5, settings.warmup());
             Path file = recordDir.resolve("redundancy.txt");
-            long start = System.currentTimeMillis();
+            long start = nowMicros();
             loader.send(String.format(Locale.ROOT, "run %s %.3f %d %d / %s", "127.0.0.1:" + pair.vip.getPort(),
                     plan.loadFactor() * settings.capacity(), plan.end().toMillis(), settings.timeout().toMillis(),
                     file));
-            sleepUntil(start + plan.killRealServer().toMillis());
-            long killRs = System.currentTimeMillis();
+            sleepUntil(start + plan.killRealServer().toNanos() / 1000);
+            long killRs = nowMicros();
             realServers.get(victim).kill();
             marks.add(new Mark(killRs, "kill-rs", "kill -9 " + victim));
-            say("  %5.1f s: kill -9 %s", (killRs - start) / 1000.0, victim);
+            say("  %5.1f s: kill -9 %s", (killRs - start) / 1e6, victim);
             Child.Event down = awaitServerEvent(pair.master, victimAddress, "DOWN", killRs);
-            marks.add(new Mark(down.epochMillis(), "rs-down", victim + " down"));
-            say("  %5.1f s: the director marks %s DOWN (%d ms after the kill)", (down.epochMillis() - start) / 1000.0,
-                    victim, down.epochMillis() - killRs);
+            marks.add(new Mark(down.epochMicros(), "rs-down", victim + " down"));
+            say("  %5.1f s: the director marks %s DOWN (%d ms after the kill)", (down.epochMicros() - start) / 1e6,
+                    victim, (down.epochMicros() - killRs) / 1000);
 
-            sleepUntil(start + plan.restartRealServer().toMillis());
-            long restartRs = System.currentTimeMillis();
+            sleepUntil(start + plan.restartRealServer().toNanos() / 1000);
+            long restartRs = nowMicros();
             startRealServer(victim, victimPort);
             marks.add(new Mark(restartRs, "restart-rs", "restart " + victim));
-            say("  %5.1f s: restart %s", (restartRs - start) / 1000.0, victim);
+            say("  %5.1f s: restart %s", (restartRs - start) / 1e6, victim);
             Child.Event up = awaitServerEvent(pair.master, victimAddress, "UP", restartRs);
-            marks.add(new Mark(up.epochMillis(), "rs-up", victim + " up (slow start)"));
-            say("  %5.1f s: the director marks %s UP; slow start over %d s", (up.epochMillis() - start) / 1000.0,
+            marks.add(new Mark(up.epochMicros(), "rs-up", victim + " up (slow start)"));
+            say("  %5.1f s: the director marks %s UP; slow start over %d s", (up.epochMicros() - start) / 1e6,
                     victim, settings.slowStart().toSeconds());
 
-            sleepUntil(start + plan.killMaster().toMillis());
-            long killMaster = System.currentTimeMillis();
+            sleepUntil(start + plan.killMaster().toNanos() / 1000);
+            long killMaster = nowMicros();
             pair.master.kill();
             marks.add(new Mark(killMaster, "kill-master", "kill -9 master"));
-            say("  %5.1f s: kill -9 the master director", (killMaster - start) / 1000.0);
+            say("  %5.1f s: kill -9 the master director", (killMaster - start) / 1e6);
             Child.Event master = pair.backup.awaitEvent("role", "MASTER", killMaster, Duration.ofSeconds(10));
-            marks.add(new Mark(master.epochMillis(), "backup-master", "backup MASTER"));
+            marks.add(new Mark(master.epochMicros(), "backup-master", "backup MASTER"));
             Child.Event takeover = pair.backup.awaitEvent("serving", "", killMaster, Duration.ofSeconds(10));
-            marks.add(new Mark(takeover.epochMillis(), "takeover", "backup serving"));
+            marks.add(new Mark(takeover.epochMicros(), "takeover", "backup serving"));
             say("  %5.1f s: the backup becomes MASTER (%d ms after the kill) and serves (%d ms)",
-                    (master.epochMillis() - start) / 1000.0, master.epochMillis() - killMaster,
-                    takeover.epochMillis() - killMaster);
+                    (master.epochMicros() - start) / 1e6, (master.epochMicros() - killMaster) / 1000,
+                    (takeover.epochMicros() - killMaster) / 1000);
 
-            sleepUntil(start + plan.restartMaster().toMillis());
-            long restartMaster = System.currentTimeMillis();
+            sleepUntil(start + plan.restartMaster().toNanos() / 1000);
+            long restartMaster = nowMicros();
             pair.master = startDirector("master-2", pair, 150);
             marks.add(new Mark(restartMaster, "restart-master", "restart master"));
-            say("  %5.1f s: restart the master director", (restartMaster - start) / 1000.0);
+            say("  %5.1f s: restart the master director", (restartMaster - start) / 1e6);
             Child.Event preempt = pair.master.awaitEvent("serving", "", restartMaster, Duration.ofSeconds(20));
-            marks.add(new Mark(preempt.epochMillis(), "preempt", "master serving again"));
+            marks.add(new Mark(preempt.epochMicros(), "preempt", "master serving again"));
             say("  %5.1f s: the restarted master preempts and serves (%d ms after its restart)",
-                    (preempt.epochMillis() - start) / 1000.0, preempt.epochMillis() - restartMaster);
+                    (preempt.epochMicros() - start) / 1e6, (preempt.epochMicros() - restartMaster) / 1000);
 
             loader.awaitLine("done", plan.end().plus(settings.timeout()).plus(Duration.ofSeconds(30)));
-            marks.sort(Comparator.comparingLong(Mark::epochMillis));
+            marks.sort(Comparator.comparingLong(Mark::epochMicros));
             return new DemoResult.Redundancy(LoadRecords.read(file), marks);
         }
     }
@@ -219,7 +220,7 @@ public final class Demo implements AutoCloseable {
         while (System.nanoTime() - deadline < 0) {
             for (Child.Event e : director.events()) {
                 if (e.kind().equals("server") && e.detail().equals(address + " " + state)
-                        && e.epochMillis() >= since) {
+                        && e.epochMicros() >= since) {
                     return e;
                 }
             }
@@ -254,7 +255,7 @@ public final class Demo implements AutoCloseable {
     }
 
     private Pair startPair(int n) throws InterruptedException {
-        long since = System.currentTimeMillis();
+        long since = nowMicros();
         Pair pair = new Pair(n);
         pair.master.awaitEvent("serving", "", since, START_TIMEOUT);
         pair.backup.awaitEvent("role", "BACKUP", since, START_TIMEOUT);
@@ -320,11 +321,17 @@ public final class Demo implements AutoCloseable {
         throw new IllegalStateException(what + " does not listen on port " + port + " after " + START_TIMEOUT);
     }
 
-    private static void sleepUntil(long epochMillis) throws InterruptedException {
-        long left = epochMillis - System.currentTimeMillis();
+    private static void sleepUntil(long epochMicros) throws InterruptedException {
+        long left = epochMicros - nowMicros();
         if (left > 0) {
-            Thread.sleep(left); // the schedule of the redundancy test: kill and restart at set moments
+            Thread.sleep(left / 1000, (int) (left % 1000) * 1000); // the redundancy test's schedule of kills
         }
+    }
+
+    /** Wall-clock time in microseconds since the epoch, comparable across the processes of this host. */
+    static long nowMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
     }
 
     private static int freeTcpPort() {

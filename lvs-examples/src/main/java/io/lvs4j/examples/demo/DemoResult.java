@@ -41,11 +41,11 @@ public record DemoResult(DemoSettings settings, Map<String, String> machine, Lis
     /**
      * A moment of the redundancy test.
      *
-     * @param epochMillis when
+     * @param epochMicros when, microseconds since the epoch
      * @param kind what: one of {@code kill-rs}, {@code rs-down}, {@code restart-rs}, {@code rs-up},
      *     {@code kill-master}, {@code backup-master}, {@code takeover} (the backup serving), {@code restart-master}, {@code preempt}
      * @param label the words for the chart
      */
-    public record Mark(long epochMillis, String kind, String label) {
+    public record Mark(long epochMicros, String kind, String label) {
     }
 }

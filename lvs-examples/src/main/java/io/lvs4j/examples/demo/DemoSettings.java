@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param clusterSizes how many real servers the director gets in each performance configuration, e.g. 2, 3, 4
  * @param loadFactors the offered loads, as multiples of one real server's capacity
  * @param step how long each offered load lasts
- * @param warmup the load (at half a server's capacity) before each configuration's first step, not reported
+ * @param warmup how long each configuration is warmed up (at 3/4 of its capacity) before its first step, not reported
  * @param timeout each request's timeout
  * @param checkInterval the directors' health-check interval (keepalived's delay_loop)
  * @param advert the failover advert interval
@@ -96,8 +96,8 @@ public record DemoSettings(String mode, int workers, Duration serviceTime, int q
             case "quick" -> new DemoSettings(mode, 4, ms20, 16, List.of(3), List.of(0.5, 1.5, 3.0),
                     Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(500),
                     Duration.ofMillis(100), Duration.ofSeconds(2),
-                    new Plan(1.5, 3, Duration.ofSeconds(2), Duration.ofMillis(4500), Duration.ofMillis(5500),
-                            Duration.ofMillis(7500), Duration.ofSeconds(11)), out);
+                    new Plan(1.5, 3, Duration.ofSeconds(2), Duration.ofMillis(4000), Duration.ofMillis(6500),
+                            Duration.ofMillis(8500), Duration.ofMillis(11500)), out);
             case "default" -> new DemoSettings(mode, 4, ms20, 16, List.of(2, 3, 4),
                     List.of(0.5, 1.0, 1.5, 2.0, 3.0, 4.0), Duration.ofSeconds(4), Duration.ofSeconds(2),
                     Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofSeconds(3),

@@ -101,6 +101,7 @@ class DemoTest {
         assertThat(r.lostAfterTakeover()).isLessThanOrEqualTo(Report.sum(r.directorWindow())
                 - r.directorWindow().get(Outcome.OK));
         assertThat(md).contains("director kill: takeover ms (backup MASTER) | " + r.takeoverMillis() + " |");
+        assertThat(r.servingMillis()).isGreaterThanOrEqualTo(r.takeoverMillis());
         assertThat(report.findingList()).hasSize(6);
         assertThat(progress.toString()).contains("kill -9 rs2", "kill -9 the master director");
     }
