@@ -1,0 +1,211 @@
+package io.lvs4j.failover.zookeeper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+import io.lvs4j.api.failover.Role;
+import io.lvs4j.api.failover.RoleChange;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingCluster;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Failover on a real ZooKeeper, in process: elections, resignation, lost sessions, cut connections. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ZooKeeperFailoverTest {
+
+    /** A serving interval of one director, in System.nanoTime, with the term's epoch. */
+    record Interval(String id, long start, long end, long epoch) {
+    }
+
+    /** One director: its client, its failover, and the intervals it served. */
+    static final class Node implements AutoCloseable {
+        final CuratorFramework client;
+        final ZooKeeperFailover failover;
+        final List<Interval> served;
+        private long since = -1;
+        private long epoch;
+
+        Node(String connect, String group, String id, List<Interval> served) {
+            this.client = Zk.client(connect);
+            this.failover = ZooKeeperFailover.create(client, group, id);
+            this.served = served;
+            failover.onRoleChange(this::record);
+            failover.start().toCompletableFuture().join();
+        }
+
+        private synchronized void record(RoleChange change) {
+            long now = System.nanoTime();
+            if (change.current() == Role.MASTER) {
+                since = now;
+                epoch = change.epoch();
+            } else if (change.previous() == Role.MASTER) {
+                served.add(new Interval(failover.id(), since, now, epoch));
+                since = -1;
+            }
+        }
+
+        boolean master() {
+            return failover.role() == Role.MASTER;
+        }
+
+        void expireSession() throws Exception {
+            client.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+        }
+
+        @Override
+        public void close() {
+            failover.close();
+            synchronized (this) {
+                since = -1;
+            }
+            client.close();
+        }
+    }
+
+    private static List<Node> masters(List<Node> nodes) {
+        return nodes.stream().filter(Node::master).toList();
+    }
+
+    private static void assertNoOverlap(List<Interval> served) {
+        List<Interval> sorted = new ArrayList<>(served);
+        sorted.sort(Comparator.comparingLong(Interval::start));
+        for (int i = 1; i < sorted.size(); i++) {
+            Interval before = sorted.get(i - 1);
+            Interval after = sorted.get(i);
+            assertThat(after.start()).as("%s began serving before %s stopped", after, before)
+                    .isGreaterThanOrEqualTo(before.end());
+            assertThat(after.epoch() > before.epoch()
+                    || after.epoch() == before.epoch() && after.id().equals(before.id()))
+                    .as("epochs grow from term to term; only the same director resumes its own term: %s then %s",
+                            before, after).isTrue();
+        }
+    }
+
+    @Test
+    void oneOfThreeServesAndAResignationHandsOverToANewerEpoch() throws Exception {
+        try (TestingServer server = new TestingServer(Zk.spec(), true)) {
+            List<Interval> served = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Node> nodes = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    nodes.add(new Node(server.getConnectString(), "web", "d" + i, served));
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> masters(nodes).size() == 1);
+                Node first = masters(nodes).get(0);
+                long firstEpoch = first.failover.epoch();
+                assertThat(firstEpoch).isPositive().isEqualTo(first.failover.epoch());
+                await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(3))
+                        .until(() -> masters(nodes).size() == 1 && first.master());
+                first.close();
+                nodes.remove(first);
+                assertThat(first.failover.role()).isEqualTo(Role.INIT);
+                await().atMost(Duration.ofSeconds(10)).until(() -> masters(nodes).size() == 1);
+                assertThat(masters(nodes).get(0).failover.epoch()).isGreaterThan(firstEpoch);
+            } finally {
+                nodes.forEach(Node::close);
+            }
+            assertNoOverlap(served);
+        }
+    }
+
+    @Test
+    void aHundredForcedElectionsNeverHaveTwoDirectorsServingAtOnce() throws Exception {
+        try (TestingServer server = new TestingServer(Zk.spec(), true)) {
+            List<Interval> served = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Node> nodes = new ArrayList<>();
+            int next = 0;
+            try {
+                for (; next < 3; next++) {
+                    nodes.add(new Node(server.getConnectString(), "web", "d" + next, served));
+                }
+                for (int election = 0; election < 100; election++) {
+                    await().atMost(Duration.ofSeconds(10)).until(() -> masters(nodes).size() == 1);
+                    Node master = masters(nodes).get(0);
+                    long epoch = master.failover.epoch();
+                    if (election % 10 == 9) {
+                        master.expireSession(); // its session dies: it must stop at once, another wins later
+                    } else {
+                        master.close(); // resigns: hands over at once
+                        nodes.remove(master);
+                        nodes.add(new Node(server.getConnectString(), "web", "d" + next++, served));
+                    }
+                    await().atMost(Duration.ofSeconds(10)).until(() -> masters(nodes).size() == 1
+                            && masters(nodes).get(0).failover.epoch() > epoch);
+                }
+            } finally {
+                nodes.forEach(Node::close);
+            }
+            assertThat(served).hasSizeGreaterThanOrEqualTo(100);
+            assertNoOverlap(served);
+        }
+    }
+
+    @Test
+    void directorsCutOffFromTheEnsembleStopServingAndOneServesAgainAfterIt() throws Exception {
+        try (TestingServer server = new TestingServer(Zk.spec(), true)) {
+            List<Interval> served = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Node> nodes = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    nodes.add(new Node(server.getConnectString(), "web", "d" + i, served));
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> masters(nodes).size() == 1);
+                server.stop();
+                await().atMost(Duration.ofSeconds(5)).until(() -> masters(nodes).isEmpty());
+                server.restart();
+                await().atMost(Duration.ofSeconds(20)).until(() -> masters(nodes).size() == 1);
+                await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
+                        .until(() -> masters(nodes).size() == 1);
+            } finally {
+                nodes.forEach(Node::close);
+            }
+            assertNoOverlap(served);
+        }
+    }
+
+    @Test
+    void losingItsEnsembleMemberMovesTheMasterToAnotherServerWithoutOverlap() throws Exception {
+        List<InstanceSpec> specs = List.of(Zk.spec(), Zk.spec(), Zk.spec());
+        try (TestingCluster cluster = new TestingCluster(specs)) {
+            cluster.start();
+            List<Interval> served = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Node> nodes = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    nodes.add(new Node(cluster.getConnectString(), "web", "d" + i, served));
+                }
+                for (int round = 0; round < 3; round++) {
+                    await().atMost(Duration.ofSeconds(20)).until(() -> masters(nodes).size() == 1);
+                    Node master = masters(nodes).get(0);
+                    InstanceSpec its = cluster.findConnectionInstance(master.client.getZookeeperClient()
+                            .getZooKeeper());
+                    cluster.killServer(its);
+                    await().atMost(Duration.ofSeconds(20)).until(() -> masters(nodes).size() == 1);
+                    cluster.restartServer(its);
+                }
+            } finally {
+                nodes.forEach(Node::close);
+            }
+            assertNoOverlap(served);
+        }
+    }
+
+    @Test
+    void namesAreCheckedBeforeAnythingConnects() {
+        ZooKeeperConfig config = ZooKeeperConfig.builder("127.0.0.1:1").build();
+        assertThatIllegalArgumentException().isThrownBy(() -> ZooKeeperFailover.create(config, "a/b", "d1"))
+                .withMessage("group must be letters, digits, '.', '_' or '-' but was 'a/b'");
+        assertThatIllegalArgumentException().isThrownBy(() -> ZooKeeperConfig.builder("zk:2181")
+                .sessionTimeout(Duration.ofMillis(10))).withMessage("sessionTimeout must be >= 100 ms but was 10 ms");
+        assertThat(ZooKeeperFailover.sequence("/groups/web/leader/_c_1234-latch-0000000042")).isEqualTo(43);
+    }
+}
