@@ -165,4 +165,40 @@ class HealthCheckedDirectorTest {
             backend.close();
         }
     }
+
+    @Test
+    void directorsOnAZooKeeperElectionServeOneAtATimeAndHandOverWhenTheMastersSessionDies() throws Exception {
+        ServerSocket backend = serve(0, 'z');
+        RealServer rs = RealServer.builder(new InetSocketAddress(LO, backend.getLocalPort())).build();
+        VirtualService vs = VirtualService.tcp("127.0.0.1", freePort()).scheduler("rr").realServer(rs).build();
+        org.apache.curator.test.InstanceSpec spec = new org.apache.curator.test.InstanceSpec(null, -1, -1, -1, true,
+                -1, 100, -1, java.util.Map.of("clientPortAddress", "127.0.0.1"));
+        try (org.apache.curator.test.TestingServer zk = new org.apache.curator.test.TestingServer(spec, true)) {
+            io.lvs4j.failover.zookeeper.ZooKeeperConfig config = io.lvs4j.failover.zookeeper.ZooKeeperConfig
+                    .builder(zk.getConnectString()).sessionTimeout(Duration.ofSeconds(1)).build();
+            org.apache.curator.framework.CuratorFramework first = config.newClient();
+            io.lvs4j.failover.zookeeper.ZooKeeperFailover fa =
+                    io.lvs4j.failover.zookeeper.ZooKeeperFailover.create(first, "web", "a");
+            io.lvs4j.failover.zookeeper.ZooKeeperFailover fb =
+                    io.lvs4j.failover.zookeeper.ZooKeeperFailover.create(config, "web", "b");
+            Director a = Director.builder().virtualService(vs).failover(fa).ioThreads(1).build();
+            Director b = Director.builder().virtualService(vs).failover(fb).ioThreads(1).build();
+            try {
+                a.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                await().atMost(Duration.ofSeconds(10)).until(a::isServing);
+                b.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(3))
+                        .until(() -> a.isServing() && !b.isServing());
+                assertThat(ask(vs)).isEqualTo('z');
+                first.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+                await().atMost(Duration.ofSeconds(10)).until(() -> !a.isServing() && b.isServing());
+                assertThat(ask(vs)).isEqualTo('z'); // the same virtual address, now served by b
+            } finally {
+                a.close();
+                b.close();
+                first.close();
+                backend.close();
+            }
+        }
+    }
 }

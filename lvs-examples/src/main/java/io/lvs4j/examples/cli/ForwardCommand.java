@@ -106,9 +106,23 @@ final class ForwardCommand implements Callable<Integer> {
             description = "The sorry server, used when no real server is available or the quorum is lost.")
     String sorry = "";
 
-    @Option(names = "--failover", paramLabel = "vrrp",
-            description = "Run as one director of an active-standby group: only the master binds --listen.")
+    @Option(names = "--failover", paramLabel = "vrrp|zookeeper",
+            description = "Run as one director of an active-standby group: only the master binds --listen. vrrp: "
+                    + "authenticated adverts between the directors (--router-id, --priority, --advert, --peer...); "
+                    + "zookeeper: a leader election on a ZooKeeper ensemble (--zk...).")
     String failover = "";
+
+    @Option(names = "--zk", paramLabel = "HOST:PORT,...", description = "The ZooKeeper ensemble (--failover zookeeper).")
+    String zk = "";
+
+    @Option(names = "--zk-path", paramLabel = "PATH", defaultValue = "/lvs4j",
+            description = "Where lvs4j's nodes live in ZooKeeper. Default: ${DEFAULT-VALUE}.")
+    String zkPath = "/lvs4j";
+
+    @Option(names = "--zk-session-timeout", paramLabel = "DURATION", defaultValue = "6s",
+            converter = DurationConverter.class,
+            description = "ZooKeeper session timeout: about the takeover time after a director dies. Default: 6s.")
+    Duration zkSessionTimeout = Duration.ofSeconds(6);
 
     @Option(names = "--router-id", paramLabel = "N", defaultValue = "51", description = "Virtual router id, 1..255.")
     int routerId = 51;
@@ -230,7 +244,7 @@ final class ForwardCommand implements Callable<Integer> {
             }
         }
         if (!failover.isEmpty()) {
-            io.lvs4j.failover.VrrpFailover group = failover();
+            io.lvs4j.api.failover.Failover group = failover(service);
             builder.failover(group);
             if (events) {
                 group.onRoleChange(change -> event("role", change.current() + " " + change.reason()));
@@ -239,10 +253,12 @@ final class ForwardCommand implements Callable<Integer> {
         return builder.build();
     }
 
-    private io.lvs4j.failover.VrrpFailover failover() {
+    private io.lvs4j.api.failover.Failover failover(VirtualService service) {
+        if (failover.equals("zookeeper")) {
+            return zooKeeper(service);
+        }
         if (!failover.equals("vrrp")) {
-            throw new IllegalArgumentException("--failover must be vrrp but was '" + failover
-                    + "' (zookeeper is not built yet)");
+            throw new IllegalArgumentException("--failover must be vrrp or zookeeper but was '" + failover + "'");
         }
         if (failoverBind.isEmpty()) {
             throw new IllegalArgumentException("--failover vrrp needs --failover-bind HOST:PORT");
@@ -261,6 +277,28 @@ final class ForwardCommand implements Callable<Integer> {
             }
         }
         return new io.lvs4j.failover.VrrpFailover(vrrp.build());
+    }
+
+    /**
+     * A ZooKeeper failover: the group is named after the virtual service (e.g. {@code tcp-127.0.0.1-8080}), so
+     * every director given the same --listen joins the same election; the id is this host's name and process id.
+     */
+    private io.lvs4j.api.failover.Failover zooKeeper(VirtualService service) {
+        if (zk.isEmpty()) {
+            throw new IllegalArgumentException("--failover zookeeper needs --zk HOST:PORT,...");
+        }
+        io.lvs4j.failover.zookeeper.ZooKeeperConfig config = io.lvs4j.failover.zookeeper.ZooKeeperConfig.builder(zk)
+                .namespace(zkPath).sessionTimeout(zkSessionTimeout).build();
+        String group = (service.protocol() + "-" + service.address().getAddress().getHostAddress() + "-"
+                + service.address().getPort()).toLowerCase(java.util.Locale.ROOT).replace(':', '_').replace('%', '_');
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "_");
+        } catch (java.net.UnknownHostException e) {
+            host = "host";
+        }
+        return io.lvs4j.failover.zookeeper.ZooKeeperFailover.create(config, group, host + "-"
+                + ProcessHandle.current().pid());
     }
 
     /**

@@ -66,15 +66,13 @@ class Lvs4jCommandTest {
     }
 
     @Test
-    void forwardFailoverNeedsAKeyABindAddressAndVrrp(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void forwardVrrpFailoverNeedsAKeyAndABindAddress(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         String[] base = {"forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80"};
         assertThat(run(concat(base, "--failover", "vrrp", "--failover-bind", "127.0.0.1:5405"))).isEqualTo(2);
         assertThat(err.toString()).contains("a failover group needs a key");
         assertThat(run(concat(base, "--failover", "vrrp"))).isEqualTo(2);
         assertThat(err.toString()).contains("--failover vrrp needs --failover-bind HOST:PORT");
-        assertThat(run(concat(base, "--failover", "zookeeper", "--failover-bind", "127.0.0.1:5405"))).isEqualTo(2);
-        assertThat(err.toString()).contains("--failover must be vrrp but was 'zookeeper'");
         java.nio.file.Path shortKey = dir.resolve("short.key");
         java.nio.file.Files.writeString(shortKey, "too-short");
         assertThat(run(concat(base, "--failover", "vrrp", "--failover-bind", "127.0.0.1:5405", "--key-file",
@@ -105,6 +103,16 @@ class Lvs4jCommandTest {
         assertThat(err.toString()).contains("mutually exclusive");
         assertThat(run("demo", "--quick", "--loads", "0.5,0")).isEqualTo(2);
         assertThat(err.toString()).contains("loadFactors must be > 0");
+    }
+
+    @Test
+    void zooKeeperFailoverNeedsAnEnsemble() {
+        assertThat(run("forward", "--listen", "127.0.0.1:1", "--real", "127.0.0.1:2", "--failover", "zookeeper"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--failover zookeeper needs --zk HOST:PORT,...");
+        assertThat(run("forward", "--listen", "127.0.0.1:1", "--real", "127.0.0.1:2", "--failover", "carp"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--failover must be vrrp or zookeeper but was 'carp'");
     }
 
     @Test
