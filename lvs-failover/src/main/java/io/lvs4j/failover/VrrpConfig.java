@@ -25,6 +25,7 @@ public final class VrrpConfig {
     private final int priority;
     private final int advertIntervalCentis;
     private final boolean preempt;
+    private final Duration preemptDelay;
     private final int advertsPerInterval;
     private final Map<Integer, byte[]> keys;
     private final int sendKeyId;
@@ -38,6 +39,7 @@ public final class VrrpConfig {
         this.priority = b.priority;
         this.advertIntervalCentis = b.advertIntervalCentis;
         this.preempt = b.preempt;
+        this.preemptDelay = b.preemptDelay;
         this.advertsPerInterval = b.advertsPerInterval;
         this.keys = Map.copyOf(b.keys);
         this.sendKeyId = b.sendKeyId;
@@ -80,6 +82,11 @@ public final class VrrpConfig {
         return preempt;
     }
 
+    /** How long a backup lets a lower-priority master stay before preempting it (keepalived's preempt_delay). */
+    public Duration preemptDelay() {
+        return preemptDelay;
+    }
+
     /** Adverts a master sends per interval (lvs4j extension; 1 is plain RFC 5798). */
     public int advertsPerInterval() {
         return advertsPerInterval;
@@ -113,6 +120,7 @@ public final class VrrpConfig {
         private int priority = Failover.PRIORITY_DEFAULT;
         private int advertIntervalCentis = 100;
         private boolean preempt = true;
+        private Duration preemptDelay = Duration.ZERO;
         private int advertsPerInterval = 2;
         private final Map<Integer, byte[]> keys = new TreeMap<>();
         private int sendKeyId = -1;
@@ -150,6 +158,19 @@ public final class VrrpConfig {
                         + interval);
             }
             this.advertIntervalCentis = (int) centis;
+            return this;
+        }
+
+        /**
+         * keepalived's {@code preempt_delay}: how long a backup lets a running master of lower priority stay master
+         * before preempting it, counted from the first of its adverts heard; 0 s (the default) .. 1000 s.
+         */
+        public Builder preemptDelay(Duration delay) {
+            Objects.requireNonNull(delay, "preemptDelay");
+            if (delay.isNegative() || delay.compareTo(Duration.ofSeconds(1000)) > 0) {
+                throw new IllegalArgumentException("preemptDelay must be 0..1000 s but was " + delay);
+            }
+            this.preemptDelay = delay;
             return this;
         }
 

@@ -68,6 +68,7 @@ public final class VrrpFailover implements Failover {
                 NioIoHandler.newFactory());
         this.vrrp = new VrrpInstance(new Port(), config.bind(), config.priority(),
                 config.advertIntervalCentis(), config.preempt(), config.advertsPerInterval());
+        vrrp.setPreemptDelay(config.preemptDelay().toNanos());
     }
 
     /** The state machine's outputs, all on the event loop. */
@@ -94,6 +95,11 @@ public final class VrrpFailover implements Failover {
                     vrrp.onTimer();
                 }
             }, delayNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
         }
 
         @Override

@@ -148,6 +148,11 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--nopreempt", description = "Do not take over from a running master of lower priority.")
     boolean nopreempt;
 
+    @Option(names = "--preempt-delay", paramLabel = "DURATION", defaultValue = "0s",
+            converter = DurationConverter.class,
+            description = "How long to let a running master of lower priority stay before preempting it. Default: 0s.")
+    Duration preemptDelay = Duration.ZERO;
+
     @Option(names = "--insecure", description = "Run the failover group without a key (anyone can forge adverts).")
     boolean insecure;
 
@@ -265,7 +270,8 @@ final class ForwardCommand implements Callable<Integer> {
         }
         io.lvs4j.failover.VrrpConfig.Builder vrrp = io.lvs4j.failover.VrrpConfig.builder(routerId,
                         Endpoints.address("--failover-bind", failoverBind))
-                .priority(priority).advertInterval(advert).preempt(!nopreempt).insecure(insecure);
+                .priority(priority).advertInterval(advert).preempt(!nopreempt).preemptDelay(preemptDelay)
+                .insecure(insecure);
         for (String p : peers) {
             vrrp.peer(Endpoints.address("--peer", p));
         }

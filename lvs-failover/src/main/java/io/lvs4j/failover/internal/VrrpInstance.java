@@ -37,6 +37,9 @@ public final class VrrpInstance {
 
         /** The role changed. */
         void roleChanged(Role from, Role to, String reason);
+
+        /** A monotonic clock in nanoseconds (for the preempt delay). */
+        long nanoTime();
     }
 
     private static final long CENTI = 10_000_000L;
@@ -50,6 +53,9 @@ public final class VrrpInstance {
     private int masterAdvertIntervalCentis;
     private Role role = Role.INIT;
     private boolean fault;
+    private long preemptDelayNanos;
+    private boolean lowerMasterSeen;
+    private long lowerMasterSince;
 
     /**
      * An instance.
@@ -85,6 +91,31 @@ public final class VrrpInstance {
             throw new IllegalArgumentException("advertsPerInterval must be 1..4 but was " + advertsPerInterval);
         }
         this.advertsPerInterval = advertsPerInterval;
+    }
+
+    /**
+     * keepalived's {@code preempt_delay}: a backup that hears a master of lower priority lets it stay master for this
+     * long (counted from the first such advert since this node's last role change) before preempting it. A master
+     * that falls silent is still replaced after the master down interval. 0 (the default) preempts at once.
+     */
+    public void setPreemptDelay(long nanos) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("preempt delay must be >= 0 but was " + nanos + " ns");
+        }
+        preemptDelayNanos = nanos;
+    }
+
+    /** For a lower-priority advert while preempting: whether the preempt delay still holds us back. */
+    private boolean preemptionDelayed() {
+        if (preemptDelayNanos == 0) {
+            return false;
+        }
+        long now = port.nanoTime();
+        if (!lowerMasterSeen) {
+            lowerMasterSeen = true;
+            lowerMasterSince = now;
+        }
+        return now - lowerMasterSince < preemptDelayNanos;
     }
 
     private long advertPeriodNanos() {
@@ -179,11 +210,12 @@ public final class VrrpInstance {
         if (role == Role.BACKUP) {
             if (advertPriority == 0) {
                 port.setTimer(skewNanos()); // the master resigned
-            } else if (!preempt || advertPriority >= priority) {
+            } else if (!preempt || advertPriority >= priority || preemptionDelayed()) {
                 masterAdvertIntervalCentis = advertIntervalCentis;
                 port.setTimer(masterDownNanos());
             }
-            // else: a lower priority master and we preempt: let the timer run out and take over
+            // else: a lower priority master and we preempt (after the preempt delay, if any): let the timer run out
+            // and take over
         } else if (role == Role.MASTER) {
             if (advertPriority == 0) {
                 port.sendAdvert(priority);
@@ -207,6 +239,7 @@ public final class VrrpInstance {
     private void transition(Role to, String reason) {
         Role from = role;
         role = to;
+        lowerMasterSeen = false;
         port.roleChanged(from, to, reason);
     }
 

@@ -95,6 +95,11 @@ class VrrpInstanceTest {
         }
 
         @Override
+        public long nanoTime() {
+            return world.now;
+        }
+
+        @Override
         public void setTimer(long delayNanos) {
             long generation = ++timerGeneration;
             world.at(delayNanos, () -> {
@@ -195,6 +200,47 @@ class VrrpInstanceTest {
         w.run(Duration.ofSeconds(10));
         assertThat(w.masters()).isEqualTo(1);
         assertThat(b.vrrp.role()).isEqualTo(Role.MASTER);
+    }
+
+    @Test
+    void aPreemptDelayLetsALowerMasterStayThatLongButNotPastItsDeath() throws Exception {
+        World w = new World();
+        Node low = w.node("10.0.0.1", 100, 100, true);
+        low.vrrp.start();
+        w.run(Duration.ofSeconds(5));
+        assertThat(low.vrrp.role()).isEqualTo(Role.MASTER);
+        Node high = w.node("10.0.0.2", 150, 100, true);
+        high.vrrp.setPreemptDelay(Duration.ofSeconds(10).toNanos());
+        long joined = w.now;
+        high.vrrp.start();
+        w.run(Duration.ofMillis(9_900));
+        assertThat(low.vrrp.role()).as("still within the preempt delay").isEqualTo(Role.MASTER);
+        assertThat(high.vrrp.role()).isEqualTo(Role.BACKUP);
+        w.run(Duration.ofSeconds(5));
+        assertThat(high.vrrp.role()).isEqualTo(Role.MASTER);
+        assertThat(low.vrrp.role()).isEqualTo(Role.BACKUP);
+        long preempted = high.becameMasterAt - joined;
+        // the delay (from the first advert heard, within one advert period of joining), then the master down
+        // interval of priority 150 (3 s + 414 ms) from the last advert honoured, up to one period before
+        long masterDown = high.vrrp.masterDownNanos();
+        long period = Duration.ofMillis(500).toNanos();
+        assertThat(preempted).isBetween(Duration.ofSeconds(10).toNanos() + masterDown - period,
+                Duration.ofSeconds(10).toNanos() + masterDown + 2 * period);
+
+        // a lower master that dies during the delay is replaced after the master down interval, not the delay
+        World w2 = new World();
+        Node low2 = w2.node("10.0.0.1", 100, 100, true);
+        low2.vrrp.start();
+        w2.run(Duration.ofSeconds(5));
+        Node high2 = w2.node("10.0.0.2", 150, 100, true);
+        high2.vrrp.setPreemptDelay(Duration.ofSeconds(60).toNanos());
+        high2.vrrp.start();
+        w2.run(Duration.ofSeconds(2));
+        low2.alive = false;
+        long died = w2.now;
+        w2.run(Duration.ofSeconds(5));
+        assertThat(high2.vrrp.role()).isEqualTo(Role.MASTER);
+        assertThat(high2.becameMasterAt - died).isLessThan(Duration.ofMillis(3_500).toNanos());
     }
 
     @Test
