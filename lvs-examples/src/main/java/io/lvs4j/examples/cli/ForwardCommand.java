@@ -5,6 +5,8 @@ import io.lvs4j.api.ProxyProtocol;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.event.RealServerEvent;
+import io.lvs4j.failover.TakeoverAction;
+import io.lvs4j.failover.TakeoverActions;
 import io.lvs4j.forward.Director;
 import io.lvs4j.forward.DirectorBuilder;
 import io.lvs4j.forward.StatisticsTable;
@@ -153,6 +155,43 @@ final class ForwardCommand implements Callable<Integer> {
             description = "How long to let a running master of lower priority stay before preempting it. Default: 0s.")
     Duration preemptDelay = Duration.ZERO;
 
+    @Option(names = "--vip", paramLabel = "ADDRESS/PREFIX",
+            description = "A virtual address to hold on --vip-dev while master (ip addr, then gratuitous ARP), as "
+                    + "keepalived's virtual_ipaddress (repeatable; Linux, root).")
+    List<String> vips = List.of();
+
+    @Option(names = "--vip-dev", paramLabel = "IF", description = "The interface of the --vip addresses.")
+    String vipDevice = "";
+
+    @Option(names = "--garp-repeat", paramLabel = "N", defaultValue = "5",
+            description = "Gratuitous ARPs per announcement (garp_master_repeat). Default: 5.")
+    int garpRepeat = 5;
+
+    @Option(names = "--garp-delay", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+            description = "A second announcement this long after becoming master (garp_master_delay). Default: 5s.")
+    Duration garpDelay = Duration.ofSeconds(5);
+
+    @Option(names = "--garp-refresh", paramLabel = "DURATION", defaultValue = "0s",
+            converter = DurationConverter.class,
+            description = "Announce again this often while master (garp_master_refresh). Default: never.")
+    Duration garpRefresh = Duration.ZERO;
+
+    @Option(names = "--notify", paramLabel = "COMMAND",
+            description = "Run on every role change with: INSTANCE NAME STATE PRIORITY (keepalived's notify).")
+    String notify = "";
+
+    @Option(names = "--notify-master", paramLabel = "COMMAND", description = "Run on becoming master.")
+    String notifyMaster = "";
+
+    @Option(names = "--notify-backup", paramLabel = "COMMAND", description = "Run on becoming backup.")
+    String notifyBackup = "";
+
+    @Option(names = "--notify-fault", paramLabel = "COMMAND", description = "Run on entering fault.")
+    String notifyFault = "";
+
+    @Option(names = "--notify-stop", paramLabel = "COMMAND", description = "Run when the failover stops.")
+    String notifyStop = "";
+
     @Option(names = "--insecure", description = "Run the failover group without a key (anyone can forge adverts).")
     boolean insecure;
 
@@ -251,6 +290,11 @@ final class ForwardCommand implements Callable<Integer> {
         if (!failover.isEmpty()) {
             io.lvs4j.api.failover.Failover group = failover(service);
             builder.failover(group);
+            List<TakeoverAction> actions = takeoverActions(service);
+            if (!actions.isEmpty()) {
+                TakeoverActions.attach(group,
+                        actions.toArray(new TakeoverAction[0]));
+            }
             if (events) {
                 group.onRoleChange(change -> event("role", change.current() + " " + change.reason()));
             }
@@ -283,6 +327,46 @@ final class ForwardCommand implements Callable<Integer> {
             }
         }
         return new io.lvs4j.failover.VrrpFailover(vrrp.build());
+    }
+
+    /** The virtual addresses and notify commands asked for, as takeover actions. */
+    private List<TakeoverAction> takeoverActions(VirtualService service) {
+        List<TakeoverAction> actions = new java.util.ArrayList<>();
+        if (!vips.isEmpty() && vipDevice.isEmpty()) {
+            throw new IllegalArgumentException("--vip needs --vip-dev IF");
+        }
+        for (String vip : vips) {
+            int slash = vip.indexOf('/');
+            if (slash < 0) {
+                throw new IllegalArgumentException("--vip '" + vip + "' must be ADDRESS/PREFIX, e.g. 10.0.0.100/24");
+            }
+            java.net.InetAddress address;
+            int prefix;
+            try {
+                address = java.net.InetAddress.getByName(vip.substring(0, slash));
+                prefix = Integer.parseInt(vip.substring(slash + 1));
+            } catch (java.net.UnknownHostException | NumberFormatException e) {
+                throw new IllegalArgumentException("--vip '" + vip + "' must be ADDRESS/PREFIX, e.g. 10.0.0.100/24");
+            }
+            actions.add(TakeoverActions.virtualAddress(new TakeoverActions.VirtualAddress(address, prefix, vipDevice, garpRepeat, garpDelay, garpRefresh, List.of())));
+        }
+        if (!notify.isBlank()) {
+            actions.add(TakeoverActions.notify(words(notify), service.name().replace(' ', '-'),
+                    priority));
+        }
+        String[][] perRole = {{notifyMaster, "MASTER"}, {notifyBackup, "BACKUP"}, {notifyFault, "FAULT"},
+            {notifyStop, "INIT"}};
+        for (String[] r : perRole) {
+            if (!r[0].isBlank()) {
+                actions.add(TakeoverActions.onEntering(
+                        io.lvs4j.api.failover.Role.valueOf(r[1]), words(r[0])));
+            }
+        }
+        return actions;
+    }
+
+    private static List<String> words(String command) {
+        return List.of(command.trim().split("\\s+"));
     }
 
     /**

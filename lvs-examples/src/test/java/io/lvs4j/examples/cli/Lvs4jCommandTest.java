@@ -116,6 +116,21 @@ class Lvs4jCommandTest {
     }
 
     @Test
+    void aVirtualAddressNeedsAnInterfaceAndAPrefix(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path key = dir.resolve("group.key");
+        java.nio.file.Files.writeString(key, "a-shared-secret-of-32-bytes-long");
+        String[] base = {"forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--failover", "vrrp",
+            "--failover-bind", "127.0.0.1:5405", "--key-file", key.toString()};
+        assertThat(run(concat(base, "--vip", "10.0.0.100/24"))).isEqualTo(2);
+        assertThat(err.toString()).contains("--vip needs --vip-dev IF");
+        assertThat(run(concat(base, "--vip", "10.0.0.100", "--vip-dev", "eth0"))).isEqualTo(2);
+        assertThat(err.toString()).contains("--vip '10.0.0.100' must be ADDRESS/PREFIX, e.g. 10.0.0.100/24");
+        assertThat(run(concat(base, "--vip", "10.0.0.100/40", "--vip-dev", "eth0"))).isEqualTo(2);
+        assertThat(err.toString()).contains("prefixLength must be 0..32 but was 40");
+    }
+
+    @Test
     void realServerRejectsAnUnknownOverflowMode() {
         assertThat(run("realserver", "--listen", "127.0.0.1:1", "--overflow", "drop")).isEqualTo(2);
         assertThat(err.toString()).contains("--overflow must be reject or refuse but was 'drop'");
