@@ -195,7 +195,9 @@ public final class FailoverTakeover {
                 List<Long> resign = new ArrayList<>();
                 for (int run = 1; run <= Math.min(runs, 20); run++) {
                     Thread.sleep(1000);
-                    master.process.destroy(); // SIGTERM: the director resigns with priority 0
+                    // SIGTERM, the director resigns with priority 0; through the handle, because Process.destroy()
+                    // also closes our end of its output, and its resignation would go unheard
+                    master.process.toHandle().destroy();
                     long resigned = master.await("role", "INIT", Duration.ofSeconds(10));
                     long serving = standby.await("serving", "", Duration.ofSeconds(10)) - resigned;
                     resign.add(serving / 1000);
