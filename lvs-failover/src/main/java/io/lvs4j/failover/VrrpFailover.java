@@ -58,6 +58,7 @@ public final class VrrpFailover implements Failover {
     private long timerGeneration;
     private volatile Role role = Role.INIT;
     private @Nullable Channel channel;
+    private final java.util.Set<String> faults = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** A failover node; nothing runs until {@link #start()}. */
     public VrrpFailover(VrrpConfig config) {
@@ -173,7 +174,28 @@ public final class VrrpFailover implements Failover {
      * first, so a backup takes over after its skew time) and rejoins when the fault clears.
      */
     public void setFault(boolean fault) {
-        group.next().execute(() -> vrrp.fault(fault));
+        setFault("user", fault);
+    }
+
+    /**
+     * Sets or clears the fault of one {@code source} (a tracked script, a quorum, a sync group...): the node is in
+     * FAULT while any source is.
+     */
+    public void setFault(String source, boolean fault) {
+        java.util.Objects.requireNonNull(source, "source");
+        group.next().execute(() -> {
+            if (fault) {
+                faults.add(source);
+            } else {
+                faults.remove(source);
+            }
+            vrrp.fault(!faults.isEmpty());
+        });
+    }
+
+    /** The sources currently holding this node in FAULT. */
+    public java.util.Set<String> faults() {
+        return java.util.Set.copyOf(faults);
     }
 
     /** Tracking that raises or lowers this node's priority (1..254); used from the next advert and election on. */
@@ -189,17 +211,18 @@ public final class VrrpFailover implements Failover {
      * the fault. A director whose real servers are gone thus hands the virtual address to a standby that has them.
      */
     public Registration trackQuorum(HealthMonitor monitor, VirtualService service) {
+        String source = "quorum of " + service.name();
         if (!monitor.hasQuorum(service)) {
-            setFault(true);
+            setFault(source, true);
         }
         return monitor.onEvent(e -> {
             if (!e.service().address().equals(service.address()) || e.service().protocol() != service.protocol()) {
                 return;
             }
             if (e instanceof HealthEvent.QuorumLost) {
-                setFault(true);
+                setFault(source, true);
             } else if (e instanceof HealthEvent.QuorumUp) {
-                setFault(false);
+                setFault(source, false);
             }
         });
     }
