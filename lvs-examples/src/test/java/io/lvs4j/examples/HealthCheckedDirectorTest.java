@@ -60,7 +60,13 @@ class HealthCheckedDirectorTest {
     }
 
     private static int ask(VirtualService vs) throws IOException {
+        return ask(vs, LO);
+    }
+
+    /** Asks from a given loopback address (127.0.0.0/8 is all local), as another client would. */
+    private static int ask(VirtualService vs, InetAddress from) throws IOException {
         try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(from, 0));
             s.connect(vs.address(), 2000);
             s.setSoTimeout(5000);
             InputStream in = s.getInputStream();
@@ -200,5 +206,55 @@ class HealthCheckedDirectorTest {
                 backend.close();
             }
         }
+    }
+
+    @Test
+    void aStandbyThatTakesOverSendsReturningClientsToTheRealServerTheyHad() throws Exception {
+        ServerSocket a = serve(0, 'a');
+        ServerSocket b = serve(0, 'b');
+        RealServer ra = RealServer.builder(new InetSocketAddress(LO, a.getLocalPort())).build();
+        RealServer rb = RealServer.builder(new InetSocketAddress(LO, b.getLocalPort())).build();
+        VirtualService vs = VirtualService.tcp("127.0.0.1", freePort()).scheduler("rr").persistent()
+                .realServer(ra).realServer(rb).build();
+        byte[] key = "an-active-standby-key-of-32-byte".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        InetSocketAddress pa = new InetSocketAddress(LO, freePort());
+        InetSocketAddress pb = new InetSocketAddress(LO, freePort());
+        io.lvs4j.failover.VrrpFailover fa = new io.lvs4j.failover.VrrpFailover(io.lvs4j.failover.VrrpConfig
+                .builder(8, pa).priority(150).advertInterval(Duration.ofMillis(100)).key(1, key).peer(pb).build());
+        io.lvs4j.failover.VrrpFailover fb = new io.lvs4j.failover.VrrpFailover(io.lvs4j.failover.VrrpConfig
+                .builder(8, pb).priority(100).advertInterval(Duration.ofMillis(100)).key(1, key).peer(pa).build());
+        // the standby's real servers are its own objects, as in another process
+        VirtualService standbyVs = VirtualService.tcp("127.0.0.1", vs.address().getPort()).scheduler("rr")
+                .persistent().realServer(RealServer.builder(ra.address()).build())
+                .realServer(RealServer.builder(rb.address()).build()).build();
+        Director master = Director.builder().virtualService(vs).failover(fa).ioThreads(1).build();
+        Director standby = Director.builder().virtualService(standbyVs).failover(fb).ioThreads(1).build();
+        InetAddress first = InetAddress.getByName("127.0.0.5");
+        InetAddress second = InetAddress.getByName("127.0.0.6");
+        try {
+            master.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(master::isServing);
+            standby.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(ask(vs, first)).isEqualTo('a'); // rr: the first client to a, with a template
+            assertThat(ask(vs, second)).isEqualTo('b'); // the second to b
+            assertThat(ask(vs, second)).as("persistence on the master").isEqualTo('b');
+            // the templates reach the standby with the adverts (a full snapshot every 2 s, changes in between)
+            await().atMost(Duration.ofSeconds(5)).until(() -> standby.statistics().size() == 1
+                    && templates(standby) == 2);
+            master.stop(Duration.ofSeconds(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(5)).until(standby::isServing);
+            // without the templates, the standby's rr would send the second client to a
+            assertThat(ask(vs, second)).as("the returning client keeps its real server").isEqualTo('b');
+            assertThat(ask(vs, first)).isEqualTo('a');
+        } finally {
+            master.close();
+            standby.close();
+            a.close();
+            b.close();
+        }
+    }
+
+    private static long templates(Director d) {
+        return d.statistics().get(0).persistenceTemplates();
     }
 }

@@ -5,6 +5,7 @@ import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.failover.Failover;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.api.failover.RoleChange;
+import io.lvs4j.api.failover.StateSync;
 import io.lvs4j.api.health.HealthEvent;
 import io.lvs4j.api.health.HealthMonitor;
 import io.lvs4j.failover.internal.Advert;
@@ -58,6 +59,10 @@ public final class VrrpFailover implements Failover {
     private long timerGeneration;
     private volatile Role role = Role.INIT;
     private @Nullable Channel channel;
+    /** How often a master's advert carries a full state snapshot rather than the changes: 2 s. */
+    static final long FULL_SYNC_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private volatile @Nullable StateSync sync;
+    private long lastFullSync = Long.MIN_VALUE;
     private final java.util.Set<String> faults = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** A failover node; nothing runs until {@link #start()}. */
@@ -82,7 +87,7 @@ public final class VrrpFailover implements Failover {
             }
             byte[] data = codec.encode(new Advert(config.routerId(), priority, config.advertIntervalCentis(),
                     config.sendKeyId(), config.bind().getAddress(), ++sequence, System.currentTimeMillis(),
-                    new byte[0]));
+                    priority > 0 ? exportState() : new byte[0]));
             for (InetSocketAddress peer : config.peers()) {
                 ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(data), peer));
             }
@@ -106,6 +111,7 @@ public final class VrrpFailover implements Failover {
         @Override
         public void roleChanged(Role from, Role to, String reason) {
             role = to;
+            lastFullSync = Long.MIN_VALUE; // a new master's first advert carries a full snapshot
             long e = to == Role.MASTER ? epoch.incrementAndGet() : epoch.get();
             LOG.info("virtual router {}: {} -> {} ({})", config.routerId(), from, to, reason);
             RoleChange change = new RoleChange(from, to, e, reason);
@@ -119,6 +125,31 @@ public final class VrrpFailover implements Failover {
             if (to != Role.INIT) {
                 started.complete(null);
             }
+        }
+    }
+
+    /** On the event loop: the state to piggyback on an advert; a full snapshot every {@link #FULL_SYNC_NANOS}. */
+    private byte[] exportState() {
+        StateSync s = sync;
+        if (s == null) {
+            return new byte[0];
+        }
+        long now = System.nanoTime();
+        boolean full = lastFullSync == Long.MIN_VALUE || now - lastFullSync >= FULL_SYNC_NANOS;
+        try {
+            byte[] state = s.export(full, AdvertCodec.MAX_PAYLOAD);
+            if (full) {
+                lastFullSync = now;
+            }
+            if (state.length > AdvertCodec.MAX_PAYLOAD) {
+                LOG.warn("virtual router {}: state of {} bytes exceeds {}; not sent", config.routerId(),
+                        state.length, AdvertCodec.MAX_PAYLOAD);
+                return new byte[0];
+            }
+            return state;
+        } catch (RuntimeException e) {
+            LOG.warn("virtual router {}: state export failed", config.routerId(), e);
+            return new byte[0];
         }
     }
 
@@ -144,6 +175,16 @@ public final class VrrpFailover implements Failover {
                 return;
             }
             vrrp.onAdvert(a.priority(), a.intervalCentis(), new InetSocketAddress(a.sender(), port));
+            StateSync s = sync;
+            byte[] payload = a.payload();
+            if (s != null && payload.length > 0 && a.priority() > 0 && role != Role.MASTER) {
+                try {
+                    s.apply(payload);
+                } catch (RuntimeException e) {
+                    LOG.warn("virtual router {}: state from {} could not be applied", config.routerId(),
+                            packet.sender(), e);
+                }
+            }
         }
 
         @Override
@@ -235,6 +276,9 @@ public final class VrrpFailover implements Failover {
     @Override
     public CompletionStage<Void> start() {
         new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(new Receiver())
+                // adverts with state reach 60 KB: Netty's datagram default (2 KiB) would cut them
+                .option(io.netty.channel.ChannelOption.RECVBUF_ALLOCATOR,
+                        new io.netty.channel.FixedRecvByteBufAllocator(65_536))
                 .bind(config.bind()).addListener(f -> {
                     if (!f.isSuccess()) {
                         started.completeExceptionally(new IllegalStateException("cannot bind the failover socket "
@@ -276,6 +320,21 @@ public final class VrrpFailover implements Failover {
                 ch.close();
             }
         });
+    }
+
+    /**
+     * Piggybacks {@code sync}'s state on this node's adverts while it is master (the changes on each advert, a full
+     * snapshot every 2 s and on becoming master), and applies the master's state while it is not.
+     */
+    @Override
+    public Registration replicate(StateSync state) {
+        java.util.Objects.requireNonNull(state, "state");
+        sync = state;
+        return () -> {
+            if (sync == state) {
+                sync = null;
+            }
+        };
     }
 
     @Override

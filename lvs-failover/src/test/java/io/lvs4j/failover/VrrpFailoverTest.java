@@ -45,6 +45,57 @@ class VrrpFailoverTest {
     }
 
     @Test
+    void theMastersStateReachesTheBackupInItsAdvertsUpToSixtyKilobytes() throws Exception {
+        InetSocketAddress a = address(1);
+        InetSocketAddress b = address(1);
+        VrrpFailover master = node(a, 150, KEY, b);
+        VrrpFailover backup = node(b, 100, KEY, a);
+        byte[] big = new byte[60_000];
+        new java.util.Random(3).nextBytes(big);
+        java.util.List<Boolean> fulls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        master.replicate(new io.lvs4j.api.failover.StateSync() {
+            @Override
+            public byte[] export(boolean full, int maxBytes) {
+                fulls.add(full);
+                return full ? big : new byte[] {1, 2, 3};
+            }
+
+            @Override
+            public void apply(byte[] state) {
+                throw new AssertionError("a master applies nothing");
+            }
+        });
+        java.util.concurrent.atomic.AtomicReference<byte[]> lastBig = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger small = new java.util.concurrent.atomic.AtomicInteger();
+        backup.replicate(new io.lvs4j.api.failover.StateSync() {
+            @Override
+            public byte[] export(boolean full, int maxBytes) {
+                return new byte[0];
+            }
+
+            @Override
+            public void apply(byte[] state) {
+                if (state.length == 3) {
+                    small.incrementAndGet();
+                } else {
+                    lastBig.set(state);
+                }
+            }
+        });
+        try {
+            startPair(master, backup);
+            await().atMost(Duration.ofSeconds(5)).until(() -> lastBig.get() != null && small.get() >= 10);
+            assertThat(lastBig.get()).isEqualTo(big);
+            assertThat(fulls.get(0)).as("a new master's first advert carries a full snapshot").isTrue();
+            // adverts every 50 ms, a full snapshot every 2 s: the changes go in between
+            assertThat(fulls.stream().filter(f -> f).count()).isLessThanOrEqualTo(2 + fulls.size() / 40);
+        } finally {
+            master.close();
+            backup.close();
+        }
+    }
+
+    @Test
     void twoNodesOnOneAddressFormAPair() throws Exception {
         InetSocketAddress a = address(1);
         InetSocketAddress b = address(1);

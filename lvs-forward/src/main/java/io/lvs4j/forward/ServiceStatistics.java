@@ -15,9 +15,11 @@ import java.util.List;
  * @param connections connections open now (client side)
  * @param totals totals and rates over the whole service
  * @param realServers one line per real server
+ * @param persistenceTemplates live persistence templates ({@code ipvsadm -L -c} lists them); 0 when not persistent
  */
 public record ServiceStatistics(Protocol protocol, InetSocketAddress address, String scheduler, int connections,
-                                StatsSnapshot totals, List<RealServerStatistics> realServers) {
+                                StatsSnapshot totals, List<RealServerStatistics> realServers,
+                                long persistenceTemplates) {
 
     /** Copies the list. */
     public ServiceStatistics {

@@ -47,6 +47,15 @@ public interface Failover extends AutoCloseable {
     /** Registers a listener for role changes. */
     Registration onRoleChange(Consumer<? super RoleChange> listener);
 
+    /**
+     * Replicates {@code sync}'s state from the master to the backups, if this protocol can carry state (the built-in
+     * VRRP-style failover does, in its adverts); one that cannot ignores it. A {@code Director} registers its
+     * persistence templates here.
+     */
+    default Registration replicate(StateSync sync) {
+        return () -> { };
+    }
+
     /** Stops as {@link #stop()} does and waits for it. Never throws. */
     @Override
     void close();

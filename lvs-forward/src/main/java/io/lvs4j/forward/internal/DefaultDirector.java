@@ -123,6 +123,9 @@ public final class DefaultDirector implements Director {
             }
         });
         prepareStandby();
+        // persistence templates ride on the failover's adverts (if it carries state), so that a standby that takes
+        // over sends returning clients to the real servers they had
+        failover.replicate(new TemplateSync(services::values));
         return failover.start().thenCompose(v -> failover.role() == Role.MASTER ? bindAll()
                 : CompletableFuture.completedFuture(null));
     }

@@ -86,6 +86,11 @@ final class ServiceRuntime {
         }
     }
 
+    /** The persistence templates of this service, or {@code null} when it is not persistent. */
+    @Nullable PersistentScheduler persistence() {
+        return scheduler instanceof PersistentScheduler p ? p : null;
+    }
+
     private Scheduler newScheduler(VirtualService vs) {
         SchedulerConfig.Builder config = SchedulerConfig.builder().flags(vs.schedulerFlags()).ticker(ticker);
         if (!vs.slowStart().isZero()) {
@@ -221,8 +226,9 @@ final class ServiceRuntime {
             lines.add(new ServiceStatistics.RealServerStatistics(rs.address(), rs.weight(), rs.state(),
                     rs.activeConnections(), rs.inactiveConnections(), e == null ? totals : e.snapshot(totals)));
         }
+        PersistentScheduler p = persistence();
         return new ServiceStatistics(vs.protocol(), vs.address(), vs.scheduler(), open.get(),
-                estimator.snapshot(stats.totals()), lines);
+                estimator.snapshot(stats.totals()), lines, p == null ? 0 : p.templateCount());
     }
 
     synchronized void close() {
