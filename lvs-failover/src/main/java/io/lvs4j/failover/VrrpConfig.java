@@ -22,6 +22,8 @@ public final class VrrpConfig {
     private final int routerId;
     private final InetSocketAddress bind;
     private final List<InetSocketAddress> peers;
+    private final java.net.@org.jspecify.annotations.Nullable InetAddress multicastGroup;
+    private final String multicastInterface;
     private final int priority;
     private final int advertIntervalCentis;
     private final boolean preempt;
@@ -36,6 +38,8 @@ public final class VrrpConfig {
         this.routerId = b.routerId;
         this.bind = b.bind;
         this.peers = List.copyOf(b.peers);
+        this.multicastGroup = b.multicastGroup;
+        this.multicastInterface = b.multicastInterface;
         this.priority = b.priority;
         this.advertIntervalCentis = b.advertIntervalCentis;
         this.preempt = b.preempt;
@@ -65,6 +69,16 @@ public final class VrrpConfig {
     /** The peers adverts are sent to. */
     public List<InetSocketAddress> peers() {
         return peers;
+    }
+
+    /** The multicast group adverts are sent to and received on (port: {@link #bind()}'s), or {@code null}. */
+    public java.net.@org.jspecify.annotations.Nullable InetAddress multicastGroup() {
+        return multicastGroup;
+    }
+
+    /** The interface the multicast group is joined on; empty without multicast. */
+    public String multicastInterface() {
+        return multicastInterface;
     }
 
     /** The priority, 1..255. */
@@ -117,6 +131,8 @@ public final class VrrpConfig {
         private final int routerId;
         private final InetSocketAddress bind;
         private final List<InetSocketAddress> peers = new ArrayList<>();
+        private java.net.@org.jspecify.annotations.Nullable InetAddress multicastGroup;
+        private String multicastInterface = "";
         private int priority = Failover.PRIORITY_DEFAULT;
         private int advertIntervalCentis = 100;
         private boolean preempt = true;
@@ -133,6 +149,31 @@ public final class VrrpConfig {
             }
             this.routerId = routerId;
             this.bind = Objects.requireNonNull(bind, "bind");
+        }
+
+        /**
+         * Sends and receives adverts on multicast group {@code group} (e.g. 239.255.18.18, same family as the bind
+         * address) at the bind address's port, joined on interface {@code interfaceName}, as VRRP does on its LAN;
+         * the bind address must be this node's address on that interface (its identity). Unicast peers may be added
+         * as well. Every node of a group must use the same port.
+         */
+        public Builder multicast(java.net.InetAddress group, String interfaceName) {
+            Objects.requireNonNull(group, "multicastGroup");
+            Objects.requireNonNull(interfaceName, "multicastInterface");
+            if (!group.isMulticastAddress()) {
+                throw new IllegalArgumentException("multicastGroup must be a multicast address but was "
+                        + group.getHostAddress());
+            }
+            if (group.getAddress().length != bind.getAddress().getAddress().length) {
+                throw new IllegalArgumentException("multicastGroup " + group.getHostAddress()
+                        + " must be of the bind address's family (" + bind.getAddress().getHostAddress() + ")");
+            }
+            if (interfaceName.isBlank()) {
+                throw new IllegalArgumentException("multicastInterface must name an interface");
+            }
+            this.multicastGroup = group;
+            this.multicastInterface = interfaceName;
+            return this;
         }
 
         /** Adds a unicast peer. */

@@ -91,6 +91,11 @@ public final class VrrpFailover implements Failover {
             for (InetSocketAddress peer : config.peers()) {
                 ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(data), peer));
             }
+            java.net.InetAddress multicast = config.multicastGroup();
+            if (multicast != null) {
+                ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(data),
+                        new InetSocketAddress(multicast, config.bind().getPort())));
+            }
         }
 
         @Override
@@ -275,19 +280,66 @@ public final class VrrpFailover implements Failover {
 
     @Override
     public CompletionStage<Void> start() {
-        new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(new Receiver())
+        java.net.InetAddress multicast = config.multicastGroup();
+        java.net.NetworkInterface nic = null;
+        if (multicast != null) {
+            try {
+                nic = java.net.NetworkInterface.getByName(config.multicastInterface());
+            } catch (java.net.SocketException e) {
+                nic = null;
+            }
+            if (nic == null) {
+                started.completeExceptionally(new IllegalStateException("no network interface named '"
+                        + config.multicastInterface() + "' for multicast group " + multicast.getHostAddress()));
+                return started;
+            }
+        }
+        java.net.NetworkInterface joinOn = nic;
+        boolean v4 = config.bind().getAddress() instanceof java.net.Inet4Address;
+        Bootstrap b = new Bootstrap().group(group)
+                .channelFactory(() -> new NioDatagramChannel(v4 ? io.netty.channel.socket.SocketProtocolFamily.INET
+                        : io.netty.channel.socket.SocketProtocolFamily.INET6))
+                .handler(new Receiver())
                 // adverts with state reach 60 KB: Netty's datagram default (2 KiB) would cut them
                 .option(io.netty.channel.ChannelOption.RECVBUF_ALLOCATOR,
-                        new io.netty.channel.FixedRecvByteBufAllocator(65_536))
-                .bind(config.bind()).addListener(f -> {
-                    if (!f.isSuccess()) {
-                        started.completeExceptionally(new IllegalStateException("cannot bind the failover socket "
-                                + config.bind() + ": " + f.cause().getMessage(), f.cause()));
-                        return;
-                    }
-                    channel = ((io.netty.channel.ChannelFuture) f).channel();
-                    vrrp.start();
-                });
+                        new io.netty.channel.FixedRecvByteBufAllocator(65_536));
+        InetSocketAddress local = config.bind();
+        if (joinOn != null) {
+            // a multicast receiver binds the wildcard address at the group's port; it sends from there on the
+            // interface, with TTL 1 (one LAN, as VRRP), and does not hear itself
+            local = new InetSocketAddress(config.bind().getPort());
+            b.option(io.netty.channel.ChannelOption.SO_REUSEADDR, true)
+                    .option(io.netty.channel.ChannelOption.IP_MULTICAST_IF, joinOn)
+                    .option(io.netty.channel.ChannelOption.IP_MULTICAST_TTL, 1)
+                    .option(io.netty.channel.ChannelOption.IP_MULTICAST_LOOP_DISABLED, true);
+        }
+        InetSocketAddress bindTo = local;
+        b.bind(bindTo).addListener(f -> {
+            if (!f.isSuccess()) {
+                started.completeExceptionally(new IllegalStateException("cannot bind the failover socket "
+                        + bindTo + ": " + f.cause().getMessage(), f.cause()));
+                return;
+            }
+            Channel ch = ((io.netty.channel.ChannelFuture) f).channel();
+            if (joinOn == null) {
+                channel = ch;
+                vrrp.start();
+                return;
+            }
+            ((io.netty.channel.socket.DatagramChannel) ch).joinGroup(
+                    new InetSocketAddress(config.multicastGroup(), config.bind().getPort()), joinOn)
+                    .addListener(j -> {
+                        if (!j.isSuccess()) {
+                            ch.close();
+                            started.completeExceptionally(new IllegalStateException("cannot join multicast group "
+                                    + config.multicastGroup() + " on " + joinOn.getName() + ": "
+                                    + j.cause().getMessage(), j.cause()));
+                            return;
+                        }
+                        channel = ch;
+                        vrrp.start();
+                    });
+        });
         return started;
     }
 

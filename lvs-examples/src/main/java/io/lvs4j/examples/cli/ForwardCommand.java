@@ -143,6 +143,14 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--peer", paramLabel = "HOST:PORT", description = "Another node of the group (repeatable).")
     List<String> peers = List.of();
 
+    @Option(names = "--multicast", paramLabel = "GROUP",
+            description = "Send and receive adverts on this multicast group (at --failover-bind's port), on "
+                    + "--multicast-dev; --failover-bind is then this node's address on that interface.")
+    String multicast = "";
+
+    @Option(names = "--multicast-dev", paramLabel = "IF", description = "The interface of --multicast.")
+    String multicastDevice = "";
+
     @Option(names = "--key-file", paramLabel = "PATH",
             description = "The group's shared secret (the file's bytes, at least 16), used as key id 1.")
     String keyFile = "";
@@ -318,6 +326,16 @@ final class ForwardCommand implements Callable<Integer> {
                 .insecure(insecure);
         for (String p : peers) {
             vrrp.peer(Endpoints.address("--peer", p));
+        }
+        if (!multicast.isEmpty()) {
+            if (multicastDevice.isEmpty()) {
+                throw new IllegalArgumentException("--multicast needs --multicast-dev IF");
+            }
+            try {
+                vrrp.multicast(java.net.InetAddress.getByName(multicast), multicastDevice);
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException("--multicast '" + multicast + "' is not an address", e);
+            }
         }
         if (!keyFile.isEmpty()) {
             try {
