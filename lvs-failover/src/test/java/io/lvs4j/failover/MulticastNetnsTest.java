@@ -1,5 +1,7 @@
 package io.lvs4j.failover;
 
+import static io.lvs4j.failover.Netns.sh;
+import static io.lvs4j.failover.Netns.works;
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
@@ -13,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,29 +31,10 @@ class MulticastNetnsTest {
     private static final String NS2 = "lvs4j-m2";
     private final List<Process> processes = new ArrayList<>();
 
-    private static boolean works(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
-    private static void sh(String... command) {
-        if (!works(command)) {
-            throw new IllegalStateException(String.join(" ", command) + " failed");
-        }
-    }
-
     @BeforeEach
-    void namespaces() {
-        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"), "needs Linux");
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root (CAP_NET_ADMIN)");
-        Assumptions.assumeTrue(works("ip", "-V"), "needs iproute2 (ip)");
+    void namespaces() throws Exception {
         removeNamespaces();
-        Assumptions.assumeTrue(works("ip", "netns", "add", NS1), "cannot create network namespaces here");
+        Netns.assumeNamespace(NS1);
         sh("ip", "netns", "add", NS2);
         sh("ip", "link", "add", "lvs4j-m1v", "type", "veth", "peer", "name", "lvs4j-m2v");
         sh("ip", "link", "set", "lvs4j-m1v", "netns", NS1);

@@ -1,10 +1,11 @@
 package io.lvs4j.failover;
 
+import static io.lvs4j.failover.Netns.sh;
+import static io.lvs4j.failover.Netns.works;
 import static org.awaitility.Awaitility.await;
 
 import io.lvs4j.api.Registration;
 import io.lvs4j.api.failover.Role;
-import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,32 +33,10 @@ class VirtualAddressNetnsTest {
     private static final String VIP = "10.77.0.100";
     private static final byte[] KEY = "a-shared-secret-of-32-bytes-long".getBytes(StandardCharsets.US_ASCII);
 
-    private static String sh(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + out.trim());
-        }
-        return out;
-    }
-
-    private static boolean works(String... command) {
-        try {
-            sh(command);
-            return true;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
     @BeforeEach
     void namespaces() throws Exception {
-        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"), "needs Linux");
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root (CAP_NET_ADMIN)");
-        Assumptions.assumeTrue(works("ip", "-V"), "needs iproute2 (ip)");
-        Assumptions.assumeTrue(works("arping", "-V"), "needs arping (iputils-arping)");
         removeNamespaces();
-        Assumptions.assumeTrue(works("ip", "netns", "add", NS1), "cannot create network namespaces here");
+        Netns.assumeNamespace(NS1, "arping");
         sh("ip", "netns", "add", NS2);
         sh("ip", "link", "add", "lvs4j-v1", "type", "veth", "peer", "name", "lvs4j-v2");
         sh("ip", "link", "set", "lvs4j-v1", "netns", NS1);
