@@ -96,7 +96,7 @@ public record DemoSettings(String mode, int workers, Duration serviceTime, int q
             case "quick" -> new DemoSettings(mode, 4, ms20, 16, List.of(3), List.of(0.5, 1.5, 3.0),
                     Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(500),
                     Duration.ofMillis(100), Duration.ofSeconds(2),
-                    new Plan(1.5, 3, Duration.ofSeconds(2), Duration.ofMillis(4000), Duration.ofMillis(6500),
+                    new Plan(1.5, 3, Duration.ofSeconds(2), Duration.ofMillis(4500), Duration.ofMillis(6500),
                             Duration.ofMillis(8500), Duration.ofMillis(11500)), out);
             case "default" -> new DemoSettings(mode, 4, ms20, 16, List.of(2, 3, 4),
                     List.of(0.5, 1.0, 1.5, 2.0, 3.0, 4.0), Duration.ofSeconds(4), Duration.ofSeconds(2),
