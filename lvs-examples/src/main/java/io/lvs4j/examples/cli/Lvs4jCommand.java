@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         versionProvider = Lvs4jCommand.Version.class,
         description = "Linux Virtual Server and keepalived in user space: a load-balancing director, "
                 + "health checks and failover on any OS.",
-        subcommands = {ForwardCommand.class, RealServerCommand.class, LoadCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ForwardCommand.class, DirectorCommand.class, RealServerCommand.class, LoadCommand.class,
+            DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Lvs4jCommand implements Runnable {
 
     @CommandLine.Spec

@@ -131,6 +131,24 @@ class Lvs4jCommandTest {
     }
 
     @Test
+    void directorCheckValidatesAKeepalivedConfAndPrintsItResolved(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path conf = java.nio.file.Path.of(getClass().getResource("/keepalived/active-standby.conf")
+                .toURI());
+        assertThat(run("director", "--check", "-f", conf.toString())).isEqualTo(0);
+        assertThat(out.toString()).contains("vrrp_instance VI_OUT {", "        key_file /etc/lvs4j/group.key",
+                "virtual_server 10.0.0.25 25 {", "misc_path \"/usr/local/bin/check-smtp 10.0.0.32\"",
+                "is valid (1 warning)");
+        java.nio.file.Path bad = dir.resolve("bad.conf");
+        java.nio.file.Files.writeString(bad, "virtual_server 10.0.0.1 80 {\n  lb_kind DR\n}\n");
+        assertThat(run("director", "-t", "-f", bad.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains(bad + ":2:11: error: lb_kind DR is kernel-only",
+                "is not valid (1 error); nothing was started");
+        assertThat(run("director", "-f", conf.toString())).isEqualTo(DirectorCommand.NOT_BUILT);
+        assertThat(err.toString()).contains("running a keepalived.conf is not built yet");
+    }
+
+    @Test
     void realServerRejectsAnUnknownOverflowMode() {
         assertThat(run("realserver", "--listen", "127.0.0.1:1", "--overflow", "drop")).isEqualTo(2);
         assertThat(err.toString()).contains("--overflow must be reject or refuse but was 'drop'");

@@ -1,0 +1,164 @@
+package io.lvs4j.examples.keepalived;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The keepalived.conf grammar and keywords: a corpus of real-world-shaped files, and what malformed ones get. */
+class KeepalivedConfigTest {
+
+    private static Path corpus(String name) throws URISyntaxException {
+        return Path.of(KeepalivedConfigTest.class.getResource("/keepalived/" + name).toURI());
+    }
+
+    private static List<ConfigSchema.Problem> problems(String text) throws ConfigException {
+        return ConfigSchema.check(ConfigParser.parse("test.conf", text));
+    }
+
+    private static List<String> errors(String text) throws ConfigException {
+        return problems(text).stream().filter(ConfigSchema.Problem::error).map(Object::toString).toList();
+    }
+
+    @Test
+    void theCorpusParsesWithoutErrorsAndWarnsWhereLvs4jDiffers() throws Exception {
+        for (String file : List.of("http-cluster.conf", "dns-cluster.conf", "active-standby.conf")) {
+            List<ConfigNode> nodes = ConfigParser.parse(corpus(file));
+            List<ConfigSchema.Problem> problems = ConfigSchema.check(nodes);
+            assertThat(problems).as(file).noneMatch(ConfigSchema.Problem::error);
+        }
+        List<ConfigNode> http = ConfigParser.parse(corpus("http-cluster.conf"));
+        assertThat(ConfigSchema.check(http)).extracting(Object::toString).anyMatch(w -> w.contains(
+                "http-cluster.conf:3:4: warning: notification_email is not supported by lvs4j (lvs4j sends no "
+                        + "e-mail; use notify scripts); ignored"));
+        ConfigNode vs = http.get(1);
+        assertThat(vs.keyword()).isEqualTo("virtual_server");
+        ConfigNode rs = vs.block().stream().filter(n -> n.keyword().equals("real_server")).findFirst().orElseThrow();
+        assertThat(rs.block()).extracting(ConfigNode::keyword).contains("weight", "HTTP_GET");
+        assertThat(rs.block().stream().filter(n -> n.keyword().equals("notify_up")).findFirst().orElseThrow()
+                .args().get(0).text()).isEqualTo("/usr/local/bin/notify up");
+
+        List<ConfigNode> pair = ConfigParser.parse(corpus("active-standby.conf"));
+        assertThat(pair).extracting(ConfigNode::keyword).containsExactly("global_defs", "vrrp_script",
+                "vrrp_sync_group", "vrrp_instance", "vrrp_instance", "virtual_server", "virtual_server");
+        ConfigNode auth = pair.get(3).block().stream().filter(n -> n.keyword().equals("authentication"))
+                .findFirst().orElseThrow();
+        assertThat(auth.block().get(1).args().get(0).text()).as("! and # inside a word are not comments")
+                .isEqualTo("s3cr!t#1");
+        assertThat(ConfigSchema.check(pair)).extracting(Object::toString).anyMatch(w -> w.contains(
+                "authentication is not supported by lvs4j (keepalived's PASS and AH authentication are replaced"));
+    }
+
+    @Test
+    void includesFollowGlobsAndStopAtCycles(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.conf"), "include b.conf\n");
+        Files.writeString(dir.resolve("b.conf"), "include a.conf\n");
+        assertThatThrownBy(() -> ConfigParser.parse(dir.resolve("a.conf"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("include cycle");
+        Files.writeString(dir.resolve("c.conf"), "include nothing-*.conf\n");
+        assertThatThrownBy(() -> ConfigParser.parse(dir.resolve("c.conf"))).isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("c.conf") + ":1:9: include 'nothing-*.conf' matches no file");
+    }
+
+    static Stream<Arguments> malformed() {
+        return Stream.of(
+                Arguments.of("virtual_server 10.0.0.1 80 {\n  lb_algoo rr\n}\n",
+                        "test.conf:2:3: error: unknown keyword 'lb_algoo' in virtual_server 10.0.0.1; did you mean "
+                                + "'lb_algo'?"),
+                Arguments.of("virtal_server 10.0.0.1 80 {\n}\n",
+                        "test.conf:1:1: error: unknown keyword 'virtal_server' in the top level; did you mean "
+                                + "'virtual_server'?"),
+                Arguments.of("virtual_server 10.0.0.1 80 {\n  lb_kind DR\n}\n",
+                        "test.conf:2:11: error: lb_kind DR is kernel-only"),
+                Arguments.of("virtual_server 10.0.0.1 80 {\n  lb_kind TUN\n}\n",
+                        "test.conf:2:11: error: lb_kind TUN is kernel-only"),
+                Arguments.of("virtual_server 10.0.0.1 80 {\n  lvs_method FOO\n}\n",
+                        "test.conf:2:14: error: lvs_method must be NAT, DR or TUN but was 'FOO'"),
+                Arguments.of("virtual_server 10.0.0.1 80 {\n  lb_algo fastest\n}\n",
+                        "test.conf:2:11: error: lb_algo names no scheduler: 'fastest'"),
+                Arguments.of("virtual_server 10.0.0.1 80 {\n  protocol SCTP\n}\n",
+                        "test.conf:2:12: error: protocol must be one of TCP, UDP but was 'SCTP'"),
+                Arguments.of("virtual_server 10.0.0.1 {\n}\n",
+                        "test.conf:1:1: error: virtual_server takes 2 arguments but was given 1"),
+                Arguments.of("virtual_server web.example.com 80 {\n}\n",
+                        "test.conf:1:16: error: virtual_server must be an IP address but was 'web.example.com'"),
+                Arguments.of("virtual_server fwmark 1 {\n}\n",
+                        "test.conf:1:16: error: virtual_server fwmark services are kernel-only"),
+                Arguments.of("virtual_server 10.0.0.1 80 {\n  real_server 10.0.0.2 80 {\n    weight 70000\n  }\n}\n",
+                        "test.conf:3:12: error: weight must be a whole number 0..65535 but was '70000'"),
+                Arguments.of("virtual_server 10.0.0.1 80 {\n  real_server 10.0.0.2 99999 {\n  }\n}\n",
+                        "test.conf:2:15: error: real_server must be a whole number 1..65535 but was '99999'"),
+                Arguments.of("virtual_server 10.0.0.1 80 {\n  real_server 10.0.0.2 80\n}\n",
+                        "test.conf:2:3: error: real_server needs a block: real_server ... { ... }"),
+                Arguments.of("virtual_server 10.0.0.1 80 {\n  delay_loop 6 {\n  }\n}\n",
+                        "test.conf:2:3: error: delay_loop takes no block"),
+                Arguments.of("virtual_server 10.0.0.1 80 {\n  delay_loop six\n}\n",
+                        "test.conf:2:14: error: delay_loop must be seconds (e.g. 3 or 0.5) but was 'six'"),
+                Arguments.of("virtual_server 10.0.0.1 80 {\n  real_server 10.0.0.2 80 {\n    HTTP_GET {\n"
+                                + "      url {\n        pathh /\n      }\n    }\n  }\n}\n",
+                        "test.conf:5:9: error: unknown keyword 'pathh' in url; did you mean 'path'?"),
+                Arguments.of("virtual_server 10.0.0.1 80 {\n  real_server 10.0.0.2 80 {\n    DNS_CHECK {\n"
+                                + "      type SPF\n    }\n  }\n}\n",
+                        "test.conf:4:12: error: type must be one of A, NS, CNAME, SOA, MX, TXT, AAAA but was 'SPF'"),
+                Arguments.of("vrrp_instance VI_1 {\n  priority 300\n}\n",
+                        "test.conf:2:12: error: priority must be a whole number 1..255 but was '300'"),
+                Arguments.of("vrrp_instance VI_1 {\n  virtual_router_id 0\n}\n",
+                        "test.conf:2:21: error: virtual_router_id must be a whole number 1..255 but was '0'"),
+                Arguments.of("vrrp_instance VI_1 {\n  state LEADER\n}\n",
+                        "test.conf:2:9: error: state must be one of MASTER, BACKUP but was 'LEADER'"),
+                Arguments.of("vrrp_instance VI_1 {\n  unicast_src_ip 10.0.0.300\n}\n",
+                        "test.conf:2:18: error: unicast_src_ip must be an IP address but was '10.0.0.300'"),
+                Arguments.of("vrrp_instance {\n}\n",
+                        "test.conf:1:1: error: vrrp_instance takes 1 argument but was given 0"),
+                Arguments.of("vrrp_script chk {\n  weight -300\n}\n",
+                        "test.conf:2:10: error: weight must be -253..253 but was '-300'"),
+                Arguments.of("global_defs {\n  router_idd LVS\n}\n",
+                        "test.conf:2:3: error: unknown keyword 'router_idd' in global_defs; did you mean "
+                                + "'router_id'?"),
+                Arguments.of("vrrp_instance VI_1 {\n  lvs4j {\n    key_id 256\n  }\n}\n",
+                        "test.conf:3:12: error: key_id must be a whole number 0..255 but was '256'"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("malformed")
+    void aMalformedStatementIsAnErrorWithItsPlace(String text, String expected) throws Exception {
+        assertThat(errors(text)).anyMatch(e -> e.startsWith(expected));
+    }
+
+    static Stream<Arguments> unparsable() {
+        return Stream.of(
+                Arguments.of("virtual_server 10.0.0.1 80 {\n  delay_loop 6\n",
+                        "test.conf:3:1: a block is not closed: '}' missing before the end of the file"),
+                Arguments.of("}\n", "test.conf:1:1: '}' without a matching '{'"),
+                Arguments.of("{\n}\n", "test.conf:1:1: '{' must follow a keyword"),
+                Arguments.of("vrrp_script chk {\n  script \"/bin/check\n}\n",
+                        "test.conf:2:10: a quoted string is not closed on its line"),
+                Arguments.of("include\n", "test.conf:1:1: include takes one file or glob, but was given 0"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("unparsable")
+    void brokenSyntaxStopsTheParseAtItsPlace(String text, String expected) {
+        assertThatThrownBy(() -> ConfigParser.parse("test.conf", text)).isInstanceOf(ConfigException.class)
+                .hasMessage(expected);
+    }
+
+    @Test
+    void anInstanceWithoutAKeyIsAWarningAndABlockMayOpenOnTheNextLine() throws Exception {
+        List<ConfigSchema.Problem> p = problems("vrrp_instance VI_1\n{\n  priority 100\n}\n");
+        assertThat(p).extracting(Object::toString).containsExactly("test.conf:1:1: warning: vrrp_instance VI_1 has "
+                + "no lvs4j { key_file PATH } block: its adverts would not be authenticated, and starting it needs "
+                + "--insecure");
+        assertThat(ConfigSchema.distance("lb_algoo", "lb_algo")).isEqualTo(1);
+        assertThat(ConfigSchema.closest("zzzzzz", List.of("lb_algo", "delay_loop"))).isNull();
+    }
+}
