@@ -61,8 +61,15 @@ public final class VrrpFailover implements Failover {
     private @Nullable Channel channel;
     /** How often a master's advert carries a full state snapshot rather than the changes: 2 s. */
     static final long FULL_SYNC_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** How often the sync thread prepares the changes for the next advert. */
+    static final long SYNC_PERIOD_MILLIS = 100;
     private volatile @Nullable StateSync sync;
+    /** Prepared off the event loop by the sync thread; the next advert takes it. */
+    private final java.util.concurrent.atomic.AtomicReference<byte[]> pendingState =
+            new java.util.concurrent.atomic.AtomicReference<>(new byte[0]);
+    private volatile boolean fullSyncDue = true;
     private long lastFullSync = Long.MIN_VALUE;
+    private java.util.concurrent.@Nullable ScheduledExecutorService syncThread;
     private final java.util.Set<String> faults = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** A failover node; nothing runs until {@link #start()}. */
@@ -87,7 +94,7 @@ public final class VrrpFailover implements Failover {
             }
             byte[] data = codec.encode(new Advert(config.routerId(), priority, config.advertIntervalCentis(),
                     config.sendKeyId(), config.bind().getAddress(), ++sequence, System.currentTimeMillis(),
-                    priority > 0 ? exportState() : new byte[0]));
+                    priority > 0 ? pendingState.getAndSet(new byte[0]) : new byte[0]));
             for (InetSocketAddress peer : config.peers()) {
                 ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(data), peer));
             }
@@ -116,7 +123,7 @@ public final class VrrpFailover implements Failover {
         @Override
         public void roleChanged(Role from, Role to, String reason) {
             role = to;
-            lastFullSync = Long.MIN_VALUE; // a new master's first advert carries a full snapshot
+            fullSyncDue = true; // a new master's first adverts carry a full snapshot
             long e = to == Role.MASTER ? epoch.incrementAndGet() : epoch.get();
             LOG.info("virtual router {}: {} -> {} ({})", config.routerId(), from, to, reason);
             RoleChange change = new RoleChange(from, to, e, reason);
@@ -133,28 +140,33 @@ public final class VrrpFailover implements Failover {
         }
     }
 
-    /** On the event loop: the state to piggyback on an advert; a full snapshot every {@link #FULL_SYNC_NANOS}. */
-    private byte[] exportState() {
+    /**
+     * On the sync thread, every {@value #SYNC_PERIOD_MILLIS} ms while master: prepares the state the next advert
+     * carries (a full snapshot every {@link #FULL_SYNC_NANOS} and on becoming master, the changes otherwise), so
+     * that however many templates there are, exporting them never delays an advert on the event loop. Changes not yet
+     * taken by an advert are kept, not overwritten.
+     */
+    private void prepareState() {
         StateSync s = sync;
-        if (s == null) {
-            return new byte[0];
+        if (s == null || role != Role.MASTER || pendingState.get().length > 0) {
+            return;
         }
         long now = System.nanoTime();
-        boolean full = lastFullSync == Long.MIN_VALUE || now - lastFullSync >= FULL_SYNC_NANOS;
+        boolean full = fullSyncDue || now - lastFullSync >= FULL_SYNC_NANOS;
         try {
             byte[] state = s.export(full, AdvertCodec.MAX_PAYLOAD);
             if (full) {
+                fullSyncDue = false;
                 lastFullSync = now;
             }
             if (state.length > AdvertCodec.MAX_PAYLOAD) {
                 LOG.warn("virtual router {}: state of {} bytes exceeds {}; not sent", config.routerId(),
                         state.length, AdvertCodec.MAX_PAYLOAD);
-                return new byte[0];
+                return;
             }
-            return state;
+            pendingState.set(state); // only this thread sets state, and only when the last was taken
         } catch (RuntimeException e) {
             LOG.warn("virtual router {}: state export failed", config.routerId(), e);
-            return new byte[0];
         }
     }
 
@@ -348,6 +360,12 @@ public final class VrrpFailover implements Failover {
         CompletableFuture<Void> done = new CompletableFuture<>();
         group.next().execute(() -> {
             vrrp.stop(); // a master resigns with priority 0
+            synchronized (VrrpFailover.this) {
+                if (syncThread != null) {
+                    syncThread.shutdownNow();
+                    syncThread = null;
+                }
+            }
             Channel ch = channel;
             channel = null;
             timerGeneration++;
@@ -375,13 +393,20 @@ public final class VrrpFailover implements Failover {
     }
 
     /**
-     * Piggybacks {@code sync}'s state on this node's adverts while it is master (the changes on each advert, a full
-     * snapshot every 2 s and on becoming master), and applies the master's state while it is not.
+     * Piggybacks {@code sync}'s state on this node's adverts while it is master (the changes, prepared every 100 ms on
+     * a thread of their own; a full snapshot every 2 s and on becoming master), and applies the master's state while it
+     * is not.
      */
     @Override
-    public Registration replicate(StateSync state) {
+    public synchronized Registration replicate(StateSync state) {
         java.util.Objects.requireNonNull(state, "state");
         sync = state;
+        if (syncThread == null) {
+            java.util.concurrent.ScheduledExecutorService t = java.util.concurrent.Executors
+                    .newSingleThreadScheduledExecutor(new DefaultThreadFactory("lvs4j-state-sync", true));
+            t.scheduleWithFixedDelay(this::prepareState, 0, SYNC_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+            syncThread = t;
+        }
         return () -> {
             if (sync == state) {
                 sync = null;

@@ -23,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The director's persistence templates as failover state: the master exports them (all of them in a full snapshot,
- * otherwise the ones new or moved to another real server since the last export), a backup imports them into its
- * persistent services, so that returning clients keep their real server after a takeover.
+ * The director's persistence templates as failover state: the master exports them (in a full snapshot, as many as fit,
+ * successive snapshots going round all of them; otherwise the ones new or moved to another real server since they were
+ * last sent), a backup imports them into its persistent services, so that returning clients keep their real server
+ * after a takeover.
  *
  * <p>Format, version 1, big-endian: {@code version(1)=1, count(2)}, then per template {@code protocol(1: 6 TCP, 17
  * UDP), service address, service port(2), client network address, client port(2), real server address, real server
@@ -39,8 +40,10 @@ final class TemplateSync implements StateSync {
     private static final int MAX_TEMPLATE = 1 + 3 * 17 + 3 * 2 + 4;
 
     private final Supplier<Collection<ServiceRuntime>> services;
-    /** What the last exports sent: template key to real server; touched only by the failover's thread. */
+    /** What the exports sent: template key to real server; touched only by the failover's sync thread. */
     private final Map<String, InetSocketAddress> sent = new HashMap<>();
+    /** Where the next full snapshot starts, when the templates do not fit in one. */
+    private int cursor;
 
     TemplateSync(Supplier<Collection<ServiceRuntime>> services) {
         this.services = services;
@@ -63,22 +66,33 @@ final class TemplateSync implements StateSync {
 
     @Override
     public byte[] export(boolean full, int maxBytes) {
+        List<PersistenceTemplate> all = templates();
+        int room = Math.min(65_535, Math.max(0, (maxBytes - 3) / MAX_TEMPLATE));
         List<PersistenceTemplate> out = new ArrayList<>();
         if (full) {
-            sent.clear();
+            // a snapshot holds what fits; successive snapshots go round the templates from where the last one stopped
+            int n = all.size();
+            int start = n == 0 ? 0 : cursor % n;
+            for (int i = 0; i < n && out.size() < room; i++) {
+                PersistenceTemplate t = all.get((start + i) % n);
+                out.add(t);
+                sent.put(key(t), t.realServer());
+            }
+            cursor = n == 0 ? 0 : (start + out.size()) % n;
+            sent.keySet().retainAll(all.stream().map(TemplateSync::key).collect(java.util.stream.Collectors.toSet()));
+            return encode(out);
         }
-        int room = Math.max(0, (maxBytes - 3) / MAX_TEMPLATE);
-        for (PersistenceTemplate t : templates()) {
-            if (out.size() >= Math.min(room, 65_535)) {
+        for (PersistenceTemplate t : all) {
+            if (out.size() >= room) {
                 break; // the rest goes with later exports
             }
             String k = key(t);
-            if (full || !t.realServer().equals(sent.get(k))) {
+            if (!t.realServer().equals(sent.get(k))) {
                 out.add(t);
                 sent.put(k, t.realServer());
             }
         }
-        return out.isEmpty() && !full ? new byte[0] : encode(out);
+        return out.isEmpty() ? new byte[0] : encode(out);
     }
 
     static byte[] encode(List<PersistenceTemplate> templates) {

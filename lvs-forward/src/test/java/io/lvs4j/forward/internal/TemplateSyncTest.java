@@ -68,6 +68,16 @@ class TemplateSyncTest {
         assertThat(sync.export(false, 60_000)).as("nothing changed since").isEmpty();
         assertThat(TemplateSync.decode(sync.export(true, 60_000))).hasSize(1);
         assertThat(TemplateSync.decode(sync.export(true, 10))).as("no room for one").isEmpty();
+        // snapshots that cannot hold every template go round them: two snapshots of room for one cover both
+        runtime.persistence().importTemplates(List.of(t("172.16.0.2", "10.0.0.2", 100_000)));
+        int oneTemplate = TemplateSync.encode(List.of(t("172.16.0.1", "10.0.0.2", 1))).length;
+        java.util.Set<InetAddress> covered = new java.util.HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            List<PersistenceTemplate> snapshot = TemplateSync.decode(sync.export(true, oneTemplate + 3 + 60));
+            assertThat(snapshot).hasSize(1);
+            covered.add(snapshot.get(0).clientNetwork());
+        }
+        assertThat(covered).hasSize(2);
         runtime.close();
     }
 }
