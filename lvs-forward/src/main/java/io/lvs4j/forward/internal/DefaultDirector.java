@@ -142,7 +142,8 @@ public final class DefaultDirector implements Director {
         bindAll().whenComplete((v, e) -> {
             if (e == null) {
                 if (failover.role() != Role.MASTER) {
-                    unbindAll(); // demoted while the bind was under way
+                    // demoted while the bind was under way; off the event loop, since unbinding waits for the close
+                    CompletableFuture.runAsync(this::unbindAll);
                 } else if (attempt > 0) {
                     LOG.info("bound the virtual services after {} retries", attempt);
                 }
