@@ -287,7 +287,7 @@ final class ForwardCommand implements Callable<Integer> {
                 builder.healthMonitor(HealthMonitors.create(config,
                         checks -> checks.dns("SOA", ".", connectTimeout)));
             } else if (kind.startsWith("exec:") && check.length() > 5) {
-                List<String> command = List.of(check.substring(5).trim().split("\\s+"));
+                List<String> command = words(check.substring(5));
                 builder.healthMonitor(HealthMonitors.create(config,
                         checks -> checks.command(command, connectTimeout, false)));
             } else {

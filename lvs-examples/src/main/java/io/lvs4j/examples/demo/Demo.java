@@ -170,7 +170,8 @@ public final class Demo implements AutoCloseable {
             realServers.get(victim).kill();
             marks.add(new Mark(killRs, "kill-rs", "kill -9 " + victim));
             say("  %5.1f s: kill -9 %s", (killRs - start) / 1e6, victim);
-            Child.Event down = awaitServerEvent(pair.master, victimAddress, "DOWN", killRs);
+            Child.Event down = pair.master.awaitEvent("server", victimAddress + " DOWN", killRs,
+                    Duration.ofSeconds(20));
             marks.add(new Mark(down.epochMicros(), "rs-down", victim + " down"));
             say("  %5.1f s: the director marks %s DOWN (%d ms after the kill)", (down.epochMicros() - start) / 1e6,
                     victim, (down.epochMicros() - killRs) / 1000);
@@ -180,7 +181,8 @@ public final class Demo implements AutoCloseable {
             startRealServer(victim, victimPort);
             marks.add(new Mark(restartRs, "restart-rs", "restart " + victim));
             say("  %5.1f s: restart %s", (restartRs - start) / 1e6, victim);
-            Child.Event up = awaitServerEvent(pair.master, victimAddress, "UP", restartRs);
+            Child.Event up = pair.master.awaitEvent("server", victimAddress + " UP", restartRs,
+                    Duration.ofSeconds(20));
             marks.add(new Mark(up.epochMicros(), "rs-up", victim + " up (slow start)"));
             say("  %5.1f s: the director marks %s UP; slow start over %d s", (up.epochMicros() - start) / 1e6,
                     victim, settings.slowStart().toSeconds());
@@ -212,21 +214,6 @@ public final class Demo implements AutoCloseable {
             marks.sort(Comparator.comparingLong(Mark::epochMicros));
             return new DemoResult.Redundancy(LoadRecords.read(file), marks);
         }
-    }
-
-    private Child.Event awaitServerEvent(Child director, String address, String state, long since)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            for (Child.Event e : director.events()) {
-                if (e.kind().equals("server") && e.detail().equals(address + " " + state)
-                        && e.epochMicros() >= since) {
-                    return e;
-                }
-            }
-            Thread.sleep(5); // polling another process's output
-        }
-        throw new IllegalStateException(director.name() + " did not report " + address + " " + state);
     }
 
     /** The two directors of an active-standby pair in front of the first {@code n} real servers. */
