@@ -113,14 +113,23 @@ public final class HealthMonitors {
      * returns custom ones.
      */
     public static HealthMonitor create(HealthMonitorConfig config, Function<Checks, CheckFactory> checks) {
+        return create(ConfigFactory.always(config), checks);
+    }
+
+    /**
+     * A monitor with its own event loop whose settings differ per real server ({@code configs}, asked again after each
+     * check); {@code checks} chooses each real server's check from the built-ins or returns custom ones.
+     */
+    public static HealthMonitor create(ConfigFactory configs, Function<Checks, CheckFactory> checks) {
+        Objects.requireNonNull(configs, "configs");
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lvs4j-health", true),
                 NioIoHandler.newFactory());
         CheckFactory factory = checks.apply(new Checks(group));
-        LongSupplier warmup = () -> {
-            long max = config.warmup().toNanos();
+        java.util.function.ToLongFunction<HealthMonitorConfig> warmup = c -> {
+            long max = c.warmup().toNanos();
             return max == 0 ? 0 : ThreadLocalRandom.current().nextLong(max + 1);
         };
-        return new DefaultHealthMonitor(config, factory, CheckTimer.of(group), warmup,
+        return new DefaultHealthMonitor(configs, factory, CheckTimer.of(group), warmup,
                 () -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS));
     }
 
@@ -131,6 +140,18 @@ public final class HealthMonitors {
      */
     public static HealthMonitor create(HealthMonitorConfig config, CheckFactory checks, CheckTimer timer,
                                        LongSupplier warmupNanos) {
-        return new DefaultHealthMonitor(config, checks, timer, warmupNanos, () -> { });
+        return create(ConfigFactory.always(config), checks, timer, warmupNanos);
+    }
+
+    /**
+     * A monitor on a timer the caller drives, whose settings differ per real server ({@code configs}, asked again after
+     * each check), with custom checks.
+     *
+     * @param warmupNanos the delay before each real server's first check
+     */
+    public static HealthMonitor create(ConfigFactory configs, CheckFactory checks, CheckTimer timer,
+                                       LongSupplier warmupNanos) {
+        return new DefaultHealthMonitor(Objects.requireNonNull(configs, "configs"), checks, timer,
+                c -> warmupNanos.getAsLong(), () -> { });
     }
 }

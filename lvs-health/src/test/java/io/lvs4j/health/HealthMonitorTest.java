@@ -252,4 +252,32 @@ class HealthMonitorTest {
         assertThatIllegalArgumentException().isThrownBy(() -> HealthMonitorConfig.custom().delayLoop(Duration.ZERO))
                 .withMessage("delayLoop must be >= 1ms but was PT0S");
     }
+
+    @Test
+    void eachRealServerRunsOnItsOwnSettingsAndAChangedAnswerAppliesFromTheNextCheck() {
+        RealServer fast = RealServer.of("10.0.0.2", 80);
+        RealServer slow = RealServer.of("10.0.0.3", 80);
+        VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(fast).realServer(slow).build();
+        script.put(fast, answers("-"));
+        script.put(slow, answers("-"));
+        Map<RealServer, HealthMonitorConfig> settings = new java.util.concurrent.ConcurrentHashMap<>();
+        settings.put(fast, HealthMonitorConfig.custom().delayLoop(Duration.ofSeconds(1)).retry(0).fall(2).build());
+        settings.put(slow, HealthMonitorConfig.custom().delayLoop(Duration.ofSeconds(5)).retry(0).fall(2).build());
+        HealthMonitor m = HealthMonitors.create((service, rs) -> settings.get(rs), scripted(), timer, () -> 0);
+        m.watch(vs);
+        timer.advance(Duration.ZERO); // both: first failure
+        timer.advance(Duration.ofSeconds(1)); // fast: second failure
+        assertThat(fast.state()).isEqualTo(RealServerState.DOWN);
+        assertThat(slow.state()).isEqualTo(RealServerState.UP);
+        assertThat(checks.get(slow).get()).isEqualTo(1);
+        // a reload shortens slow's loop: its next check is still 5 s after the last, then every second
+        settings.put(slow, HealthMonitorConfig.custom().delayLoop(Duration.ofSeconds(1)).retry(0).fall(3).build());
+        timer.advance(Duration.ofSeconds(4)); // t = 5 s: slow's second failure, fall is now 3
+        assertThat(checks.get(slow).get()).isEqualTo(2);
+        assertThat(slow.state()).isEqualTo(RealServerState.UP);
+        timer.advance(Duration.ofSeconds(1)); // t = 6 s: third failure
+        assertThat(checks.get(slow).get()).isEqualTo(3);
+        assertThat(slow.state()).isEqualTo(RealServerState.DOWN);
+        m.close();
+    }
 }

@@ -8,6 +8,7 @@ import io.lvs4j.api.health.HealthEvent;
 import io.lvs4j.api.health.HealthMonitor;
 import io.lvs4j.health.CheckFactory;
 import io.lvs4j.health.CheckTimer;
+import io.lvs4j.health.ConfigFactory;
 import io.lvs4j.health.HealthMonitorConfig;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +31,10 @@ public final class DefaultHealthMonitor implements HealthMonitor {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultHealthMonitor.class);
 
-    private final HealthMonitorConfig config;
+    private final ConfigFactory configs;
     private final CheckFactory checks;
     private final CheckTimer timer;
-    private final LongSupplier warmupNanos;
+    private final ToLongFunction<HealthMonitorConfig> warmupNanos;
     private final Runnable onClose;
     // Changed under this object's lock; read without it by hasQuorum, which event loops call on every pick.
     private final Map<Key, Watched> services = new ConcurrentHashMap<>();
@@ -70,20 +71,21 @@ public final class DefaultHealthMonitor implements HealthMonitor {
     /**
      * A monitor.
      *
-     * @param warmupNanos the random first delay of each checker, drawn in {@code [0, warmup]}
+     * @param configs each real server's settings, asked again after every check
+     * @param warmupNanos the random first delay of a checker with the given settings, drawn in {@code [0, warmup]}
      * @param onClose releases resources the factory made for this monitor (an event-loop group)
      */
-    public DefaultHealthMonitor(HealthMonitorConfig config, CheckFactory checks, CheckTimer timer,
-                                LongSupplier warmupNanos, Runnable onClose) {
-        this.config = config;
+    public DefaultHealthMonitor(ConfigFactory configs, CheckFactory checks, CheckTimer timer,
+                                ToLongFunction<HealthMonitorConfig> warmupNanos, Runnable onClose) {
+        this.configs = configs;
         this.checks = checks;
         this.timer = timer;
         this.warmupNanos = warmupNanos;
         this.onClose = onClose;
     }
 
-    HealthMonitorConfig config() {
-        return config;
+    HealthMonitorConfig config(Watched watched, RealServer realServer) {
+        return configs.configFor(watched.service, realServer);
     }
 
     CheckTimer timer() {
@@ -104,7 +106,7 @@ public final class DefaultHealthMonitor implements HealthMonitor {
                 RealServerChecker c = w.checkers.remove(rs);
                 if (c == null) {
                     c = new RealServerChecker(this, w, rs, checks.checkFor(service, rs));
-                    c.start(warmupNanos.getAsLong());
+                    c.start(warmupNanos.applyAsLong(config(w, rs)));
                 }
                 keep.put(rs, c);
             }

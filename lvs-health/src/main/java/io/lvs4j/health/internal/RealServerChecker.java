@@ -5,6 +5,7 @@ import io.lvs4j.api.RealServerState;
 import io.lvs4j.api.health.CheckResult;
 import io.lvs4j.api.health.HealthCheck;
 import io.lvs4j.api.health.HealthEvent;
+import io.lvs4j.health.HealthMonitorConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -39,12 +40,17 @@ final class RealServerChecker {
         this.watched = watched;
         this.realServer = realServer;
         this.check = check;
-        this.retriesLeft = monitor.config().retry();
+        this.retriesLeft = config().retry();
         this.savedWeight = realServer.weight();
-        this.healthy = !monitor.config().alpha();
+        this.healthy = !config().alpha();
         if (!healthy) {
             markDown();
         }
+    }
+
+    /** This server's settings now (a reload may change them between two checks). */
+    private HealthMonitorConfig config() {
+        return monitor.config(watched, realServer);
     }
 
     RealServer realServer() {
@@ -93,19 +99,19 @@ final class RealServerChecker {
             }
             boolean passed = error == null && result != null && result.healthy();
             String detail = error != null ? error.toString() : result == null ? "no result" : result.detail();
-            long next = monitor.config().delayLoop().toNanos();
-            long jitter = monitor.config().jitter().toNanos();
+            long next = config().delayLoop().toNanos();
+            long jitter = config().jitter().toNanos();
             if (jitter > 0) {
                 next += java.util.concurrent.ThreadLocalRandom.current().nextLong(jitter + 1);
             }
             if (passed) {
-                retriesLeft = monitor.config().retry();
+                retriesLeft = config().retry();
                 failures = 0;
                 passes++;
                 if (result.weight() != CheckResult.KEEP_WEIGHT) {
                     applyDynamicWeight(result.weight());
                 }
-                if (!healthy && passes >= monitor.config().rise()) {
+                if (!healthy && passes >= config().rise()) {
                     healthy = true;
                     markUp();
                     LOG.info("{} of {} is up: {}", realServer.address(), watched.service.name(), detail);
@@ -113,13 +119,13 @@ final class RealServerChecker {
                 }
             } else if (retriesLeft > 0) {
                 retriesLeft--;
-                next = monitor.config().delayBeforeRetry().toNanos();
+                next = config().delayBeforeRetry().toNanos();
                 LOG.debug("{}: check failed ({}), retrying", realServer.address(), detail);
             } else {
-                retriesLeft = monitor.config().retry();
+                retriesLeft = config().retry();
                 passes = 0;
                 failures++;
-                if (healthy && failures >= monitor.config().fall()) {
+                if (healthy && failures >= config().fall()) {
                     healthy = false;
                     markDown();
                     LOG.info("{} of {} is down: {}", realServer.address(), watched.service.name(), detail);
@@ -133,21 +139,21 @@ final class RealServerChecker {
     }
 
     private void applyDynamicWeight(int weight) {
-        if (healthy || !monitor.config().inhibitOnFailure()) {
+        if (healthy || !config().inhibitOnFailure()) {
             realServer.setWeight(weight);
         }
         savedWeight = weight;
     }
 
     private void markUp() {
-        if (monitor.config().inhibitOnFailure()) {
+        if (config().inhibitOnFailure()) {
             realServer.setWeight(savedWeight);
         }
         realServer.setState(RealServerState.UP);
     }
 
     private void markDown() {
-        if (monitor.config().inhibitOnFailure()) {
+        if (config().inhibitOnFailure()) {
             if (realServer.weight() > 0) {
                 savedWeight = realServer.weight();
             }
