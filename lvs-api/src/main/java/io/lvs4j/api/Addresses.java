@@ -5,8 +5,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 
-/** Validation and formatting of socket addresses, shared by the builders of this package. */
-final class Addresses {
+/**
+ * Socket addresses as lvs4j writes them ({@link #format}), and the validation shared by the builders of this package.
+ */
+public final class Addresses {
 
     private Addresses() {
     }
@@ -81,7 +83,8 @@ final class Addresses {
         return address;
     }
 
-    static String format(InetSocketAddress address) {
+    /** {@code 10.0.0.1:80} or {@code [2001:db8::1]:80}, as ipvsadm -n writes them; never a DNS lookup. */
+    public static String format(InetSocketAddress address) {
         InetAddress a = address.getAddress();
         String host = a == null ? address.getHostString() : a.getHostAddress();
         return a instanceof Inet6Address ? "[" + host + "]:" + address.getPort() : host + ":" + address.getPort();

@@ -1,7 +1,6 @@
 package io.lvs4j.forward;
 
 import io.lvs4j.api.stats.StatsSnapshot;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -42,7 +41,6 @@ public final class StatisticsTable {
     }
 
     private static String address(InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        return a.getAddress() instanceof Inet6Address ? "[" + host + "]:" + a.getPort() : host + ":" + a.getPort();
+        return io.lvs4j.api.Addresses.format(a);
     }
 }

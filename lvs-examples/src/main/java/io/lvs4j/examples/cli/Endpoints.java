@@ -41,8 +41,7 @@ final class Endpoints {
 
     /** The inverse of {@link #address}: {@code 10.0.0.1:80} or {@code [::1]:80}. */
     static String format(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+        return io.lvs4j.api.Addresses.format(address);
     }
 
     private static String[] split(String option, String value) {

@@ -63,8 +63,7 @@ public final class RealServerRegistry {
     }
 
     static String nodeName(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+        return io.lvs4j.api.Addresses.format(address);
     }
 
     private static byte[] data(int weight) {

@@ -255,8 +255,7 @@ public final class VrrpInstance {
     }
 
     private static String format(InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+        return io.lvs4j.api.Addresses.format(a);
     }
 
     /** For tests and logs. */
