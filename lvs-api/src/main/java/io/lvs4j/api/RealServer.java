@@ -76,6 +76,7 @@ public final class RealServer {
     private volatile RealServerState state;
     private volatile boolean overloaded;
     private volatile boolean ejected;
+    private volatile boolean draining;
 
     private RealServer(Builder builder) {
         this.address = builder.address;
@@ -180,6 +181,27 @@ public final class RealServer {
         publish(new RealServerEvent.EjectionChanged(this, ejected));
     }
 
+    /**
+     * Whether an operator drains this server (HAProxy's drain): schedulers give it no new connection, but persistence
+     * templates still send their clients back, and established connections continue. Kept apart from the weight, so
+     * that a drain does not forget the weight, and from health.
+     */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** Starts or ends a drain; publishes {@link RealServerEvent.DrainChanged}. */
+    public void setDraining(boolean draining) {
+        synchronized (this) {
+            if (this.draining == draining) {
+                return;
+            }
+            this.draining = draining;
+            this.available = computeAvailable();
+        }
+        publish(new RealServerEvent.DrainChanged(this, draining));
+    }
+
     /** The upper connection threshold (IPVS {@code -x}); 0 means none. */
     public int upperThreshold() {
         return upperThreshold;
@@ -207,14 +229,14 @@ public final class RealServer {
 
     /**
      * Whether a scheduler may give this real server a new connection: state {@link RealServerState#UP}, weight above
-     * 0, not overloaded and not ejected.
+     * 0, not overloaded, not ejected and not draining.
      */
     public boolean isAvailable() {
         return available;
     }
 
     private boolean computeAvailable() {
-        return weight > 0 && !overloaded && !ejected && state == RealServerState.UP;
+        return weight > 0 && !overloaded && !ejected && !draining && state == RealServerState.UP;
     }
 
     private synchronized void setOverloaded(boolean overloaded) {

@@ -89,6 +89,21 @@ class PersistentSchedulerTest {
     }
 
     @Test
+    void aDrainingServerKeepsItsPersistentClientsAndGetsNoNewOnes() {
+        PersistentScheduler p = persistent();
+        Flow f = flow(0x0a090001, 1000);
+        RealServer first = p.pick(f);
+        first.setDraining(true);
+        assertThat(first.isAvailable()).isFalse();
+        assertThat(p.pick(f)).isSameAs(first); // HAProxy's drain: persistence still sends the client back
+        for (int net = 2; net < 8; net++) {
+            assertThat(p.pick(flow(0x0a090001 + (net << 8), 1000))).isNotSameAs(first);
+        }
+        first.setDraining(false);
+        assertThat(first.isAvailable()).isTrue();
+    }
+
+    @Test
     void quiescentTemplatesAreKeptWhenAskedLikeIpvsDefault() {
         PersistentScheduler p = persistent(PersistenceConfig.builder().expireQuiescentTemplate(false));
         Flow f = flow(0x0a090001, 1000);

@@ -111,10 +111,11 @@ final class ServiceRuntime {
             return false;
         });
         for (RealServer rs : vs.realServers()) {
-            // An ejection needs no new table (pickers check availability live) and happens on event loops, where a
-            // table rebuild (a Maglev table takes ~2 ms) must not run.
+            // An ejection or a drain needs no new table (pickers check availability live); ejections happen on event
+            // loops, where a table rebuild (a Maglev table takes ~2 ms) must not run.
             subscriptions.computeIfAbsent(rs, r -> r.onEvent(event -> {
-                if (!(event instanceof io.lvs4j.api.event.RealServerEvent.EjectionChanged)) {
+                if (!(event instanceof io.lvs4j.api.event.RealServerEvent.EjectionChanged)
+                        && !(event instanceof io.lvs4j.api.event.RealServerEvent.DrainChanged)) {
                     republish();
                 }
             }));
