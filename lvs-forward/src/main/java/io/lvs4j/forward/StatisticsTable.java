@@ -3,6 +3,7 @@ package io.lvs4j.forward;
 import io.lvs4j.api.stats.StatsSnapshot;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * Renders statistics the way {@code ipvsadm -L -n --stats --rate} lays them out, with lvs4j's extra columns (weight,
@@ -15,6 +16,15 @@ public final class StatisticsTable {
 
     /** The table as text, one line per service and real server, ending with a newline. */
     public static String format(List<ServiceStatistics> services) {
+        return format(services, (service, realServer) -> realServer.state().name());
+    }
+
+    /**
+     * The table with the State column written by {@code state} (an embedding's own words, such as an operator's
+     * DRAIN or MAINT beside the health state).
+     */
+    public static String format(List<ServiceStatistics> services,
+            BiFunction<ServiceStatistics, ServiceStatistics.RealServerStatistics, String> state) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%-4s %-28s %-6s %6s %8s %8s %12s %12s %7s %10s %10s%n", "Prot", "LocalAddress:Port",
                 "Sched", "Conns", "ActConn", "InActConn", "InBytes", "OutBytes", "CPS", "InBPS", "OutBPS"));
@@ -34,7 +44,7 @@ public final class StatisticsTable {
                 sb.append(String.format("  -> %-26s %-6d %6d %8d %8d %12d %12d %7d %10d %10d  %s%n",
                         address(r.address()), r.weight(), rt.connections(), r.activeConnections(),
                         r.inactiveConnections(), rt.inBytes(), rt.outBytes(), rt.cps(), rt.inBps(), rt.outBps(),
-                        r.state()));
+                        state.apply(s, r)));
             }
         }
         return sb.toString();
