@@ -46,8 +46,15 @@ final class RealServerCommand implements Callable<Integer> {
             description = "Beyond the queue: reject (answer 503) or refuse (reset the connection). Default: reject.")
     String overflow = "reject";
 
+    @Option(names = "--dns", description = "Answer DNS over UDP instead of HTTP (for the UDP examples): A "
+            + "127.0.0.1, AAAA ::1, SOA, and a TXT record with the name for any other type.")
+    boolean dns;
+
     @Override
     public Integer call() throws Exception {
+        if (dns) {
+            return dns();
+        }
         DemoRealServer.Overflow mode = switch (overflow.toLowerCase(Locale.ROOT)) {
             case "reject" -> DemoRealServer.Overflow.REJECT;
             case "refuse" -> DemoRealServer.Overflow.REFUSE;
@@ -73,6 +80,29 @@ final class RealServerCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "lvs4j realserver: %s on %s, %d workers x %d ms, queue %d: capacity %.0f requests/s%n",
                 name.isEmpty() ? listen : name, Endpoints.format(server.address()), workers, serviceTime.toMillis(),
                 queue, capacity);
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private int dns() throws InterruptedException {
+        io.lvs4j.examples.demo.DemoDnsServer server;
+        try {
+            server = io.lvs4j.examples.demo.DemoDnsServer.start(name.isEmpty() ? listen : name,
+                    Endpoints.address("--listen", listen));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("lvs4j realserver: " + server.answered() + " DNS queries answered");
+            out.flush();
+            server.close();
+            stopped.countDown();
+        }, "lvs4j-stop"));
+        out.println("lvs4j realserver: " + (name.isEmpty() ? listen : name) + " answers DNS on udp "
+                + Endpoints.format(server.address()));
         out.flush();
         stopped.await();
         return 0;
