@@ -1,30 +1,44 @@
 package io.lvs4j.examples.cli;
 
+import io.lvs4j.examples.keepalived.AdminServer;
+import io.lvs4j.examples.keepalived.AdminToken;
 import io.lvs4j.examples.keepalived.ConfigException;
 import io.lvs4j.examples.keepalived.ConfigNode;
 import io.lvs4j.examples.keepalived.ConfigParser;
 import io.lvs4j.examples.keepalived.ConfigSchema;
+import io.lvs4j.examples.keepalived.DirectorMetrics;
+import io.lvs4j.examples.keepalived.KeepalivedConfig;
+import io.lvs4j.examples.keepalived.KeepalivedDirector;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code lvs4j director}: a keepalived.conf in Java. Today it validates a file ({@code --check}, like
- * {@code keepalived -t}); running one is the next step of issue 8.
+ * {@code lvs4j director}: a keepalived.conf in Java. {@code --check} validates a file (like {@code keepalived -t});
+ * without it the file runs until SIGTERM, reloads on SIGHUP, and answers on a token-protected admin endpoint.
  */
 @Command(name = "director", mixinStandardHelpOptions = true,
-        description = {"Read a keepalived.conf (blocks, # and ! comments, quoted strings, include with globs).",
-            "--check validates it and prints the resolved configuration, binding nothing and sending nothing: "
-                    + "exit 0 when valid, 1 when not. Running a file is not built yet: use lvs4j forward."})
+        description = {"Run a keepalived.conf: virtual_server (NAT), real_server and its checkers, vrrp_instance, "
+                + "vrrp_script, vrrp_sync_group (blocks, # and ! comments, quoted strings, include with globs).",
+            "--check validates it and prints the resolved configuration, binding nothing and sending nothing: exit 0 "
+                    + "when valid, 1 when not.",
+            "Running: SIGHUP (or 'lvs4j reload') applies the file again without dropping connections; a file that "
+                    + "fails validation leaves the running configuration as it is. SIGUSR2 prints the status. "
+                    + "SIGTERM stops gracefully.",
+            "The admin endpoint (loopback, port 9180 by default) serves 'lvs4j status', 'weight', 'drain', "
+                    + "'disable', 'enable', 'reload' and Prometheus metrics at /metrics; its token is written to "
+                    + "~/.lvs4j/admin-PORT.token (or $LVS4J_HOME), readable by this user only."})
 final class DirectorCommand implements Callable<Integer> {
-
-    /** The exit status of a part that is not built yet. */
-    static final int NOT_BUILT = 3;
 
     @Spec
     @SuppressWarnings("NullAway.Init")
@@ -37,51 +51,169 @@ final class DirectorCommand implements Callable<Integer> {
     @Option(names = {"-t", "--check"}, description = "Validate the file and print it resolved; start nothing.")
     boolean check;
 
+    @Option(names = "--insecure", description = "Run VRRP instances that have no lvs4j { key_file } block (anyone on "
+            + "the network can then forge their adverts).")
+    boolean insecure;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Event-loop threads per director. Default: one per "
+            + "core.")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:" + AdminServer.DEFAULT_PORT,
+            description = "The admin endpoint. Default: ${DEFAULT-VALUE}.")
+    String admin = "127.0.0.1:" + AdminServer.DEFAULT_PORT;
+
+    @Option(names = "--admin-remote", description = "Allow --admin on a non-loopback address.")
+    boolean adminRemote;
+
+    @Option(names = "--no-admin", description = "Run without the admin endpoint.")
+    boolean noAdmin;
+
+    @Option(names = "--admin-token-file", paramLabel = "PATH",
+            description = "Where to write the admin token. Default: $LVS4J_HOME/admin-PORT.token, LVS4J_HOME "
+                    + "defaulting to ~/.lvs4j.")
+    @Nullable Path tokenFile;
+
+    @Option(names = "--stop-grace", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class, description = "How long a stop waits for connections. Default: 10s.")
+    Duration grace = Duration.ofSeconds(10);
+
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+    public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
+        KeepalivedConfig.Result result = load(err);
+        KeepalivedConfig config = result == null ? null : result.config();
+        if (result == null || config == null) {
+            long errors = result == null ? 1 : result.errors();
+            err.println("lvs4j director: " + file + " is not valid (" + errors + (errors == 1 ? " error" : " errors")
+                    + "); nothing was started");
+            err.flush();
+            return 1;
+        }
+        if (check) {
+            return printResolved();
+        }
+        return run(config);
+    }
+
+    /** Loads and checks the file, printing every problem; {@code null} on a syntax error. */
+    private KeepalivedConfig.@Nullable Result load(PrintWriter err) {
+        KeepalivedConfig.Result result;
+        try {
+            result = KeepalivedConfig.load(file);
+        } catch (ConfigException e) {
+            err.println("lvs4j director: " + e.getMessage());
+            err.flush();
+            return null;
+        }
+        result.problems().forEach(err::println);
+        err.flush();
+        return result;
+    }
+
+    private int printResolved() {
+        PrintWriter out = spec.commandLine().getOut();
         List<ConfigNode> nodes;
         try {
             nodes = ConfigParser.parse(file);
         } catch (ConfigException e) {
-            err.println("lvs4j director: " + e.getMessage());
-            return 1;
+            throw new IllegalStateException(e); // parsed a moment ago
         }
-        List<ConfigSchema.Problem> problems = ConfigSchema.check(nodes);
-        problems.forEach(p -> err.println(p));
-        long errors = problems.stream().filter(ConfigSchema.Problem::error).count();
-        if (errors > 0) {
-            err.println("lvs4j director: " + file + " is not valid (" + errors + (errors == 1 ? " error" : " errors")
-                    + "); nothing was started");
-            return 1;
-        }
-        if (check) {
-            print(nodes, out, "");
-            out.println("# " + file + " is valid" + (problems.isEmpty() ? "" : " (" + problems.size()
-                    + (problems.size() == 1 ? " warning)" : " warnings)")));
-            out.flush();
-            return 0;
-        }
-        err.println("lvs4j director: running a keepalived.conf is not built yet; " + file + " is valid ('lvs4j "
-                + "director --check -f FILE' prints it). Meanwhile 'lvs4j forward' runs a director.");
-        return NOT_BUILT;
+        long warnings = ConfigSchema.check(nodes).size();
+        out.print(KeepalivedConfig.render(nodes));
+        out.println("# " + file + " is valid" + (warnings == 0 ? "" : " (" + warnings
+                + (warnings == 1 ? " warning)" : " warnings)")));
+        out.flush();
+        return 0;
     }
 
-    private static void print(List<ConfigNode> nodes, PrintWriter out, String indent) {
-        for (ConfigNode n : nodes) {
-            StringBuilder line = new StringBuilder(indent).append(n.keyword());
-            for (ConfigNode.Arg a : n.args()) {
-                String t = a.text();
-                boolean quote = t.isEmpty() || t.chars().anyMatch(c -> " \t{}#!\"".indexOf(c) >= 0);
-                line.append(' ').append(quote ? '"' + t.replace("\\", "\\\\").replace("\"", "\\\"") + '"' : t);
+    private int run(KeepalivedConfig config) throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        KeepalivedDirector director;
+        try {
+            director = new KeepalivedDirector(config, new KeepalivedDirector.Options(threads, insecure));
+        } catch (IllegalArgumentException e) {
+            err.println("lvs4j director: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        try {
+            director.start().toCompletableFuture().join();
+        } catch (RuntimeException e) {
+            err.println("lvs4j director: cannot start: " + (e.getCause() != null ? e.getCause().getMessage()
+                    : e.getMessage()));
+            err.flush();
+            director.close();
+            return 1;
+        }
+        AdminServer server = null;
+        Path token = null;
+        if (!noAdmin) {
+            try {
+                java.net.InetSocketAddress bind = Endpoints.address("--admin", admin);
+                String secret = AdminToken.create();
+                server = AdminServer.start(bind, adminRemote, secret, director, new DirectorMetrics(director),
+                        () -> reload(director));
+                token = tokenFile != null ? tokenFile : AdminToken.defaultFile(server.address().getPort());
+                AdminToken.write(token, secret);
+            } catch (IllegalArgumentException | IOException | java.io.UncheckedIOException e) {
+                err.println("lvs4j director: " + e.getMessage());
+                err.flush();
+                if (server != null) {
+                    server.close();
+                }
+                director.close();
+                return 1;
             }
-            if (n.children() == null) {
-                out.println(line);
-            } else {
-                out.println(line.append(" {"));
-                print(n.block(), out, indent + "    ");
-                out.println(indent + "}");
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        AdminServer endpoint = server;
+        Path written = token;
+        Thread hook = new Thread(() -> {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            deleteQuietly(written);
+            director.stop(grace).toCompletableFuture().join();
+            out.print(director.status());
+            out.flush();
+            stopped.countDown();
+        }, "lvs4j-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Signals.on("HUP", () -> new Thread(() -> {
+            try {
+                out.println("lvs4j director: reloaded " + file + ": " + reload(director));
+            } catch (Exception e) {
+                out.println("lvs4j director: reload refused: " + e.getMessage());
+            }
+            out.flush();
+        }, "lvs4j-sighup").start());
+        Signals.on("USR2", () -> {
+            out.print(director.status());
+            out.flush();
+        });
+        out.println("lvs4j director " + config.routerId() + ": " + config.services().size()
+                + (config.services().size() == 1 ? " virtual service, " : " virtual services, ")
+                + config.instances().size() + (config.instances().size() == 1 ? " VRRP instance" : " VRRP instances")
+                + (endpoint == null ? "; no admin endpoint" : "; admin on http://"
+                + io.lvs4j.api.Addresses.format(endpoint.address()) + " (token in " + written + ")")
+                + "; SIGHUP reloads, SIGTERM stops");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private String reload(KeepalivedDirector director) {
+        return director.reload(file);
+    }
+
+    private static void deleteQuietly(@Nullable Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // the file is ours and stale; nothing else to do at exit
             }
         }
     }

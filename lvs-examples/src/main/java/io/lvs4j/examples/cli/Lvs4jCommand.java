@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
         versionProvider = Lvs4jCommand.Version.class,
         description = "Linux Virtual Server and keepalived in user space: a load-balancing director, "
                 + "health checks and failover on any OS.",
-        subcommands = {ForwardCommand.class, DirectorCommand.class, RealServerCommand.class, LoadCommand.class,
+        subcommands = {ForwardCommand.class, DirectorCommand.class, AdminCommands.Status.class,
+            AdminCommands.Weight.class, AdminCommands.Drain.class, AdminCommands.Disable.class,
+            AdminCommands.Enable.class, AdminCommands.Reload.class, RealServerCommand.class, LoadCommand.class,
             DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Lvs4jCommand implements Runnable {
 

@@ -136,7 +136,7 @@ class Lvs4jCommandTest {
         java.nio.file.Path conf = java.nio.file.Path.of(getClass().getResource("/keepalived/active-standby.conf")
                 .toURI());
         assertThat(run("director", "--check", "-f", conf.toString())).isEqualTo(0);
-        assertThat(out.toString()).contains("vrrp_instance VI_OUT {", "        key_file /etc/lvs4j/group.key",
+        assertThat(out.toString()).contains("vrrp_instance VI_OUT {", "        key_file group.key",
                 "virtual_server 10.0.0.25 25 {", "misc_path \"/usr/local/bin/check-smtp 10.0.0.32\"",
                 "is valid (1 warning)");
         java.nio.file.Path bad = dir.resolve("bad.conf");
@@ -144,8 +144,13 @@ class Lvs4jCommandTest {
         assertThat(run("director", "-t", "-f", bad.toString())).isEqualTo(1);
         assertThat(err.toString()).contains(bad + ":2:11: error: lb_kind DR is kernel-only",
                 "is not valid (1 error); nothing was started");
-        assertThat(run("director", "-f", conf.toString())).isEqualTo(DirectorCommand.NOT_BUILT);
-        assertThat(err.toString()).contains("running a keepalived.conf is not built yet");
+        java.nio.file.Path keyless = dir.resolve("keyless.conf");
+        java.nio.file.Files.writeString(keyless, "vrrp_instance VI_1 {\n  virtual_router_id 7\n  unicast_src_ip "
+                + "127.0.0.1\n  unicast_peer {\n    127.0.0.2\n  }\n}\n");
+        assertThat(run("director", "-f", keyless.toString(), "--no-admin")).isEqualTo(1);
+        assertThat(err.toString()).contains(keyless + ":1:1: warning: vrrp_instance VI_1 has no lvs4j { key_file PATH }",
+                "vrrp_instance VI_1 (" + keyless + ":1:1) has no lvs4j { key_file PATH } block: its adverts could be "
+                        + "forged by anyone on the network; give a key, or start with --insecure");
     }
 
     @Test

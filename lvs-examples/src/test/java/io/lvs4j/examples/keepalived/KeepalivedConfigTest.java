@@ -161,4 +161,148 @@ class KeepalivedConfigTest {
         assertThat(ConfigSchema.distance("lb_algoo", "lb_algo")).isEqualTo(1);
         assertThat(ConfigSchema.closest("zzzzzz", List.of("lb_algo", "delay_loop"))).isNull();
     }
+
+    @Test
+    void theCorpusTranslatesIntoWhatLvs4jRuns() throws Exception {
+        KeepalivedConfig http = KeepalivedConfig.load(corpus("http-cluster.conf")).config();
+        assertThat(http.routerId()).isEqualTo("LVS_WEB");
+        KeepalivedConfig.Service web = http.services().get(0);
+        assertThat(web.name()).isEqualTo("TCP 10.0.0.100:80");
+        assertThat(web.scheduler()).isEqualTo("wlc");
+        assertThat(web.persistence()).isEqualTo(java.time.Duration.ofSeconds(300));
+        assertThat(web.persistenceNetmask()).as("255.255.255.0").isEqualTo(24);
+        assertThat(web.quorum()).isEqualTo(2);
+        assertThat(web.hysteresis()).isEqualTo(1);
+        assertThat(web.sorryServer()).isEqualTo(new java.net.InetSocketAddress("10.0.0.99", 8080));
+        assertThat(web.omega()).isTrue();
+        assertThat(web.quorumUp()).containsExactly("/usr/local/bin/web-up");
+        KeepalivedConfig.Real first = web.realServers().get(0);
+        assertThat(first.weight()).isEqualTo(3);
+        assertThat(first.upperThreshold()).isEqualTo(1000);
+        assertThat(first.lowerThreshold()).isEqualTo(800);
+        assertThat(first.notifyUp()).containsExactly("/usr/local/bin/notify", "up");
+        assertThat(first.health().inhibitOnFailure()).isTrue();
+        assertThat(first.health().alpha()).as("alpha on the virtual server").isTrue();
+        assertThat(first.health().delayLoop()).isEqualTo(java.time.Duration.ofSeconds(6));
+        assertThat(first.health().retry()).isEqualTo(3);
+        assertThat(first.health().warmup()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(first.checks()).hasSize(2).allSatisfy(c -> {
+            assertThat(c.kind()).isEqualTo(KeepalivedConfig.CheckKind.HTTP);
+            assertThat(c.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+            assertThat(c.http().virtualHost()).isEqualTo("www.example.com");
+        });
+        assertThat(first.checks().get(1).http().digest()).isEqualTo("9b3a0c85a887a256d6939da88aabd8cd");
+        KeepalivedConfig.Check ssl = web.realServers().get(1).checks().get(0);
+        assertThat(ssl.kind()).isEqualTo(KeepalivedConfig.CheckKind.SSL);
+        assertThat(ssl.http().tls()).isTrue();
+        assertThat(ssl.http().regex().pattern()).isEqualTo("status: (ok|degraded)");
+        assertThat(ssl.connectTo()).isEqualTo(new java.net.InetSocketAddress("10.0.0.12", 443));
+        assertThat(ssl.connectTimeout()).isEqualTo(java.time.Duration.ofMillis(2500));
+        assertThat(web.toVirtualService(KeepalivedConfig.Real::newRealServer).persistenceNetmask()).isEqualTo(24);
+
+        KeepalivedConfig dns = KeepalivedConfig.load(corpus("dns-cluster.conf")).config();
+        KeepalivedConfig.Service udp = dns.services().get(0);
+        assertThat(udp.protocol()).isEqualTo(io.lvs4j.api.Protocol.UDP);
+        assertThat(udp.scheduler()).isEqualTo("sh");
+        assertThat(udp.flags()).containsExactlyInAnyOrder("sh-port", "sh-fallback");
+        assertThat(udp.onePacket()).isTrue();
+        assertThat(udp.realServers().get(0).checks().get(0)).satisfies(c -> {
+            assertThat(c.kind()).isEqualTo(KeepalivedConfig.CheckKind.DNS);
+            assertThat(c.dnsType()).isEqualTo("SOA");
+            assertThat(c.dnsName()).isEqualTo("example.com.");
+        });
+        assertThat(udp.realServers().get(1).checks().get(0)).satisfies(c -> {
+            assertThat(c.kind()).isEqualTo(KeepalivedConfig.CheckKind.UDP);
+            assertThat(c.payload()).containsExactly(0);
+            assertThat(c.requireReply()).isTrue();
+        });
+
+        KeepalivedConfig pair = KeepalivedConfig.load(corpus("active-standby.conf")).config();
+        KeepalivedConfig.Instance out = pair.instances().get(0);
+        assertThat(out.name()).isEqualTo("VI_OUT");
+        assertThat(out.routerId()).isEqualTo(51);
+        assertThat(out.priority()).isEqualTo(150);
+        assertThat(out.advertInterval()).isEqualTo(java.time.Duration.ofMillis(100));
+        assertThat(out.preemptDelay()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(out.bind()).isEqualTo(new java.net.InetSocketAddress("192.168.1.10",
+                KeepalivedConfig.DEFAULT_FAILOVER_PORT));
+        assertThat(out.peers()).containsExactly(new java.net.InetSocketAddress("192.168.1.11",
+                KeepalivedConfig.DEFAULT_FAILOVER_PORT));
+        assertThat(out.multicastGroup()).isNull();
+        assertThat(out.virtualAddresses()).containsExactly(new KeepalivedConfig.VirtualAddress(
+                java.net.InetAddress.getByName("10.0.0.100"), 24, "eth0"));
+        assertThat(out.tracks()).singleElement().satisfies(t -> {
+            assertThat(t.command()).containsExactly("/usr/local/bin/check-director");
+            assertThat(t.weight()).isEqualTo(-20);
+            assertThat(t.rise()).isEqualTo(2);
+            assertThat(t.fall()).isEqualTo(2);
+            assertThat(t.timeout()).isEqualTo(java.time.Duration.ofSeconds(1));
+        });
+        assertThat(out.key()).hasSize(32);
+        assertThat(out.notifyMaster()).containsExactly("/usr/local/bin/notify", "master");
+        assertThat(out.garpRepeat()).as("from global_defs").isEqualTo(5);
+        KeepalivedConfig.Instance in = pair.instances().get(1);
+        assertThat(in.multicastGroup()).as("no unicast_peer: keepalived's multicast group")
+                .isEqualTo(java.net.InetAddress.getByName("224.0.0.18"));
+        assertThat(pair.syncGroups()).singleElement().satisfies(g -> {
+            assertThat(g.members()).containsExactly("VI_OUT", "VI_IN");
+            assertThat(g.notifyMaster()).containsExactly("/usr/local/bin/nat", "master");
+        });
+        assertThat(pair.services()).extracting(KeepalivedConfig.Service::name)
+                .containsExactly("TCP 10.0.0.25:25", "TCP 10.0.0.100:443");
+        assertThat(pair.services().get(0).realServers()).allSatisfy(r -> assertThat(r.checks()).isNotEmpty());
+    }
+
+    static Stream<Arguments> meaningless() {
+        return Stream.of(
+                Arguments.of("virtual_server group WEB {\n}\n", "test.conf:1:22: error: virtual_server group 'WEB' "
+                        + "names no virtual_server_group"),
+                Arguments.of("virtual_server 10.0.0.1 80 {\n}\nvirtual_server 10.0.0.1 80 {\n}\n", "test.conf:3:1: "
+                        + "error: virtual_server TCP 10.0.0.1:80 is already declared at test.conf:1:1"),
+                Arguments.of("virtual_server 10.0.0.1 80 {\n real_server 10.0.0.2 80 {\n }\n real_server 10.0.0.2 "
+                        + "80 {\n }\n}\n", "test.conf:4:2: error: real_server 10.0.0.2:80 is listed twice in this "
+                        + "virtual_server"),
+                Arguments.of("virtual_server 10.0.0.1 80 {\n persistence_granularity 255.0.255.0\n}\n",
+                        "test.conf:2:26: error: persistence_granularity must be a netmask such as 255.255.255.0 or a "
+                                + "prefix length but was '255.0.255.0'"),
+                Arguments.of("virtual_server_group G {\n 10.0.0.9-3 80\n}\nvirtual_server group G {\n}\n",
+                        "test.conf:2:2: error: virtual_server_group range 10.0.0.9-3 must end at 9..255"),
+                Arguments.of("virtual_server_group G {\n fwmark 1\n}\nvirtual_server group G {\n}\n",
+                        "test.conf:2:2: error: fwmark in a virtual_server_group is kernel-only"),
+                Arguments.of("virtual_server 10.0.0.1 80 {\n real_server 10.0.0.2 80 {\n  HTTP_GET {\n  }\n }\n}\n",
+                        "test.conf:3:3: error: HTTP_GET needs at least one url { path ... } block"),
+                Arguments.of("virtual_server 10.0.0.1 80 {\n real_server 10.0.0.2 80 {\n  UDP_CHECK {\n   payload "
+                        + "zz\n  }\n }\n}\n", "test.conf:3:3: error: UDP_CHECK payload must be hexadecimal bytes "
+                        + "such as 0a1b but was 'zz'"),
+                Arguments.of("vrrp_instance VI {\n virtual_router_id 1\n unicast_src_ip 10.0.0.1\n unicast_peer {\n"
+                        + "  10.0.0.2 10.0.0.3\n }\n}\n", "test.conf:5:3: error: unicast_peer lines are one address "
+                        + "each, but this one has 2 words"),
+                Arguments.of("vrrp_instance VI {\n virtual_router_id 1\n unicast_peer {\n  10.0.0.2\n }\n}\n",
+                        "test.conf:1:1: error: vrrp_instance VI has unicast peers but no unicast_src_ip"),
+                Arguments.of("vrrp_instance VI {\n virtual_router_id 1\n}\n", "test.conf:1:1: error: vrrp_instance "
+                        + "VI has no unicast_peer, so its adverts are multicast: it needs an interface"),
+                Arguments.of("vrrp_instance VI {\n priority 9\n}\n", "test.conf:1:1: error: vrrp_instance VI needs "
+                        + "virtual_router_id"),
+                Arguments.of("vrrp_instance VI {\n virtual_router_id 1\n interface lo\n virtual_ipaddress {\n"
+                        + "  10.0.0.5/33\n }\n}\n", "test.conf:5:3: error: virtual_ipaddress prefix must be 0..32 "
+                        + "but was '33'"),
+                Arguments.of("vrrp_script chk_a {\n script true\n}\nvrrp_instance VI {\n virtual_router_id 1\n"
+                        + " interface lo\n track_script {\n  chk_b\n }\n}\n", "test.conf:8:3: error: track_script "
+                        + "'chk_b' names no vrrp_script; did you mean 'chk_a'?"),
+                Arguments.of("vrrp_instance VI {\n virtual_router_id 1\n interface lo\n}\nvrrp_sync_group G {\n"
+                        + " group {\n  VI\n  VJ\n }\n}\n", "test.conf:8:3: error: vrrp_sync_group G lists 'VJ', "
+                        + "which names no vrrp_instance; did you mean 'VI'?"),
+                Arguments.of("vrrp_instance VI {\n virtual_router_id 1\n interface lo\n lvs4j {\n  key_file "
+                        + "/nonexistent/lvs4j.key\n }\n}\n", "test.conf:5:12: error: key_file /nonexistent/lvs4j.key "
+                        + "cannot be read"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("meaningless")
+    void aStatementThatMeansNothingHereIsAnErrorWithItsPlace(String text, String expected) throws Exception {
+        KeepalivedConfig.Result r = KeepalivedConfig.of(ConfigParser.parse("test.conf", text));
+        assertThat(r.config()).isNull();
+        assertThat(r.problems()).filteredOn(ConfigSchema.Problem::error).extracting(Object::toString)
+                .anyMatch(p -> p.startsWith(expected));
+    }
 }
