@@ -435,7 +435,8 @@ public final class KeepalivedDirector implements AutoCloseable {
         running.clear();
         running.putAll(kept);
         config = next;
-        return next.services().size() + " virtual services: " + added + " added, " + changed + " changed, "
+        int n = next.services().size();
+        return n + (n == 1 ? " virtual service: " : " virtual services: ") + added + " added, " + changed + " changed, "
                 + removed + " removed";
     }
 
@@ -588,6 +589,11 @@ public final class KeepalivedDirector implements AutoCloseable {
         return out;
     }
 
+    private synchronized boolean followsVrrp(ServiceKey service) {
+        Running r = running.get(service);
+        return r != null && !r.director.equals(ALWAYS);
+    }
+
     /** Whether the virtual service is bound (outside VRRP, or its instance is master). */
     public boolean serving(ServiceKey service) {
         Running r;
@@ -615,7 +621,8 @@ public final class KeepalivedDirector implements AutoCloseable {
             return a == AdminState.READY ? r.state().name() : r.state() + " " + a;
         }));
         for (ServiceStatistics s : stats) {
-            if (!serving(new ServiceKey(s.protocol(), s.address()))) {
+            ServiceKey k = new ServiceKey(s.protocol(), s.address());
+            if (followsVrrp(k) && !serving(k)) {
                 sb.append("# ").append(s.protocol()).append(' ').append(Addresses.format(s.address()))
                         .append(" is not bound here (its VRRP instance is not master)\n");
             }

@@ -189,7 +189,7 @@ class AdminServerTest {
                 + " {\n        weight 1\n    }\n", ""));
         HttpResponse<String> reload = call("POST", "/reload", token);
         assertThat(reload.statusCode()).isEqualTo(200);
-        assertThat(reload.body()).isEqualTo("reloaded: 1 virtual services: 0 added, 1 changed, 0 removed\n");
+        assertThat(reload.body()).isEqualTo("reloaded: 1 virtual service: 0 added, 1 changed, 0 removed\n");
         assertThat(call("GET", "/metrics", token).body()).contains("real_server=\"127.0.0.1:" + a.port() + "\"")
                 .doesNotContain("real_server=\"127.0.0.1:" + b.port() + "\"");
         Files.writeString(conf, "virtual_server 127.0.0.1 " + vip + " {\n    lb_algo nosuch\n}\n");

@@ -261,7 +261,7 @@ class KeepalivedDirectorTest {
 
         // A leaves the file: its established connection runs on, new ones go to B
         Files.writeString(conf, service(vip, "rr", real(b, 1)));
-        assertThat(d.reload(conf)).isEqualTo("1 virtual services: 0 added, 1 changed, 1 removed");
+        assertThat(d.reload(conf)).isEqualTo("1 virtual service: 0 added, 1 changed, 1 removed");
         assertThat(held.ask("three")).isEqualTo("A:three");
         assertThat(names(vip, 3)).isEqualTo("B");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThatConnectionRefused(second));
