@@ -195,8 +195,7 @@ public final class ConfigSchema {
             withCheck(kw("quorum", 1, 1, ANY), range(0, 1_000_000_000)),
             withCheck(kw("hysteresis", 1, 1, ANY), range(0, 1_000_000_000)),
             withCheck(kw("sorry_server", 2, 2, ANY), ipPort()), flag("alpha"), flag("omega"),
-            flag("inhibit_on_failure"), ignored("ha_suspend", 0, 0, "checks run on the backup too, so that a "
-                    + "takeover starts with current real-server states"), kw("virtualhost", 1, 1, ANY), flag("ops"),
+            flag("inhibit_on_failure"), flag("ha_suspend"), kw("virtualhost", 1, 1, ANY), flag("ops"),
             flag("sh-port"), flag("sh-fallback"), flag("mh-port"), flag("mh-fallback"),
             kw("quorum_up", 1, 8, ANY), kw("quorum_down", 1, 8, ANY),
             withCheck(kw("retry", 1, 1, ANY), range(0, 100)), withCheck(kw("warmup", 1, 1, ANY), seconds()),

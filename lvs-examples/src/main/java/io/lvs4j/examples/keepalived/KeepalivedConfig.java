@@ -143,13 +143,14 @@ public final class KeepalivedConfig {
      * @param hysteresis hysteresis
      * @param sorryServer sorry_server
      * @param omega run quorum_down when the director stops (keepalived's omega)
+     * @param haSuspend check its real servers only while the VRRP instance holding its address is master
      * @param quorumUp quorum_up command, empty for none
      * @param quorumDown quorum_down command, empty for none
      * @param realServers its real servers
      */
     public record Service(ConfigNode.Position position, Protocol protocol, InetSocketAddress address,
             String scheduler, Set<String> flags, boolean onePacket, Duration persistence, int persistenceNetmask,
-            int quorum, int hysteresis, @Nullable InetSocketAddress sorryServer, boolean omega,
+            int quorum, int hysteresis, @Nullable InetSocketAddress sorryServer, boolean omega, boolean haSuspend,
             List<String> quorumUp, List<String> quorumDown, List<Real> realServers) {
 
         /** Copies the collections. */
@@ -516,6 +517,7 @@ public final class KeepalivedConfig {
                 }
                 out.add(new Service(vs.position(), protocol, address, scheduler, flags, has(vs, "ops"), persistence,
                         netmask, intOr(vs, "quorum", 1), intOr(vs, "hysteresis", 0), sorryServer, has(vs, "omega"),
+                        has(vs, "ha_suspend"),
                         words(text(vs, "quorum_up")), words(text(vs, "quorum_down")), reals));
             }
             return out;

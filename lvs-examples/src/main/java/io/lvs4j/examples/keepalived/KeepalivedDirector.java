@@ -96,6 +96,9 @@ public final class KeepalivedDirector implements AutoCloseable {
     });
     private final Map<String, Director> directors = new LinkedHashMap<>();
     private final Map<String, VrrpFailover> failovers = new LinkedHashMap<>();
+    /** Per instance: completed while it is master, for ha_suspend's checks to wait on. */
+    private final Map<String, java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>>> masterGates =
+            new ConcurrentHashMap<>();
     private final List<VrrpSyncGroup> syncGroups = new ArrayList<>();
     private final List<ScriptTracker> trackers = new ArrayList<>();
     private final Map<ServiceKey, Running> running = new LinkedHashMap<>(); // guarded by this
@@ -154,6 +157,16 @@ public final class KeepalivedDirector implements AutoCloseable {
         for (KeepalivedConfig.Instance i : config.instances()) {
             VrrpFailover failover = new VrrpFailover(vrrp(i, options));
             failovers.put(i.name(), failover);
+            java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> gate =
+                    new java.util.concurrent.atomic.AtomicReference<>(new CompletableFuture<>());
+            masterGates.put(i.name(), gate);
+            failover.onRoleChange(change -> {
+                if (change.current() == Role.MASTER) {
+                    gate.get().complete(null);
+                } else if (gate.get().isDone()) {
+                    gate.set(new CompletableFuture<>());
+                }
+            });
             List<TakeoverAction> actions = takeoverActions(i);
             if (!actions.isEmpty()) {
                 TakeoverActions.attach(failover, actions.toArray(new TakeoverAction[0]));
@@ -261,6 +274,19 @@ public final class KeepalivedDirector implements AutoCloseable {
             KeepalivedConfig.Real spec = realSpecs.get(x);
             return spec == null ? rs -> CompletableFuture.completedFuture(CheckResult.up()) : compose(service, spec);
         });
+        KeepalivedConfig.Service spec = serviceSpecs.get(k.service());
+        if (spec != null && spec.haSuspend()) {
+            // keepalived's ha_suspend: no check while the instance holding the address is not master; the server
+            // keeps the state it has, and its next check runs when the instance becomes master
+            for (KeepalivedConfig.Instance i : config().instances()) {
+                if (i.holds(spec.address().getAddress())) {
+                    CompletableFuture<Void> gate = masterGates.get(i.name()).get();
+                    if (!gate.isDone()) {
+                        return gate.thenComposeAsync(v -> c.check(target), commands);
+                    }
+                }
+            }
+        }
         return c.check(target);
     }
 
