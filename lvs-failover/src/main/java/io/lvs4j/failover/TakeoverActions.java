@@ -74,13 +74,22 @@ public final class TakeoverActions {
      * priority. Each run may take up to 10 s; a failure is logged with its output.
      */
     public static TakeoverAction notify(List<String> command, String instance, int priority) {
+        return notify(command, "INSTANCE", instance, priority);
+    }
+
+    /**
+     * keepalived's {@code notify} with the first argument given: {@code INSTANCE} for an instance, {@code GROUP} for a
+     * {@code vrrp_sync_group}'s notify.
+     */
+    public static TakeoverAction notify(List<String> command, String kind, String name, int priority) {
         List<String> base = checkCommand(command);
-        Objects.requireNonNull(instance, "instance");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(name, "name");
         return new TakeoverAction() {
             @Override
             public void roleChanged(RoleChange change) throws IOException, InterruptedException {
                 List<String> full = new ArrayList<>(base);
-                full.addAll(List.of("INSTANCE", instance, state(change.current()), Integer.toString(priority)));
+                full.addAll(List.of(kind, name, state(change.current()), Integer.toString(priority)));
                 run(full);
             }
 

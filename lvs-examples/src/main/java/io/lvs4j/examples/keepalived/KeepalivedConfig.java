@@ -36,8 +36,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class KeepalivedConfig {
 
-    /** The UDP port of lvs4j's failover adverts when the lvs4j block names none. */
-    public static final int DEFAULT_FAILOVER_PORT = 5112;
+    /**
+     * The UDP port of an instance's adverts when its lvs4j block names none is this plus its virtual_router_id
+     * (5101..5355): both nodes agree on it, and instances on one address do not collide.
+     */
+    public static final int FAILOVER_PORT_BASE = 5100;
     /** keepalived's default multicast group for VRRP adverts. */
     public static final String DEFAULT_MULTICAST_GROUP = "224.0.0.18";
 
@@ -437,8 +440,17 @@ public final class KeepalivedConfig {
                     case "vrrp_instance" -> {
                         Instance i = instance(n);
                         if (i != null) {
+                            Instance clash = instances.stream().filter(o -> o.source() != null
+                                    && o.source().equals(i.source()) && o.port() == i.port()).findFirst()
+                                    .orElse(null);
                             if (instances.stream().anyMatch(o -> o.name().equals(i.name()))) {
                                 error(n.position(), "vrrp_instance " + i.name() + " is declared twice");
+                            } else if (clash != null) {
+                                error(n.position(), "vrrp_instance " + i.name() + " would send and receive its "
+                                        + "adverts on " + io.lvs4j.api.Addresses.format(new InetSocketAddress(
+                                        i.source(), i.port())) + ", as vrrp_instance " + clash.name() + " ("
+                                        + clash.position() + ") does: give one of them another failover_port in "
+                                        + "its lvs4j block");
                             } else {
                                 instances.add(i);
                             }
@@ -780,11 +792,14 @@ public final class KeepalivedConfig {
             String name = n.args().get(0).text();
             String device = first(text(n, "interface"), null, "");
             ConfigNode lvs4j = node(n, "lvs4j");
-            int port = lvs4j == null ? DEFAULT_FAILOVER_PORT : intOr(lvs4j, "failover_port", DEFAULT_FAILOVER_PORT);
             Integer routerId = text(n, "virtual_router_id") == null ? null : intOr(n, "virtual_router_id", 0);
             if (routerId == null) {
                 error(n.position(), "vrrp_instance " + name + " needs virtual_router_id");
                 return null;
+            }
+            int port = FAILOVER_PORT_BASE + routerId;
+            if (lvs4j != null) {
+                port = intOr(lvs4j, "failover_port", port);
             }
             List<InetSocketAddress> peers = new ArrayList<>();
             ConfigNode peerBlock = node(n, "unicast_peer");

@@ -111,6 +111,7 @@ public final class KeepalivedDirector implements AutoCloseable {
     private HealthMonitors.@Nullable Checks builtIns;
     private KeepalivedConfig config; // guarded by this
     private boolean started; // guarded by this
+    private @Nullable CompletableFuture<Void> stopping; // guarded by this
 
     /**
      * How a director runs, beyond its file.
@@ -220,7 +221,7 @@ public final class KeepalivedDirector implements AutoCloseable {
             // the members of a group move together; the group's commands run on its first member's changes
             if (!g.members().isEmpty() && g.members().get(0).equals(i.name())) {
                 if (!g.notifyChange().isEmpty()) {
-                    actions.add(TakeoverActions.notify(g.notifyChange(), g.name(), i.priority()));
+                    actions.add(TakeoverActions.notify(g.notifyChange(), "GROUP", g.name(), i.priority()));
                 }
                 addOnEntering(actions, Role.MASTER, g.notifyMaster());
                 addOnEntering(actions, Role.BACKUP, g.notifyBackup());
@@ -355,6 +356,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         if (command.isEmpty()) {
             return;
         }
+
         commands.execute(() -> {
             try {
                 Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -660,6 +662,10 @@ public final class KeepalivedDirector implements AutoCloseable {
     public CompletionStage<Void> stop(Duration grace) {
         KeepalivedConfig c;
         synchronized (this) {
+            if (stopping != null) {
+                return stopping;
+            }
+            stopping = new CompletableFuture<>();
             c = config;
         }
         for (KeepalivedConfig.Service s : c.services()) {
@@ -671,10 +677,13 @@ public final class KeepalivedDirector implements AutoCloseable {
         syncGroups.forEach(VrrpSyncGroup::close);
         List<CompletableFuture<Void>> all = new ArrayList<>();
         directors.values().forEach(d -> all.add(d.stop(grace).toCompletableFuture()));
-        return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).whenComplete((v, e) -> {
+        CompletableFuture<Void> done = stopping;
+        CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).whenComplete((v, e) -> {
             monitor.close();
             commands.shutdown();
+            done.complete(null);
         });
+        return done;
     }
 
     /** {@link #stop} with a 10 s grace, waited for. */

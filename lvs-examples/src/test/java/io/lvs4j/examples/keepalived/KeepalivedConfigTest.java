@@ -224,10 +224,9 @@ class KeepalivedConfigTest {
         assertThat(out.priority()).isEqualTo(150);
         assertThat(out.advertInterval()).isEqualTo(java.time.Duration.ofMillis(100));
         assertThat(out.preemptDelay()).isEqualTo(java.time.Duration.ofSeconds(10));
-        assertThat(out.bind()).isEqualTo(new java.net.InetSocketAddress("192.168.1.10",
-                KeepalivedConfig.DEFAULT_FAILOVER_PORT));
-        assertThat(out.peers()).containsExactly(new java.net.InetSocketAddress("192.168.1.11",
-                KeepalivedConfig.DEFAULT_FAILOVER_PORT));
+        assertThat(out.bind()).as("5100 + virtual_router_id").isEqualTo(new java.net.InetSocketAddress(
+                "192.168.1.10", 5151));
+        assertThat(out.peers()).containsExactly(new java.net.InetSocketAddress("192.168.1.11", 5151));
         assertThat(out.multicastGroup()).isNull();
         assertThat(out.virtualAddresses()).containsExactly(new KeepalivedConfig.VirtualAddress(
                 java.net.InetAddress.getByName("10.0.0.100"), 24, "eth0"));
@@ -283,6 +282,11 @@ class KeepalivedConfigTest {
                         + "VI has no unicast_peer, so its adverts are multicast: it needs an interface"),
                 Arguments.of("vrrp_instance VI {\n priority 9\n}\n", "test.conf:1:1: error: vrrp_instance VI needs "
                         + "virtual_router_id"),
+                Arguments.of("vrrp_instance VI {\n virtual_router_id 1\n unicast_src_ip 10.0.0.1\n unicast_peer {\n"
+                        + "  10.0.0.2\n }\n}\nvrrp_instance VJ {\n virtual_router_id 2\n unicast_src_ip 10.0.0.1\n"
+                        + " unicast_peer {\n  10.0.0.2\n }\n lvs4j {\n  failover_port 5101\n }\n}\n",
+                        "test.conf:8:1: error: vrrp_instance VJ would send and receive its adverts on 10.0.0.1:5101, "
+                                + "as vrrp_instance VI (test.conf:1:1) does: give one of them another failover_port"),
                 Arguments.of("vrrp_instance VI {\n virtual_router_id 1\n interface lo\n virtual_ipaddress {\n"
                         + "  10.0.0.5/33\n }\n}\n", "test.conf:5:3: error: virtual_ipaddress prefix must be 0..32 "
                         + "but was '33'"),
