@@ -246,6 +246,55 @@ class TcpForwardingTest {
                 .contains(new InetSocketAddress(Backends.LOOPBACK, hole.getLocalPort()));
     }
 
+    /** A port whose listener never accepts and whose accept queue is full: connects to it hang. */
+    private int blackhole() throws IOException {
+        java.net.ServerSocket hole = new java.net.ServerSocket(0, 1, Backends.LOOPBACK);
+        track(hole);
+        for (int i = 0; i < 4; i++) {
+            Socket f = new Socket();
+            try {
+                f.connect(hole.getLocalSocketAddress(), 200);
+            } catch (IOException e) {
+                // the queue is full: what we wanted
+            }
+            track(f);
+        }
+        return hole.getLocalPort();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = Transport.class, names = {"NIO", "EPOLL"})
+    void aRequestAndItsFinSentWhileTheRealServerConnectsGetTheAnswer(Transport transport) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(transport != Transport.EPOLL
+                || io.netty.channel.epoll.Epoll.isAvailable(), "epoll is not available here");
+        Backends.Server backend = track(new Backends.Server(16, s -> {
+            try {
+                byte[] request = s.getInputStream().readAllBytes(); // until the client's FIN
+                s.getOutputStream().write(("got " + new String(request, StandardCharsets.US_ASCII))
+                        .getBytes(StandardCharsets.US_ASCII));
+                s.shutdownOutput();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }));
+        // rr tries the black hole first: the request and the FIN arrive during its 300 ms connect, are held, and go
+        // to the real server that accepts, once and in order
+        VirtualService vs = VirtualService.tcp("127.0.0.1", Backends.freePort()).scheduler("rr")
+                .realServer(RealServer.builder(new InetSocketAddress(Backends.LOOPBACK, blackhole())).build())
+                .realServer(RealServer.builder(backend.address()).build())
+                .build();
+        Director d = start(Director.builder().virtualService(vs).transport(transport)
+                .connectTimeout(Duration.ofMillis(300)));
+        try (Socket c = connect(vs)) {
+            c.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+            c.getOutputStream().write(" pong".getBytes(StandardCharsets.US_ASCII));
+            c.shutdownOutput();
+            assertThat(new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("got ping pong");
+        }
+        await().untilAsserted(() -> assertThat(d.statistics().get(0).totals().inBytes()).isEqualTo(9));
+    }
+
     @Test
     void noNewConnectionFailsWhileOneOfThreeBackendsIsKilledUnderLoad() throws Exception {
         Backends.Server a = track(Backends.echo());

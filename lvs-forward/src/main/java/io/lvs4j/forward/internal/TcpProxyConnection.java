@@ -25,6 +25,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * runs on the client channel's event loop (the outbound channel is registered on it), so no field needs a lock.
  *
  * <ul>
- *   <li>The client is not read until the real server has accepted (the client channel starts with auto-read off).</li>
+ *   <li>The client is read while the real server connects, as HAProxy does: what it sends first is held (up to the
+ *       high-water mark, then its reads pause) and written the moment the real server accepts, so the request does
+ *       not wait for another turn of the event loop.</li>
  *   <li>Each side's reads stop while the other side cannot take more (write-ability), so a slow peer cannot make the
  *       director buffer without bound.</li>
  *   <li>A FIN from one side becomes a FIN to the other (half-close); a reset or error on one side becomes a reset on
@@ -62,6 +65,9 @@ final class TcpProxyConnection {
     private boolean backendEof;
     private boolean deactivated;
     private boolean closed;
+    private boolean connected;
+    private @Nullable ArrayDeque<Object> early; // what the client sent before the real server accepted
+    private int earlyBytes;
     private @Nullable ScheduledFuture<?> halfClosedTimer;
 
     TcpProxyConnection(ServiceRuntime service, DefaultDirector director, Channel client) {
@@ -81,13 +87,17 @@ final class TcpProxyConnection {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            relay(msg, client, backend, true);
+            if (connected) {
+                relay(msg, client, backend, true);
+            } else {
+                hold(msg);
+            }
         }
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             Channel b = backend;
-            if (b != null) {
+            if (b != null && connected) {
                 b.flush();
                 if (!b.isWritable()) {
                     client.config().setAutoRead(false);
@@ -107,7 +117,9 @@ final class TcpProxyConnection {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof ChannelInputShutdownEvent) {
                 clientEof = true;
-                finishSending(backend);
+                if (connected) {
+                    finishSending(backend);
+                } // else passed on once the real server accepts, after what the client sent
             } else if (evt instanceof IdleStateEvent) {
                 closeBoth("idle");
             } else {
@@ -170,6 +182,24 @@ final class TcpProxyConnection {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             LOG.trace("{}: real server error", flow, cause);
             abortBoth("real server error: " + cause);
+        }
+    }
+
+    /** Holds what the client sent before the real server accepted; pauses the client at the high-water mark. */
+    private void hold(Object msg) {
+        if (closed) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (early == null) {
+            early = new ArrayDeque<>(2);
+        }
+        early.add(msg);
+        if (msg instanceof ByteBuf) {
+            earlyBytes += ((ByteBuf) msg).readableBytes();
+        }
+        if (earlyBytes >= DefaultDirector.WATER_MARK.high()) {
+            client.config().setAutoRead(false);
         }
     }
 
@@ -272,8 +302,22 @@ final class TcpProxyConnection {
                 sendProxyHeader(b, rs.proxyProtocol());
             }
         }
+        connected = true;
         b.config().setAutoRead(true);
-        client.config().setAutoRead(true);
+        ArrayDeque<Object> held = early;
+        if (held != null) {
+            early = null;
+            earlyBytes = 0;
+            for (Object msg = held.poll(); msg != null; msg = held.poll()) {
+                relay(msg, client, b, true);
+            }
+            b.flush();
+        }
+        if (clientEof) {
+            finishSending(b);
+        } else if (b.isWritable()) {
+            client.config().setAutoRead(true); // paused at the high-water mark while connecting, or by relay
+        }
     }
 
     private void sendProxyHeader(Channel b, ProxyProtocol version) {
@@ -365,6 +409,11 @@ final class TcpProxyConnection {
     private void release() {
         if (halfClosedTimer != null) {
             halfClosedTimer.cancel(false);
+        }
+        ArrayDeque<Object> held = early;
+        if (held != null) {
+            early = null;
+            held.forEach(ReferenceCountUtil::release);
         }
         RealServer rs = realServer;
         if (rs != null && (active || deactivated)) {
