@@ -13,6 +13,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -49,6 +50,19 @@ record IoTransport(String name, IoHandlerFactory handlers, Class<? extends Serve
     private static IoTransport epoll() {
         return new IoTransport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
                 EpollSocketChannel.class, EpollDatagramChannel.class);
+    }
+
+    /**
+     * Makes the channel towards {@code target} in its own address family: a socket made for IPv4 needs no
+     * {@code IPV6_V6ONLY} option, which the default dual-stack socket costs on every connection.
+     */
+    io.netty.channel.ChannelFactory<SocketChannel> socketChannelFactory(java.net.InetSocketAddress target) {
+        SocketProtocolFamily family = target.getAddress() instanceof java.net.Inet4Address ? SocketProtocolFamily.INET
+                : SocketProtocolFamily.INET6;
+        if (socketChannel == EpollSocketChannel.class) {
+            return () -> new EpollSocketChannel(family);
+        }
+        return () -> new NioSocketChannel(java.nio.channels.spi.SelectorProvider.provider(), family);
     }
 
     EventLoopGroup newGroup(int threads) {

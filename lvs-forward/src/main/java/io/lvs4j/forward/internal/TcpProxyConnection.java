@@ -249,13 +249,13 @@ final class TcpProxyConnection {
         }
         realServer = rs;
         long started = System.nanoTime();
+        // Netty turns TCP_NODELAY on by default (setting it again would cost a system call per connection); reads
+        // start when the connect succeeds, after connected() has sent what the client sent meanwhile
         Bootstrap b = new Bootstrap()
                 .group(client.eventLoop())
-                .channel(director.transport().socketChannel())
+                .channelFactory(director.transport().socketChannelFactory(target))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, director.connectTimeoutMillis())
-                .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, DefaultDirector.WATER_MARK)
                 .handler(new BackendSide());
         ChannelFuture f = b.connect(target);
@@ -303,7 +303,6 @@ final class TcpProxyConnection {
             }
         }
         connected = true;
-        b.config().setAutoRead(true);
         ArrayDeque<Object> held = early;
         if (held != null) {
             early = null;
