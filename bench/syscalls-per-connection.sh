@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# System calls per proxied connection: strace -c -f on the forwarder while wrk sends one request per connection
+# through it to one nginx backend on loopback. Runs HAProxy (mode tcp, 1 thread), nginx (stream, 1 worker) and
+# `lvs4j forward --threads 1` on NIO and on epoll, one after the other, and prints each system call's count divided by
+# the connections the forwarder made to the backend (its socket() or connect() calls). strace slows the forwarders
+# down a lot: the counts are the result, not the rates. Installs haproxy, nginx, wrk and strace from Debian's packages
+# when they are missing (needs root).
+#
+# Usage: bench/syscalls-per-connection.sh [SECONDS=4]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_RUN=${1:-4}
+work=$(mktemp -d /tmp/lvs4j-syscalls.XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+need=()
+for t in haproxy nginx wrk strace curl; do command -v "$t" >/dev/null || need+=("$t"); done
+[ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || need+=(libnginx-mod-stream)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+jar=lvs-examples/target/lvs-examples-0.1.0-SNAPSHOT-all.jar
+./mvnw -q -B -DskipTests -Djacoco.skip=true -pl lvs-examples -am package
+
+BACKEND=18281; PORT=18292
+mkdir -p "$work/www"; printf 'ok\n' > "$work/www/small"
+cat > "$work/backend.conf" <<CONF
+worker_processes 1; daemon off; pid $work/backend.pid; error_log $work/backend.err warn;
+events { worker_connections 4096; }
+http { access_log off; server { listen 127.0.0.1:$BACKEND reuseport backlog=4096; root $work/www; } }
+CONF
+nginx -c "$work/backend.conf" -p "$work" & pids+=($!)
+
+wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return; sleep 0.1; done; }
+
+# measure NAME PID: warm up, then strace the forwarder under load; prints the per-connection counts
+measure() {
+  local name=$1 pid=$2
+  wait_port $PORT
+  [ "$(curl -s "http://127.0.0.1:$PORT/small")" = ok ] || { echo "$name does not serve /small" >&2; exit 1; }
+  wrk -t1 -c50 -d3s -H "Connection: close" "http://127.0.0.1:$PORT/small" >/dev/null
+  timeout $((SECONDS_RUN + 3)) strace -c -f -p "$pid" -o "$work/$name.strace" 2>/dev/null &
+  local st=$!
+  sleep 0.5
+  wrk -t1 -c50 -d"${SECONDS_RUN}s" -H "Connection: close" "http://127.0.0.1:$PORT/small" >/dev/null
+  kill -INT $st 2>/dev/null || true
+  wait $st 2>/dev/null || true
+  awk -v name="$name" '
+    /^-+/ { table = 1; next }
+    table && NF >= 5 && $NF != "total" { n[$NF] = $4 }
+    END {
+      c = n["socket"] > 0 ? n["socket"] : n["connect"]
+      line = ""; total = 0
+      for (k in n) if (k != "futex" && k != "restart_syscall" && k != "epoll_wait" && n[k] / c >= 0.2) {
+        line = line sprintf(" %s %.1f", k, n[k] / c); total += n[k] / c }
+      printf "%-12s %5.1f per connection (%d connections):%s\n", name, total, c, line
+    }' "$work/$name.strace"
+}
+
+run_one() {
+  local name=$1; shift
+  "$@" & local p=$!
+  pids+=($p)
+  sleep 1
+  local target=$p
+  [ "$name" = nginx ] && target=$(pgrep -P "$p" | head -1)
+  measure "$name" "$target"
+  kill "$p" 2>/dev/null || true
+  wait "$p" 2>/dev/null || true
+}
+
+cat > "$work/haproxy.cfg" <<CONF
+global
+  nbthread 1
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+frontend fe
+  bind 127.0.0.1:$PORT
+  default_backend be
+backend be
+  server s1 127.0.0.1:$BACKEND
+CONF
+cat > "$work/stream.conf" <<CONF
+worker_processes 1; daemon off; pid $work/stream.pid; error_log $work/stream.err warn;
+load_module /usr/lib/nginx/modules/ngx_stream_module.so;
+events { worker_connections 20000; }
+stream { server { listen 127.0.0.1:$PORT backlog=4096; proxy_pass 127.0.0.1:$BACKEND; } }
+CONF
+wait_port $BACKEND
+run_one haproxy haproxy -f "$work/haproxy.cfg" -db
+run_one nginx nginx -c "$work/stream.conf" -p "$work"
+for t in nio epoll; do
+  run_one "lvs4j-$t" java -Xms512m -Xmx512m -XX:+UseParallelGC -jar "$jar" forward --listen 127.0.0.1:$PORT \
+    --real 127.0.0.1:$BACKEND --scheduler rr --threads 1 --transport "$t"
+done
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r); $(date -u +%F)"
