@@ -88,7 +88,6 @@ public final class KeepalivedDirector implements AutoCloseable {
         }
     }
 
-    private final Options options;
     private final ExecutorService commands = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "lvs4j-notify");
         t.setDaemon(true);
@@ -104,7 +103,6 @@ public final class KeepalivedDirector implements AutoCloseable {
     private final Map<ServiceKey, Running> running = new LinkedHashMap<>(); // guarded by this
     private final Map<RealKey, AdminState> holds = new ConcurrentHashMap<>();
     private final Map<RealKey, HealthCheck> checks = new ConcurrentHashMap<>();
-    private volatile Map<RealKey, HealthMonitorConfig> healthConfigs = Map.of();
     private volatile Map<RealKey, KeepalivedConfig.Real> realSpecs = Map.of();
     private volatile Map<ServiceKey, KeepalivedConfig.Service> serviceSpecs = Map.of();
     private final HealthMonitor monitor;
@@ -135,7 +133,6 @@ public final class KeepalivedDirector implements AutoCloseable {
      */
     public KeepalivedDirector(KeepalivedConfig config, Options options) {
         this.config = config;
-        this.options = options;
         for (KeepalivedConfig.Instance i : config.instances()) {
             if (i.key() == null && !i.insecure() && !options.insecure()) {
                 throw new IllegalArgumentException("vrrp_instance " + i.name() + " (" + i.position() + ") has no "
@@ -146,12 +143,24 @@ public final class KeepalivedDirector implements AutoCloseable {
         }
         CheckFactory dynamic = (service, realServer) -> target -> check(service, realServer, target);
         this.monitor = HealthMonitors.create((service, realServer) -> {
-            HealthMonitorConfig c = healthConfigs.get(key(service, realServer));
-            return c != null ? c : HealthMonitorConfig.ofDefaults();
+            KeepalivedConfig.Real spec = realSpecs.get(key(service, realServer));
+            return spec != null ? spec.health() : HealthMonitorConfig.ofDefaults();
         }, checks -> {
             builtIns = checks;
             return dynamic;
         });
+        try {
+            assemble(config, options);
+        } catch (RuntimeException e) {
+            failovers.values().forEach(VrrpFailover::close);
+            monitor.close();
+            commands.shutdown();
+            throw e;
+        }
+    }
+
+    /** Builds the directors, failovers and trackers of {@code config}; nothing runs yet. */
+    private void assemble(KeepalivedConfig config, Options options) {
         monitor.onEvent(this::healthEvent);
         install(config);
         directors.put(ALWAYS, Director.builder().ioThreads(options.ioThreads()).healthMonitor(monitor).build());
@@ -249,18 +258,15 @@ public final class KeepalivedDirector implements AutoCloseable {
 
     /** Makes {@code next}'s checks and settings the ones the monitor uses from the next check on. */
     private void install(KeepalivedConfig next) {
-        Map<RealKey, HealthMonitorConfig> configs = new LinkedHashMap<>();
         Map<RealKey, KeepalivedConfig.Real> specs = new LinkedHashMap<>();
         Map<ServiceKey, KeepalivedConfig.Service> services = new LinkedHashMap<>();
         for (KeepalivedConfig.Service s : next.services()) {
             ServiceKey sk = new ServiceKey(s.protocol(), s.address());
             services.put(sk, s);
             for (KeepalivedConfig.Real r : s.realServers()) {
-                configs.put(new RealKey(sk, r.address()), r.health());
                 specs.put(new RealKey(sk, r.address()), r);
             }
         }
-        healthConfigs = Map.copyOf(configs);
         realSpecs = Map.copyOf(specs);
         serviceSpecs = Map.copyOf(services);
         checks.clear(); // made again, on the monitor's loop, by the next check of each server
@@ -279,13 +285,11 @@ public final class KeepalivedDirector implements AutoCloseable {
         if (spec != null && spec.haSuspend()) {
             // keepalived's ha_suspend: no check while the instance holding the address is not master; the server
             // keeps the state it has, and its next check runs when the instance becomes master
-            for (KeepalivedConfig.Instance i : config().instances()) {
-                if (i.holds(spec.address().getAddress())) {
-                    CompletableFuture<Void> gate = masterGates.get(i.name()).get();
-                    if (!gate.isDone()) {
-                        return gate.thenComposeAsync(v -> c.check(target), commands);
-                    }
-                }
+            java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> ref =
+                    masterGates.get(directorFor(config(), spec));
+            CompletableFuture<Void> gate = ref == null ? null : ref.get();
+            if (gate != null && !gate.isDone()) {
+                return gate.thenComposeAsync(v -> c.check(target), commands);
             }
         }
         return c.check(target);
