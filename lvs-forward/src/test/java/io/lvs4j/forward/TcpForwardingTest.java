@@ -135,9 +135,9 @@ class TcpForwardingTest {
         }
     }
 
-    @Test
-    void clientHalfCloseStillGetsTheAnswer() throws Exception {
-        Backends.Server backend = track(new Backends.Server(16, s -> {
+    /** A real server that reads the whole request (until the client's FIN), then answers "got REQUEST" and finishes. */
+    private static Backends.Server answersAfterFin() throws IOException {
+        return new Backends.Server(16, s -> {
             try {
                 byte[] request = s.getInputStream().readAllBytes(); // until the client's FIN
                 s.getOutputStream().write(("got " + new String(request, StandardCharsets.US_ASCII))
@@ -146,7 +146,12 @@ class TcpForwardingTest {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        }));
+        });
+    }
+
+    @Test
+    void clientHalfCloseStillGetsTheAnswer() throws Exception {
+        Backends.Server backend = track(answersAfterFin());
         VirtualService vs = service("rr", backend);
         start(Director.builder().virtualService(vs));
         try (Socket c = connect(vs)) {
@@ -203,26 +208,11 @@ class TcpForwardingTest {
 
     @Test
     void aBlackholedBackendTimesOutAndTheConnectionGoesToAnother() throws Exception {
-        // A listener that never accepts, with its accept queue full: further SYNs are dropped, so connects hang.
-        Backends.Server blackhole = track(new Backends.Server(0, s -> { }));
-        blackhole.stopAccepting();
-        java.net.ServerSocket hole = new java.net.ServerSocket(0, 1, Backends.LOOPBACK);
-        track(hole);
-        List<Socket> fillers = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            Socket f = new Socket();
-            try {
-                f.connect(hole.getLocalSocketAddress(), 200);
-            } catch (IOException e) {
-                // the queue is full: what we wanted
-            }
-            fillers.add(f);
-            track(f);
-        }
+        int hole = blackhole();
         Backends.Server good = track(Backends.echo());
         List<RealServer> failed = new CopyOnWriteArrayList<>();
         VirtualService vs = VirtualService.tcp("127.0.0.1", Backends.freePort()).scheduler("rr")
-                .realServer(RealServer.builder(new InetSocketAddress(Backends.LOOPBACK, hole.getLocalPort())).build())
+                .realServer(RealServer.builder(new InetSocketAddress(Backends.LOOPBACK, hole)).build())
                 .realServer(RealServer.builder(good.address()).build())
                 .build();
         start(Director.builder().virtualService(vs).connectTimeout(Duration.ofMillis(300))
@@ -243,7 +233,7 @@ class TcpForwardingTest {
             }
         }
         assertThat(failed).extracting(RealServer::address)
-                .contains(new InetSocketAddress(Backends.LOOPBACK, hole.getLocalPort()));
+                .contains(new InetSocketAddress(Backends.LOOPBACK, hole));
     }
 
     /** A port whose listener never accepts and whose accept queue is full: connects to it hang. */
@@ -267,16 +257,7 @@ class TcpForwardingTest {
     void aRequestAndItsFinSentWhileTheRealServerConnectsGetTheAnswer(Transport transport) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(transport != Transport.EPOLL
                 || io.netty.channel.epoll.Epoll.isAvailable(), "epoll is not available here");
-        Backends.Server backend = track(new Backends.Server(16, s -> {
-            try {
-                byte[] request = s.getInputStream().readAllBytes(); // until the client's FIN
-                s.getOutputStream().write(("got " + new String(request, StandardCharsets.US_ASCII))
-                        .getBytes(StandardCharsets.US_ASCII));
-                s.shutdownOutput();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }));
+        Backends.Server backend = track(answersAfterFin());
         // rr tries the black hole first: the request and the FIN arrive during its 300 ms connect, are held, and go
         // to the real server that accepts, once and in order
         VirtualService vs = VirtualService.tcp("127.0.0.1", Backends.freePort()).scheduler("rr")

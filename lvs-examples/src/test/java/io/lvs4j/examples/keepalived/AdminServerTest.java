@@ -31,8 +31,8 @@ class AdminServerTest {
     @TempDir
     Path dir;
 
-    private KeepalivedDirectorTest.Echo a;
-    private KeepalivedDirectorTest.Echo b;
+    private LoopbackTest.Echo a;
+    private LoopbackTest.Echo b;
     private KeepalivedDirector director;
     private AdminServer server;
     private String token;
@@ -43,9 +43,9 @@ class AdminServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        a = new KeepalivedDirectorTest.Echo("A");
-        b = new KeepalivedDirectorTest.Echo("B");
-        vip = KeepalivedDirectorTest.freePort();
+        a = new LoopbackTest.Echo("A");
+        b = new LoopbackTest.Echo("B");
+        vip = LoopbackTest.freePort();
         conf = dir.resolve("k.conf");
         Files.writeString(conf, "virtual_server 127.0.0.1 " + vip + " {\n    lb_algo rr\n    lb_kind NAT\n"
                 + "    real_server 127.0.0.1 " + a.port() + " {\n        weight 2\n    }\n"
@@ -178,7 +178,7 @@ class AdminServerTest {
     @Test
     void metricsCountTheConnectionsAndFollowAReload() throws Exception {
         for (int i = 0; i < 3; i++) {
-            try (KeepalivedDirectorTest.Client c = new KeepalivedDirectorTest.Client(vip)) {
+            try (LoopbackTest.Client c = new LoopbackTest.Client(vip)) {
                 assertThat(c.ask("x")).endsWith(":x");
             }
         }

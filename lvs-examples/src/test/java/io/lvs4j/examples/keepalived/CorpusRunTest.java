@@ -21,14 +21,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,24 +35,15 @@ import org.junit.jupiter.api.io.TempDir;
  * servers of each kind: each real server ends in the state its checkers call for, the notify and quorum commands
  * run, the instances become master and the virtual address's service is bound.
  */
-class CorpusRunTest {
+class CorpusRunTest extends LoopbackTest {
 
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
-
     /** A minimal SMTP server: a 220 banner, 250 to HELO, 221 to QUIT. */
     private int smtp() throws IOException {
         ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        closing.add(server);
+        closing(server);
         Thread t = new Thread(() -> {
             while (!server.isClosed()) {
                 try (Socket s = server.accept(); BufferedReader in = new BufferedReader(new InputStreamReader(
@@ -99,16 +88,16 @@ class CorpusRunTest {
         });
         http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
         http.start();
-        closing.add(() -> {
+        closing(() -> {
             http.stop(0);
             ((java.util.concurrent.ExecutorService) http.getExecutor()).shutdownNow();
         });
-        KeepalivedDirectorTest.Echo echo = new KeepalivedDirectorTest.Echo("echo");
-        closing.add(echo);
+        Echo echo = new Echo("echo");
+        closing(echo);
         DemoDnsServer dns1 = DemoDnsServer.start("dns-1", new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         DemoDnsServer dns2 = DemoDnsServer.start("dns-2", new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        closing.add(dns1);
-        closing.add(dns2);
+        closing(dns1);
+        closing(dns2);
         Path dynamic = dir.resolve("dynamic.sh");
         Files.writeString(dynamic, "#!/bin/sh\nexit 7\n"); // misc_dynamic: weight 7 - 2 = 5
         Path notify = dir.resolve("notify.sh");
@@ -121,7 +110,7 @@ class CorpusRunTest {
 
         Map<String, String> values = new LinkedHashMap<>();
         for (String name : List.of("V1", "V2", "SORRY", "TLS", "DNSVS", "SMTPVS", "VRRP", "VRRP2", "VIPVS")) {
-            values.put(name, Integer.toString(KeepalivedDirectorTest.freePort()));
+            values.put(name, Integer.toString(freePort()));
         }
         values.put("HTTP", Integer.toString(http.getAddress().getPort()));
         values.put("ECHO", Integer.toString(echo.port()));
@@ -148,7 +137,7 @@ class CorpusRunTest {
                 + ":63:13: warning: bindto is not supported by lvs4j (checks leave from the director's default "
                 + "source address); ignored");
         KeepalivedDirector d = new KeepalivedDirector(result.config(), new KeepalivedDirector.Options(1, false));
-        closing.add(() -> d.stop(Duration.ofMillis(200)).toCompletableFuture().join());
+        closing(() -> d.stop(Duration.ofMillis(200)).toCompletableFuture().join());
         d.start().toCompletableFuture().join();
 
         int httpPort = http.getAddress().getPort();
@@ -186,7 +175,7 @@ class CorpusRunTest {
         KeepalivedDirector.ServiceKey vip = new KeepalivedDirector.ServiceKey(Protocol.TCP,
                 new InetSocketAddress("127.0.0.50", Integer.parseInt(values.get("VIPVS"))));
         await().atMost(Duration.ofSeconds(5)).until(() -> d.serving(vip));
-        try (KeepalivedDirectorTest.Client c = new KeepalivedDirectorTest.Client(InetAddress.getByName("127.0.0.50"),
+        try (Client c = new Client(InetAddress.getByName("127.0.0.50"),
                 Integer.parseInt(values.get("VIPVS")))) {
             assertThat(c.ask("through the vip")).isEqualTo("echo:through the vip");
         }

@@ -22,11 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,19 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The files under src/main/resources/examples run as the README says, on loopback, with their ports (and the pair's
  * key and fault files) moved to free ones so that the test can run beside anything else.
  */
-class ExamplesTest {
+class ExamplesTest extends LoopbackTest {
 
     @TempDir
     Path dir;
-
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
 
     /** The example's text with each {@code from} replaced by its {@code to}. */
     private Path example(String name, Map<String, String> replace) throws Exception {
@@ -65,19 +53,19 @@ class ExamplesTest {
         KeepalivedConfig.Result r = KeepalivedConfig.load(file);
         assertThat(r.problems()).as(file.toString()).isEmpty(); // no error, and no warning either
         KeepalivedDirector d = new KeepalivedDirector(r.config(), new KeepalivedDirector.Options(1, false));
-        closing.add(() -> d.stop(Duration.ofMillis(200)).toCompletableFuture().join());
+        closing(() -> d.stop(Duration.ofMillis(200)).toCompletableFuture().join());
         d.start().toCompletableFuture().join();
         return d;
     }
 
     private static String port() throws IOException {
-        return Integer.toString(KeepalivedDirectorTest.freePort());
+        return Integer.toString(freePort());
     }
 
     private DemoRealServer http(String name) throws InterruptedException {
         DemoRealServer s = DemoRealServer.start(name, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4,
                 Duration.ofMillis(1), 16, DemoRealServer.Overflow.REJECT);
-        closing.add(s);
+        closing(s);
         return s;
     }
 
@@ -113,8 +101,8 @@ class ExamplesTest {
     void theDnsClusterSpreadsQueriesOverBothServers() throws Exception {
         DemoDnsServer one = DemoDnsServer.start("dns-1", new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         DemoDnsServer two = DemoDnsServer.start("dns-2", new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        closing.add(one);
-        closing.add(two);
+        closing(one);
+        closing(two);
         String vip = port();
         KeepalivedDirector d = run(example("dns-cluster.conf", Map.of("5301",
                 Integer.toString(one.address().getPort()), "5302", Integer.toString(two.address().getPort()), "5353",

@@ -9,25 +9,16 @@ import io.lvs4j.api.Protocol;
 import io.lvs4j.api.RealServerState;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.forward.ServiceStatistics;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,122 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * keepalived.conf files run against loopback real servers: checks and notify commands, reload without dropping
  * connections, operator holds, and an active-standby pair handing a loopback virtual address over.
  */
-class KeepalivedDirectorTest {
+class KeepalivedDirectorTest extends LoopbackTest {
 
     @TempDir
     Path dir;
-
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
-
-    /** A TCP real server that answers each line with its name and the line. */
-    static final class Echo implements AutoCloseable {
-        final String name;
-        final ServerSocket server;
-        final AtomicInteger accepted = new AtomicInteger();
-        final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        Echo(String name) throws IOException {
-            this.name = name;
-            this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            Thread t = new Thread(this::accept, "echo-" + name);
-            t.setDaemon(true);
-            t.start();
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        private void accept() {
-            while (!server.isClosed()) {
-                try {
-                    Socket s = server.accept();
-                    accepted.incrementAndGet();
-                    sockets.add(s);
-                    Thread t = new Thread(() -> serve(s), "echo-" + name + "-conn");
-                    t.setDaemon(true);
-                    t.start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }
-
-        private void serve(Socket s) {
-            try (s; BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
-                    StandardCharsets.UTF_8)); OutputStream out = s.getOutputStream()) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    out.write((name + ":" + line + "\n").getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                }
-            } catch (IOException e) {
-                // the client went away
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            for (Socket s : sockets) {
-                s.close();
-            }
-        }
-    }
-
-    /** A client connection through the director. */
-    static final class Client implements AutoCloseable {
-        final Socket socket;
-        final BufferedReader in;
-        final PrintWriter out;
-
-        Client(int port) throws IOException {
-            this(InetAddress.getLoopbackAddress(), port);
-        }
-
-        Client(InetAddress address, int port) throws IOException {
-            this(address, port, null);
-        }
-
-        Client(InetAddress address, int port, InetAddress from) throws IOException {
-            socket = new Socket();
-            if (from != null) {
-                socket.bind(new InetSocketAddress(from, 0));
-            }
-            socket.connect(new InetSocketAddress(address, port), 5000);
-            socket.setSoTimeout(5000);
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
-        }
-
-        String ask(String line) throws IOException {
-            out.println(line);
-            return in.readLine();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private <T extends AutoCloseable> T closing(T c) {
-        closing.add(c);
-        return c;
-    }
 
     private Path write(String name, String text) throws IOException {
         Path p = dir.resolve(name);
@@ -162,7 +41,7 @@ class KeepalivedDirectorTest {
         KeepalivedConfig.Result r = KeepalivedConfig.load(file);
         assertThat(r.problems()).filteredOn(ConfigSchema.Problem::error).isEmpty();
         KeepalivedDirector d = new KeepalivedDirector(r.config(), new KeepalivedDirector.Options(1, false));
-        closing.add(() -> d.stop(Duration.ofMillis(200)).toCompletableFuture().join());
+        closing(() -> d.stop(Duration.ofMillis(200)).toCompletableFuture().join());
         d.start().toCompletableFuture().join();
         return d;
     }
@@ -194,8 +73,8 @@ class KeepalivedDirectorTest {
         });
         a.start();
         b.start();
-        closing.add(() -> a.stop(0));
-        closing.add(() -> b.stop(0));
+        closing(() -> a.stop(0));
+        closing(() -> b.stop(0));
         Path marker = dir.resolve("down-marker");
         int vip = freePort();
         String check = "        HTTP_GET {\n            url {\n                path /health\n                status_code 200\n"
