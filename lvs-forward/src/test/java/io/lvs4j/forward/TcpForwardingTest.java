@@ -253,10 +253,12 @@ class TcpForwardingTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(value = Transport.class, names = {"NIO", "EPOLL"})
+    @org.junit.jupiter.params.provider.EnumSource(value = Transport.class, names = {"NIO", "EPOLL", "IO_URING"})
     void aRequestAndItsFinSentWhileTheRealServerConnectsGetTheAnswer(Transport transport) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(transport != Transport.EPOLL
                 || io.netty.channel.epoll.Epoll.isAvailable(), "epoll is not available here");
+        org.junit.jupiter.api.Assumptions.assumeTrue(transport != Transport.IO_URING
+                || io.netty.channel.uring.IoUring.isAvailable(), "io_uring is not available here");
         Backends.Server backend = track(answersAfterFin());
         // rr tries the black hole first: the request and the FIN arrive during its 300 ms connect, are held, and go
         // to the real server that accepts, once and in order

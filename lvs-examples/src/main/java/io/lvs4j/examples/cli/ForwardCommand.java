@@ -77,8 +77,8 @@ final class ForwardCommand implements Callable<Integer> {
             converter = DurationConverter.class, description = "Idle timeout of connections. Default: 900s.")
     Duration idleTimeout = Duration.ofSeconds(900);
 
-    @Option(names = "--transport", paramLabel = "auto|epoll|nio", defaultValue = "auto",
-            description = "Netty transport. Default: auto (epoll where available).")
+    @Option(names = "--transport", paramLabel = "auto|epoll|io_uring|nio", defaultValue = "auto",
+            description = "Netty transport. Default: auto (NIO for now; see docs/forwarding.md).")
     String transport = "auto";
 
     @Option(names = "--check", paramLabel = "tcp|http:PATH|https:PATH|udp|dns|exec:COMMAND",
@@ -259,8 +259,9 @@ final class ForwardCommand implements Callable<Integer> {
         Transport io = switch (transport.toLowerCase(java.util.Locale.ROOT)) {
             case "auto" -> Transport.AUTO;
             case "epoll" -> Transport.EPOLL;
+            case "io_uring", "io-uring", "iouring" -> Transport.IO_URING;
             case "nio" -> Transport.NIO;
-            default -> throw new IllegalArgumentException("--transport must be auto, epoll or nio but was '"
+            default -> throw new IllegalArgumentException("--transport must be auto, epoll, io_uring or nio but was '"
                     + transport + "'");
         };
         DirectorBuilder builder = Director.builder().virtualService(service).ioThreads(threads).transport(io)

@@ -57,8 +57,8 @@ public final class DemoDnsServer implements AutoCloseable {
                                     new SimpleChannelInboundHandler<DatagramDnsQuery>() {
                                         @Override
                                         protected void channelRead0(ChannelHandlerContext ctx, DatagramDnsQuery q) {
+                                            answered.incrementAndGet(); // counted before the client can see it
                                             ctx.writeAndFlush(answer(name, q));
-                                            answered.incrementAndGet();
                                         }
 
                                         @Override

@@ -229,7 +229,7 @@ public final class DefaultDirector implements Director {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .handler(new AcceptLimiter(runtime))
+                .handler(new AcceptLimiter(runtime)) // one per listener: it holds the connections it keeps waiting
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true) // TCP_NODELAY: on by Netty's default
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -297,27 +297,79 @@ public final class DefaultDirector implements Director {
         int max = runtime.service().maxConnections();
         Channel l = runtime.listener;
         if (l != null && (max == 0 || open < max) && !l.config().isAutoRead()) {
-            l.config().setAutoRead(true);
+            AcceptLimiter limiter = l.pipeline().get(AcceptLimiter.class);
+            if (limiter != null) {
+                l.eventLoop().execute(limiter::admitWaiting);
+            } else {
+                l.config().setAutoRead(true);
+            }
         }
     }
 
-    /** Counts accepted connections and stops accepting at maxconn (accept backpressure, never accept-then-drop). */
-    @ChannelHandler.Sharable
+    /**
+     * Counts accepted connections and stops accepting at maxconn (accept backpressure, never accept-then-drop). A
+     * transport may have an accept in flight when the listener stops reading (io_uring submits accepts ahead): a
+     * connection it accepts beyond maxconn waits here, neither read nor connected, until a connection ends. One
+     * limiter per listener; its fields are used on the listener's event loop only.
+     */
     static final class AcceptLimiter extends ChannelInboundHandlerAdapter {
         private final ServiceRuntime runtime;
+        private final java.util.ArrayDeque<Object> waiting = new java.util.ArrayDeque<>();
+        private @Nullable ChannelHandlerContext ctx;
 
         AcceptLimiter(ServiceRuntime runtime) {
             this.runtime = runtime;
         }
 
         @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
         public void channelRead(ChannelHandlerContext ctx, Object child) {
-            int open = runtime.open.incrementAndGet();
             int max = runtime.service().maxConnections();
+            if (max > 0 && (runtime.open.get() >= max || !waiting.isEmpty())) {
+                waiting.add(child);
+                ctx.channel().config().setAutoRead(false);
+                return;
+            }
+            admit(ctx, child, max);
+        }
+
+        private void admit(ChannelHandlerContext ctx, Object child, int max) {
+            int open = runtime.open.incrementAndGet();
             if (max > 0 && open >= max) {
                 ctx.channel().config().setAutoRead(false);
             }
             ctx.fireChannelRead(child);
+        }
+
+        /** A connection ended: admits waiting connections while there is room, then accepts again. */
+        void admitWaiting() {
+            ChannelHandlerContext c = ctx;
+            if (c == null) {
+                return;
+            }
+            int max = runtime.service().maxConnections();
+            while (!waiting.isEmpty() && (max == 0 || runtime.open.get() < max)) {
+                admit(c, waiting.poll(), max);
+            }
+            if (waiting.isEmpty() && (max == 0 || runtime.open.get() < max)) {
+                c.channel().config().setAutoRead(true);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            for (Object child = waiting.poll(); child != null; child = waiting.poll()) {
+                if (child instanceof Channel ch) {
+                    ch.close(); // accepted but never served: the listener is gone
+                } else {
+                    io.netty.util.ReferenceCountUtil.release(child);
+                }
+            }
+            ctx.fireChannelInactive();
         }
     }
 

@@ -23,6 +23,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 record IoTransport(String name, IoHandlerFactory handlers, Class<? extends ServerSocketChannel> serverChannel,
                    Class<? extends SocketChannel> socketChannel, Class<? extends DatagramChannel> datagramChannel) {
 
+    /** Netty's switch for io_uring's multishot accept. */
+    static final String MULTISHOT_ACCEPT = "io.netty.iouring.acceptMultiShotEnabled";
+
     static IoTransport of(Transport transport) {
         switch (transport) {
             case NIO:
@@ -33,13 +36,42 @@ record IoTransport(String name, IoHandlerFactory handlers, Class<? extends Serve
                             + Epoll.unavailabilityCause());
                 }
                 return epoll();
+            case IO_URING:
+                if (!ioUringAvailable()) {
+                    throw new IllegalStateException("transport IO_URING is not available here: "
+                            + io.netty.channel.uring.IoUring.unavailabilityCause());
+                }
+                return ioUring();
             default:
-                // Netty 4.2.18's EpollIoHandler removes a channel from epoll when its interest set empties (reads
-                // paused, then EPOLLRDHUP cleared) but keeps its state as added, so the next epoll_ctl(MOD) fails
-                // with ENOENT and Netty closes the channel: a client that finishes sending while its reads are
-                // paused would be reset. AUTO uses NIO until a Netty release fixes it; EPOLL stays selectable.
-                return nio();
+                // io_uring where the kernel offers it (the fastest here, see docs/benchmarks.md), else NIO. Not
+                // epoll: Netty 4.2.18's EpollIoHandler removes a channel from epoll when its interest set empties
+                // (reads paused, then EPOLLRDHUP cleared) but keeps its state as added, so the next epoll_ctl(MOD)
+                // fails with ENOENT and Netty closes the channel: a client that finishes sending while its reads are
+                // paused for backpressure would be reset. EPOLL stays selectable.
+                return ioUringAvailable() ? ioUring() : nio();
         }
+    }
+
+    /**
+     * Whether io_uring can be used. A multishot accept keeps accepting after the listener stops reading, which would
+     * defeat maxconn's accept backpressure; with single accepts at most one is in flight, and AcceptLimiter holds it.
+     * Netty reads the switch once, when its io_uring classes load: an embedding that set it first keeps its choice.
+     */
+    private static boolean ioUringAvailable() {
+        if (System.getProperty(MULTISHOT_ACCEPT) == null) {
+            System.setProperty(MULTISHOT_ACCEPT, "false");
+        }
+        try {
+            return io.netty.channel.uring.IoUring.isAvailable();
+        } catch (LinkageError e) {
+            return false; // no io_uring classes or native library for this platform
+        }
+    }
+
+    private static IoTransport ioUring() {
+        return new IoTransport("io_uring", io.netty.channel.uring.IoUringIoHandler.newFactory(),
+                io.netty.channel.uring.IoUringServerSocketChannel.class,
+                io.netty.channel.uring.IoUringSocketChannel.class, io.netty.channel.uring.IoUringDatagramChannel.class);
     }
 
     private static IoTransport nio() {
@@ -61,6 +93,9 @@ record IoTransport(String name, IoHandlerFactory handlers, Class<? extends Serve
                 : SocketProtocolFamily.INET6;
         if (socketChannel == EpollSocketChannel.class) {
             return () -> new EpollSocketChannel(family);
+        }
+        if (socketChannel == io.netty.channel.uring.IoUringSocketChannel.class) {
+            return io.netty.channel.uring.IoUringSocketChannel::new;
         }
         return () -> new NioSocketChannel(java.nio.channels.spi.SelectorProvider.provider(), family);
     }
