@@ -51,7 +51,7 @@ public final class DefaultDirector implements Director {
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
     private final DirectorConfig config;
-    private final IoTransport transport;
+    private volatile IoTransport transport; // set again only by start(), before any channel exists
     private final Map<Key, ServiceRuntime> services = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
     private @Nullable EventLoopGroup group; // guarded by lifecycle
@@ -103,7 +103,17 @@ public final class DefaultDirector implements Director {
             if (group != null) {
                 return CompletableFuture.failedFuture(new IllegalStateException("director already started"));
             }
-            group = transport.newGroup(config.ioThreads());
+            try {
+                group = transport.newGroup(config.ioThreads());
+            } catch (RuntimeException | LinkageError e) {
+                if (config.transport() != io.lvs4j.forward.Transport.AUTO) {
+                    throw e;
+                }
+                // AUTO chose io_uring, but this process cannot set up its rings (memory lock limit, a sandbox...)
+                LOG.warn("cannot start the {} transport ({}); using NIO", transport.name(), e.toString());
+                transport = IoTransport.of(io.lvs4j.forward.Transport.NIO);
+                group = transport.newGroup(config.ioThreads());
+            }
             estimatorTask = group.next().scheduleAtFixedRate(this::estimate, RateEstimator.INTERVAL_SECONDS,
                     RateEstimator.INTERVAL_SECONDS, TimeUnit.SECONDS);
         }
