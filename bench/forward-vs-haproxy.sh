@@ -5,7 +5,7 @@
 # HAProxy. Installs haproxy, nginx and wrk from Debian's packages when they are missing (needs root).
 #
 # Usage: bench/forward-vs-haproxy.sh [ROUNDS=3] [DURATION=10s] [CONNECTIONS=50]
-# Environment: LVS4J_TRANSPORT=auto|epoll|nio (default auto), LVS4J_JAVA_OPTS (default -Xms512m -Xmx512m -XX:+UseParallelGC).
+# Environment: LVS4J_TRANSPORT=auto|epoll|io_uring|nio (default auto), LVS4J_JAVA_OPTS (default -Xms512m -Xmx512m -XX:+UseParallelGC).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}

@@ -78,7 +78,8 @@ final class ForwardCommand implements Callable<Integer> {
     Duration idleTimeout = Duration.ofSeconds(900);
 
     @Option(names = "--transport", paramLabel = "auto|epoll|io_uring|nio", defaultValue = "auto",
-            description = "Netty transport. Default: auto (NIO for now; see docs/forwarding.md).")
+            description = "Netty transport. Default: auto (io_uring where the kernel offers it, else NIO; see "
+                    + "docs/forwarding.md).")
     String transport = "auto";
 
     @Option(names = "--check", paramLabel = "tcp|http:PATH|https:PATH|udp|dns|exec:COMMAND",
