@@ -53,12 +53,17 @@ final class Backends {
                         int n = open.incrementAndGet();
                         maxOpen.accumulateAndGet(n, Math::max);
                         pool.execute(() -> {
-                            try (s) {
+                            try {
                                 handler.accept(s);
-                            } catch (IOException e) {
-                                // the peer went away
                             } finally {
+                                // counted closed before the close is sent, so that a director that sees it and
+                                // admits the next client can never make this count exceed what it allows
                                 open.decrementAndGet();
+                                try {
+                                    s.close();
+                                } catch (IOException e) {
+                                    // the peer went away
+                                }
                             }
                         });
                     } catch (IOException e) {
