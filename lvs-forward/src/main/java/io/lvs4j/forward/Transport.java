@@ -5,7 +5,8 @@ public enum Transport {
     /**
      * io_uring where Netty finds it usable (Linux on x86_64 or aarch64 with a recent enough kernel, not disabled by
      * {@code kernel.io_uring_disabled} or a seccomp profile), NIO elsewhere. Not epoll, because of the Netty 4.2.18
-     * defect described at {@link #EPOLL}.
+     * defect described at {@link #EPOLL}. The system property {@code lvs4j.transport.auto} ({@code nio},
+     * {@code epoll} or {@code io_uring}) overrides the choice without a code change.
      */
     AUTO,
     /**

@@ -26,7 +26,22 @@ record IoTransport(String name, IoHandlerFactory handlers, Class<? extends Serve
     /** Netty's switch for io_uring's multishot accept. */
     static final String MULTISHOT_ACCEPT = "io.netty.iouring.acceptMultiShotEnabled";
 
+    /** A system property that makes {@link Transport#AUTO} take {@code nio}, {@code epoll} or {@code io_uring}. */
+    static final String AUTO_PROPERTY = "lvs4j.transport.auto";
+
     static IoTransport of(Transport transport) {
+        String forced = System.getProperty(AUTO_PROPERTY, "").strip().toUpperCase(java.util.Locale.ROOT);
+        if (transport == Transport.AUTO && !forced.isEmpty()) {
+            try {
+                Transport chosen = Transport.valueOf(forced.replace('-', '_'));
+                if (chosen != Transport.AUTO) {
+                    return of(chosen);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("-D" + AUTO_PROPERTY + " must be nio, epoll or io_uring but was '"
+                        + System.getProperty(AUTO_PROPERTY) + "'", e);
+            }
+        }
         switch (transport) {
             case NIO:
                 return nio();
