@@ -222,8 +222,10 @@ class KeepalivedDirectorTest extends LoopbackTest {
         Path key = write("group.key", "a-test-key-of-thirty-two-bytes!!");
         int port = freePort();
         int failoverPort = freePort();
+        // adverts every 200 ms: a backup takes over only after about 600 ms without one, so a loaded machine (a
+        // busy CI runner) does not make it master while the master is alive
         String template = "vrrp_instance VI_1 {\n    state STATE\n    virtual_router_id 51\n    priority PRIO\n"
-                + "    advert_int 0.05\n    unicast_src_ip SELF\n    unicast_peer {\n        PEER\n    }\n"
+                + "    advert_int 0.2\n    unicast_src_ip SELF\n    unicast_peer {\n        PEER\n    }\n"
                 + "    virtual_ipaddress {\n        127.0.0.100/8\n    }\n    lvs4j {\n        key_file " + key
                 + "\n        failover_port " + failoverPort + "\n    }\n}\n"
                 + "virtual_server 127.0.0.100 " + port + " {\n    lb_algo rr\n    lb_kind NAT\n" + real(a, 1) + "}\n";
