@@ -130,8 +130,14 @@ public final class TakeoverActions {
         return List.copyOf(command);
     }
 
-    /** Runs a command with a timeout; returns its exit status. Output goes to the log. */
-    static int run(List<String> command) throws IOException, InterruptedException {
+    /**
+     * Runs a command as the takeover actions run theirs (keepalived's notify scripts): killed after
+     * 10 s, its output and a failing exit status logged. Blocks until it ends; call it off
+     * event loops.
+     *
+     * @return its exit status, or -1 when it was killed
+     */
+    public static int run(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();
         String output;

@@ -506,14 +506,13 @@ public final class KeepalivedConfig {
             ConfigNode sorry = node(vs, "sorry_server");
             InetSocketAddress sorryServer = sorry == null ? null
                     : socket(sorry.args().get(0).text(), sorry.args().get(1).text());
-            Inherited defaults = new Inherited(vs, null);
             List<Real> reals = new ArrayList<>();
             Set<InetSocketAddress> realAddresses = new LinkedHashSet<>();
             for (ConfigNode rs : vs.block()) {
                 if (!rs.keyword().equals("real_server")) {
                     continue;
                 }
-                Real r = real(rs, vs, defaults);
+                Real r = real(rs, vs);
                 if (!realAddresses.add(r.address())) {
                     error(rs.position(), "real_server " + io.lvs4j.api.Addresses.format(r.address()) + " is listed "
                             + "twice in this virtual_server");
@@ -629,7 +628,7 @@ public final class KeepalivedConfig {
             }
         }
 
-        private Real real(ConfigNode rs, ConfigNode vs, Inherited vsDefaults) {
+        private Real real(ConfigNode rs, ConfigNode vs) {
             InetSocketAddress address = socket(rs.args().get(0).text(), rs.args().get(1).text());
             Inherited inherited = new Inherited(vs, rs);
             List<Check> checks = new ArrayList<>();
@@ -655,10 +654,9 @@ public final class KeepalivedConfig {
             }
             ConfigNode settings = firstChecker == null ? rs : firstChecker;
             HealthMonitorConfig.Builder health = HealthMonitorConfig.custom()
-                    .delayLoop(seconds(first(inherited.get(settings, "delay_loop"), null, "60"), DEFAULT_DELAY_LOOP))
+                    .delayLoop(seconds(inherited.get(settings, "delay_loop"), DEFAULT_DELAY_LOOP))
                     .retry(Integer.parseInt(first(inherited.get(settings, "retry"), null, "1")))
-                    .delayBeforeRetry(seconds(first(inherited.get(settings, "delay_before_retry"), null, "1"),
-                            Duration.ofSeconds(1)))
+                    .delayBeforeRetry(seconds(inherited.get(settings, "delay_before_retry"), Duration.ofSeconds(1)))
                     .alpha(has(vs, "alpha")).inhibitOnFailure(has(rs, "inhibit_on_failure")
                             || has(vs, "inhibit_on_failure"));
             String warmup = inherited.get(settings, "warmup");
@@ -670,11 +668,9 @@ public final class KeepalivedConfig {
         }
 
         private List<Check> checks(CheckKind kind, ConfigNode c, InetSocketAddress real, Inherited inherited) {
-            Duration timeout = seconds(first(inherited.get(c, "connect_timeout"), null, "5"),
-                    DEFAULT_CONNECT_TIMEOUT);
+            Duration timeout = seconds(inherited.get(c, "connect_timeout"), DEFAULT_CONNECT_TIMEOUT);
             InetSocketAddress connectTo = connectTo(c, real);
-            String vhost = first(text(c, "virtualhost"), inherited.vs() == null ? null
-                    : text(inherited.vs(), "virtualhost"), "");
+            String vhost = first(text(c, "virtualhost"), text(inherited.vs(), "virtualhost"), "");
             List<Check> out = new ArrayList<>();
             switch (kind) {
                 case TCP -> out.add(check(kind, timeout, connectTo, null));
@@ -695,7 +691,7 @@ public final class KeepalivedConfig {
                     if (command.isEmpty()) {
                         error(c.position(), "MISC_CHECK needs misc_path");
                     }
-                    Duration miscTimeout = seconds(first(text(c, "misc_timeout"), null, "5"), DEFAULT_CONNECT_TIMEOUT);
+                    Duration miscTimeout = seconds(text(c, "misc_timeout"), DEFAULT_CONNECT_TIMEOUT);
                     out.add(new Check(kind, miscTimeout, null, null, command, has(c, "misc_dynamic"), "", "", "",
                             new byte[0], false));
                 }
@@ -710,8 +706,7 @@ public final class KeepalivedConfig {
                                 new byte[0], false));
                     }
                     for (ConfigNode h : hosts) {
-                        Duration t = seconds(first(text(h, "connect_timeout"), null, timeout.toMillis() / 1000.0
-                                + ""), timeout);
+                        Duration t = seconds(text(h, "connect_timeout"), timeout);
                         out.add(new Check(kind, t, connectTo(h, real), null, List.of(), false, "", "", helo,
                                 new byte[0], false));
                     }
@@ -879,8 +874,8 @@ public final class KeepalivedConfig {
             Duration garpRefresh = seconds(first(text(n, "garp_master_refresh"), global == null ? null
                     : text(global, "vrrp_garp_master_refresh"), "0"), Duration.ZERO);
             return new Instance(n.position(), name, device, routerId, intOr(n, "priority", 100),
-                    seconds(first(text(n, "advert_int"), null, "1"), Duration.ofSeconds(1)), !has(n, "nopreempt"),
-                    seconds(first(text(n, "preempt_delay"), null, "0"), Duration.ZERO),
+                    seconds(text(n, "advert_int"), Duration.ofSeconds(1)), !has(n, "nopreempt"),
+                    seconds(text(n, "preempt_delay"), Duration.ZERO),
                     src == null ? null : address(src), port, peers, multicast, vips, tracks,
                     words(text(n, "notify")), words(text(n, "notify_master")), words(text(n, "notify_backup")),
                     words(text(n, "notify_fault")), words(text(n, "notify_stop")), garpDelay, garpRepeat,
@@ -943,8 +938,8 @@ public final class KeepalivedConfig {
                 error(script.position(), "vrrp_script " + name + " needs a script");
                 return null;
             }
-            Duration interval = seconds(first(text(script, "interval"), null, "1"), Duration.ofSeconds(1));
-            Duration timeout = seconds(first(text(script, "timeout"), null, null), interval);
+            Duration interval = seconds(text(script, "interval"), Duration.ofSeconds(1));
+            Duration timeout = seconds(text(script, "timeout"), interval);
             return new Track(name, command, interval, timeout, weight, intOr(script, "rise", 1),
                     intOr(script, "fall", 1));
         }

@@ -289,7 +289,8 @@ public final class KeepalivedDirector implements AutoCloseable {
                     masterGates.get(directorFor(config(), spec));
             CompletableFuture<Void> gate = ref == null ? null : ref.get();
             if (gate != null && !gate.isDone()) {
-                return gate.thenComposeAsync(v -> c.check(target), commands);
+                // not on the notify thread, where a slow notify command would hold the check back
+                return gate.thenComposeAsync(v -> c.check(target));
             }
         }
         return c.check(target);
@@ -355,20 +356,17 @@ public final class KeepalivedDirector implements AutoCloseable {
         }
     }
 
-    /** Runs a notify command off the monitor's thread; its output goes to the log. */
+    /**
+     * Runs a notify command off the monitor's thread, as the failover's notify scripts run (a timeout, the output
+     * logged).
+     */
     private void run(List<String> command) {
         if (command.isEmpty()) {
             return;
         }
-
         commands.execute(() -> {
             try {
-                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-                String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                int status = p.waitFor();
-                if (status != 0) {
-                    LOG.warn("{} exited with {}: {}", command, status, output.strip());
-                }
+                TakeoverActions.run(command);
             } catch (java.io.IOException e) {
                 LOG.warn("{} could not run: {}", command, e.toString());
             } catch (InterruptedException e) {
