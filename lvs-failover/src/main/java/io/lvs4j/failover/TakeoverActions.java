@@ -31,6 +31,8 @@ public final class TakeoverActions {
 
     private static final Logger LOG = LoggerFactory.getLogger(TakeoverActions.class);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+    /** How long {@link #run} waits for a finished command's output to end (a background child may hold it open). */
+    private static final Duration OUTPUT_GRACE = Duration.ofSeconds(1);
     private static final Pattern DEVICE = Pattern.compile("[A-Za-z0-9._@:-]{1,15}");
 
     private TakeoverActions() {
@@ -132,7 +134,9 @@ public final class TakeoverActions {
 
     /**
      * Runs a command as the takeover actions run theirs (keepalived's notify scripts): killed after
-     * 10 s, its output and a failing exit status logged. Blocks until it ends; call it off
+     * 10 s, its output and a failing exit status logged. Its output is read while it runs (the first 64 KiB kept for
+     * the log, the rest read and dropped), so a talkative command never stalls on a full pipe, and a background
+     * process it leaves holding the output open does not hold up the caller. Blocks until it ends; call it off
      * event loops.
      *
      * @return its exit status, or -1 when it was killed
@@ -140,22 +144,67 @@ public final class TakeoverActions {
     public static int run(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();
-        String output;
-        try (InputStream in = p.getInputStream()) {
-            if (!p.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                LOG.warn("{} did not finish within {} s; killed", command, COMMAND_TIMEOUT.toSeconds());
-                return -1;
-            }
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        OutputDrain output = new OutputDrain(p.getInputStream(), command);
+        if (!p.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            LOG.warn("{} did not finish within {} s; killed", command, COMMAND_TIMEOUT.toSeconds());
+            return -1;
         }
         int status = p.exitValue();
+        String text = output.awaitText(OUTPUT_GRACE);
         if (status != 0) {
-            LOG.warn("{} exited with {}: {}", command, status, output);
+            LOG.warn("{} exited with {}: {}", command, status, text);
         } else {
-            LOG.debug("{}: {}", command, output);
+            LOG.debug("{}: {}", command, text);
         }
         return status;
+    }
+
+    /** Reads a command's output on a daemon thread, keeping the first {@link #KEEP} bytes. */
+    private static final class OutputDrain implements Runnable {
+        private static final int KEEP = 64 * 1024;
+        private final InputStream in;
+        private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        private final Thread thread;
+        private long dropped;
+
+        OutputDrain(InputStream in, List<String> command) {
+            this.in = in;
+            this.thread = new Thread(this, "lvs4j-command-output " + command.get(0));
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[8192];
+            try (in) {
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    synchronized (this) {
+                        int keep = Math.min(n, KEEP - kept.size());
+                        kept.write(buf, 0, keep);
+                        dropped += n - keep;
+                    }
+                }
+            } catch (IOException e) {
+                LOG.trace("reading a command's output", e);
+            }
+        }
+
+        /** What was read once the output ended, or after {@code grace} if something still holds it open. */
+        String awaitText(Duration grace) throws InterruptedException {
+            thread.join(grace.toMillis());
+            synchronized (this) {
+                String text = kept.toString(StandardCharsets.UTF_8).trim();
+                if (dropped > 0) {
+                    text += " [" + dropped + " more bytes not logged]";
+                }
+                if (thread.isAlive()) {
+                    text += " [output still open after the command ended]";
+                }
+                return text;
+            }
+        }
     }
 
     /**

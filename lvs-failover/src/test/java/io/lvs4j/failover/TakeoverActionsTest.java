@@ -3,6 +3,7 @@ package io.lvs4j.failover;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.lvs4j.api.Registration;
 import io.lvs4j.api.failover.Role;
@@ -58,6 +59,21 @@ class TakeoverActionsTest {
             attached.close();
             node.close();
         }
+    }
+
+    @Test
+    @EnabledOnOs({OS.LINUX, OS.MAC})
+    void aCommandThatWritesMoreThanAPipeHoldsIsNotKilledForIt() throws Exception {
+        // 1 MiB of output, far more than a pipe holds: read while it runs, the command ends and its status counts
+        assertThat(TakeoverActions.run(List.of("/bin/sh", "-c", "head -c 1048576 /dev/zero; exit 3"))).isEqualTo(3);
+    }
+
+    @Test
+    @EnabledOnOs({OS.LINUX, OS.MAC})
+    void aBackgroundChildHoldingTheOutputOpenDoesNotHoldUpTheCaller() {
+        // the sleeper keeps the output pipe open for 20 s after the command itself has ended
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThat(
+                TakeoverActions.run(List.of("/bin/sh", "-c", "sleep 20 & echo started"))).isZero());
     }
 
     @Test
