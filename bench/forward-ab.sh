@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# A/B probe: two `lvs4j forward` processes from the same jar, A and B, that differ only in their JVM options or
+# transport, in front of one nginx backend on loopback. wrk loads A, then B, in alternating rounds; prints each round
+# and the medians of req/s and forwarder CPU microseconds per request, with B's ratio to A. Used to decide whether a
+# change pays (see bench/experiments/ and docs/benchmarks.md). Installs nginx and wrk from Debian's packages when
+# they are missing (needs root).
+#
+# Usage: bench/forward-ab.sh [ROUNDS=5] [DURATION=6s] [CASE...]
+#   CASE: "keepalive small", "close small", "keepalive 16k", "keepalive 1m" (default: all four)
+# Environment: A_OPTS, B_OPTS (extra JVM options), A_TRANSPORT, B_TRANSPORT (default auto), CONNECTIONS (default 50).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-5}
+DURATION=${2:-6s}
+shift $(( $# < 2 ? $# : 2 ))
+CASES=("$@")
+[ ${#CASES[@]} -gt 0 ] || CASES=("keepalive small" "close small" "keepalive 16k" "keepalive 1m")
+CONNS=${CONNECTIONS:-50}
+work=$(mktemp -d /tmp/lvs4j-ab.XXXXXX)
+chmod 755 "$work"  # nginx's workers run unprivileged and must read the pages
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+need=()
+for t in nginx wrk curl; do command -v "$t" >/dev/null || need+=("$t"); done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]} from Debian's packages" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+jar=lvs-examples/target/lvs-examples-0.1.0-SNAPSHOT-all.jar
+./mvnw -q -B -DskipTests -Djacoco.skip=true -pl lvs-examples -am package  # always: the jar must match the sources
+
+BACKEND=18181; PORT_A=18192; PORT_B=18193
+mkdir -p "$work/www"
+printf 'ok\n' > "$work/www/small"
+head -c 16384 /dev/zero | tr '\0' 'x' > "$work/www/16k"
+head -c 1048576 /dev/zero | tr '\0' 'x' > "$work/www/1m"
+cat > "$work/backend.conf" <<CONF
+worker_processes 1; daemon off; pid $work/backend.pid; error_log $work/backend.err warn;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000;
+  server { listen 127.0.0.1:$BACKEND reuseport backlog=4096; root $work/www; } }
+CONF
+nginx -c "$work/backend.conf" -p "$work" & pids+=($!)
+
+start() { # PORT TRANSPORT OPTS -> pid
+  # shellcheck disable=SC2086
+  java -Xms512m -Xmx512m -XX:+UseParallelGC $3 -jar "$jar" forward --listen 127.0.0.1:"$1" \
+    --real 127.0.0.1:$BACKEND --scheduler rr --threads 1 --transport "$2" > "$work/$1.out" 2>&1 &
+  echo $!
+}
+pid_a=$(start $PORT_A "${A_TRANSPORT:-auto}" "${A_OPTS:-}"); pids+=("$pid_a")
+pid_b=$(start $PORT_B "${B_TRANSPORT:-auto}" "${B_OPTS:-}"); pids+=("$pid_b")
+for port in $BACKEND $PORT_A $PORT_B; do
+  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+done
+for port in $PORT_A $PORT_B; do
+  for page in small 16k 1m; do
+    [ "$(curl -s "http://127.0.0.1:$port/$page" | sha256sum)" = "$(sha256sum < "$work/www/$page")" ] \
+      || { echo "port $port does not relay /$page byte for byte" >&2; exit 1; }
+  done
+done
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+run() { # PORT PID PATH MODE -> "req/s cpu_us_per_req"
+  local hdr=() t0 t1 out
+  [ "$4" = close ] && hdr=(-H "Connection: close")
+  t0=$(cpu_ticks "$2")
+  out=$(wrk -t1 -c"$CONNS" -d"$DURATION" "${hdr[@]}" "http://127.0.0.1:$1/$3")
+  t1=$(cpu_ticks "$2")
+  if echo "$out" | grep -q -E 'Non-2xx|Socket errors'; then echo "$1: $(echo "$out" | grep -E 'Non-2xx|Socket errors')" >&2; fi
+  local rps n
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  n=$(echo "$out" | awk '/requests in/ {print $1}')
+  awk -v r="$rps" -v d=$((t1 - t0)) -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f %.1f", r, d * 1000000 / hz / n }'
+}
+median() { sort -n | awk '{a[NR]=$1} END { print a[int((NR+1)/2)] }'; }
+
+echo "A: transport ${A_TRANSPORT:-auto}, options '${A_OPTS:-}'; B: transport ${B_TRANSPORT:-auto}, options '${B_OPTS:-}'"
+for case in "${CASES[@]}"; do
+  mode=${case% *}; path=${case#* }
+  # warm-up: both JVMs compile their hot paths on this case before anything counts
+  for port in $PORT_A $PORT_B; do run $port "$pid_a" "$path" "$mode" >/dev/null; done
+  ra=(); rb=(); ca=(); cb=()
+  for round in $(seq "$ROUNDS"); do
+    read -r r c <<<"$(run $PORT_A "$pid_a" "$path" "$mode")"; ra+=("$r"); ca+=("$c")
+    read -r r2 c2 <<<"$(run $PORT_B "$pid_b" "$path" "$mode")"; rb+=("$r2"); cb+=("$c2")
+    printf '%-16s round %d: A %8s req/s %7s us/req   B %8s req/s %7s us/req\n' "$case" "$round" "$r" "$c" "$r2" "$c2"
+  done
+  mra=$(printf '%s\n' "${ra[@]}" | median); mrb=$(printf '%s\n' "${rb[@]}" | median)
+  mca=$(printf '%s\n' "${ca[@]}" | median); mcb=$(printf '%s\n' "${cb[@]}" | median)
+  awk -v c="$case" -v a="$mra" -v b="$mrb" -v x="$mca" -v y="$mcb" \
+    'BEGIN { printf "%-16s median:  A %8.0f req/s %7.1f us/req   B %8.0f req/s %7.1f us/req   B/A req/s %.2f, CPU %.2f\n", c, a, x, b, y, b / a, y / x }'
+done
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r); $(date -u +%F)"
+echo "wrk -t1 -c$CONNS -d$DURATION, $ROUNDS alternating rounds, one nginx $(nginx -v 2>&1 | awk -F/ '{print $2}') backend"
