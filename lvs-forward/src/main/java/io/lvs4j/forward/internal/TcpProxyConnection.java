@@ -348,7 +348,13 @@ final class TcpProxyConnection {
         }
         if (peer instanceof DuplexChannel) {
             DuplexChannel duplex = (DuplexChannel) peer;
-            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> shutdownOutput(duplex));
+            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
+                shutdownOutput(duplex);
+                // Its FIN sent, the peer's own FIN ends the connection: Netty then closes the channel at once instead
+                // of shutting its input down first (a system call that fails with ENOTCONN on a socket closed both
+                // ways, and costs Netty an exception); channelInactive closes the other side after its flush.
+                duplex.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+            });
         } else if (peer == null) {
             closeBoth("finished before a real server was connected");
             return;
