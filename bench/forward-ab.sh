@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A/B probe: two `lvs4j forward` processes from the same jar, A and B, that differ only in their JVM options or
 # transport, in front of one nginx backend on loopback. wrk loads A, then B, in alternating rounds; prints each round
-# and the medians of req/s and forwarder CPU microseconds per request, with B's ratio to A. Used to decide whether a
+# and the medians of req/s, p99 latency and forwarder CPU microseconds per request, with B's ratio to A. Used to decide whether a
 # change pays (see bench/experiments/ and docs/benchmarks.md). Installs nginx and wrk from Debian's packages when
 # they are missing (needs root).
 #
@@ -63,17 +63,20 @@ for port in $PORT_A $PORT_B; do
 done
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-run() { # PORT PID PATH MODE -> "req/s cpu_us_per_req"
+to_us() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) print v+0; else if (v ~ /ms$/) print (v+0)*1000; else if (v ~ /s$/) print (v+0)*1000000; else print v }'; }
+run() { # PORT PID PATH MODE -> "req/s cpu_us_per_req p99_us"
   local hdr=() t0 t1 out
   [ "$4" = close ] && hdr=(-H "Connection: close")
   t0=$(cpu_ticks "$2")
-  out=$(wrk -t1 -c"$CONNS" -d"$DURATION" "${hdr[@]}" "http://127.0.0.1:$1/$3")
+  out=$(wrk -t1 -c"$CONNS" -d"$DURATION" --latency "${hdr[@]}" "http://127.0.0.1:$1/$3")
   t1=$(cpu_ticks "$2")
   if echo "$out" | grep -q -E 'Non-2xx|Socket errors'; then echo "$1: $(echo "$out" | grep -E 'Non-2xx|Socket errors')" >&2; fi
-  local rps n
+  local rps n p99
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   n=$(echo "$out" | awk '/requests in/ {print $1}')
-  awk -v r="$rps" -v d=$((t1 - t0)) -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f %.1f", r, d * 1000000 / hz / n }'
+  p99=$(to_us "$(echo "$out" | awk '$1=="99%" {print $2}')")
+  awk -v r="$rps" -v d=$((t1 - t0)) -v n="$n" -v hz="$(getconf CLK_TCK)" -v p="$p99" \
+    'BEGIN { printf "%.0f %.1f %.0f", r, d * 1000000 / hz / n, p }'
 }
 median() { sort -n | awk '{a[NR]=$1} END { print a[int((NR+1)/2)] }'; }
 
@@ -82,16 +85,18 @@ for case in "${CASES[@]}"; do
   mode=${case% *}; path=${case#* }
   # warm-up: both JVMs compile their hot paths on this case before anything counts
   for port in $PORT_A $PORT_B; do run $port "$pid_a" "$path" "$mode" >/dev/null; done
-  ra=(); rb=(); ca=(); cb=()
+  ra=(); rb=(); ca=(); cb=(); pa=(); pb=()
   for round in $(seq "$ROUNDS"); do
-    read -r r c <<<"$(run $PORT_A "$pid_a" "$path" "$mode")"; ra+=("$r"); ca+=("$c")
-    read -r r2 c2 <<<"$(run $PORT_B "$pid_b" "$path" "$mode")"; rb+=("$r2"); cb+=("$c2")
-    printf '%-16s round %d: A %8s req/s %7s us/req   B %8s req/s %7s us/req\n' "$case" "$round" "$r" "$c" "$r2" "$c2"
+    read -r r c p <<<"$(run $PORT_A "$pid_a" "$path" "$mode")"; ra+=("$r"); ca+=("$c"); pa+=("$p")
+    read -r r2 c2 p2 <<<"$(run $PORT_B "$pid_b" "$path" "$mode")"; rb+=("$r2"); cb+=("$c2"); pb+=("$p2")
+    printf '%-16s round %d: A %8s req/s %7s us/req p99 %6s us   B %8s req/s %7s us/req p99 %6s us\n' \
+      "$case" "$round" "$r" "$c" "$p" "$r2" "$c2" "$p2"
   done
   mra=$(printf '%s\n' "${ra[@]}" | median); mrb=$(printf '%s\n' "${rb[@]}" | median)
   mca=$(printf '%s\n' "${ca[@]}" | median); mcb=$(printf '%s\n' "${cb[@]}" | median)
-  awk -v c="$case" -v a="$mra" -v b="$mrb" -v x="$mca" -v y="$mcb" \
-    'BEGIN { printf "%-16s median:  A %8.0f req/s %7.1f us/req   B %8.0f req/s %7.1f us/req   B/A req/s %.2f, CPU %.2f\n", c, a, x, b, y, b / a, y / x }'
+  mpa=$(printf '%s\n' "${pa[@]}" | median); mpb=$(printf '%s\n' "${pb[@]}" | median)
+  awk -v c="$case" -v a="$mra" -v b="$mrb" -v x="$mca" -v y="$mcb" -v p="$mpa" -v q="$mpb" \
+    'BEGIN { printf "%-16s median:  A %8.0f req/s %7.1f us/req p99 %6.0f us   B %8.0f req/s %7.1f us/req p99 %6.0f us   B/A req/s %.2f, CPU %.2f, p99 %.2f\n", c, a, x, p, b, y, q, b / a, y / x, q / p }'
 done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r); $(date -u +%F)"
 echo "wrk -t1 -c$CONNS -d$DURATION, $ROUNDS alternating rounds, one nginx $(nginx -v 2>&1 | awk -F/ '{print $2}') backend"
