@@ -28,6 +28,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.nio.channels.NotYetConnectedException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -374,10 +375,15 @@ final class TcpProxyConnection {
      * state from the same socket, so {@code isOutputShutdown()} stays true; nothing is written to the channel after
      * its FIN (the side that finished has nothing more to relay), and {@link #closeBoth} closes it without a flush.
      */
-    private static void shutdownOutput(DuplexChannel c) {
+    static void shutdownOutput(DuplexChannel c) {
         if (c instanceof UnixChannel && c.isActive() && ((UnixChannel) c).fd() instanceof Socket) {
             try {
                 ((Socket) ((UnixChannel) c).fd()).shutdown(false, true);
+                return;
+            } catch (NotYetConnectedException e) {
+                // ENOTCONN: the peer reset the connection (or it closed both ways) before its channel heard of it;
+                // there is no FIN to send, and the channel's own read of the reset closes the connection
+                LOG.trace("{}: no FIN sent, the socket is no longer connected", c);
                 return;
             } catch (IOException e) {
                 LOG.trace("shutdown(SHUT_WR) failed on {}; trying Netty's", c, e);
