@@ -16,18 +16,9 @@ shift $(( $# < 2 ? $# : 2 ))
 CASES=("$@")
 [ ${#CASES[@]} -gt 0 ] || CASES=("keepalive small" "close small" "keepalive 16k" "keepalive 1m")
 CONNS=${CONNECTIONS:-50}
-work=$(mktemp -d /tmp/lvs4j-ab.XXXXXX)
-chmod 755 "$work"  # nginx's workers run unprivileged and must read the pages
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-need=()
-for t in nginx wrk curl; do command -v "$t" >/dev/null || need+=("$t"); done
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing ${need[*]} from Debian's packages" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+. bench/lib.sh
+bench_start ab
+bench_need nginx wrk curl
 jar=lvs-examples/target/lvs-examples-0.1.0-SNAPSHOT-all.jar
 ./mvnw -q -B -DskipTests -Djacoco.skip=true -pl lvs-examples -am package  # always: the jar must match the sources
 
@@ -52,9 +43,7 @@ start() { # PORT TRANSPORT OPTS -> pid
 }
 pid_a=$(start $PORT_A "${A_TRANSPORT:-auto}" "${A_OPTS:-}"); pids+=("$pid_a")
 pid_b=$(start $PORT_B "${B_TRANSPORT:-auto}" "${B_OPTS:-}"); pids+=("$pid_b")
-for port in $BACKEND $PORT_A $PORT_B; do
-  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
-done
+for port in $BACKEND $PORT_A $PORT_B; do wait_port $port; done
 for port in $PORT_A $PORT_B; do
   for page in small 16k 1m; do
     [ "$(curl -s "http://127.0.0.1:$port/$page" | sha256sum)" = "$(sha256sum < "$work/www/$page")" ] \
@@ -62,8 +51,6 @@ for port in $PORT_A $PORT_B; do
   done
 done
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-to_us() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) print v+0; else if (v ~ /ms$/) print (v+0)*1000; else if (v ~ /s$/) print (v+0)*1000000; else print v }'; }
 run() { # PORT PID PATH MODE -> "req/s cpu_us_per_req p99_us"
   local hdr=() t0 t1 out
   [ "$4" = close ] && hdr=(-H "Connection: close")
@@ -78,8 +65,6 @@ run() { # PORT PID PATH MODE -> "req/s cpu_us_per_req p99_us"
   awk -v r="$rps" -v d=$((t1 - t0)) -v n="$n" -v hz="$(getconf CLK_TCK)" -v p="$p99" \
     'BEGIN { printf "%.0f %.1f %.0f", r, d * 1000000 / hz / n, p }'
 }
-median() { sort -n | awk '{a[NR]=$1} END { print a[int((NR+1)/2)] }'; }
-
 echo "A: transport ${A_TRANSPORT:-auto}, options '${A_OPTS:-}'; B: transport ${B_TRANSPORT:-auto}, options '${B_OPTS:-}'"
 for case in "${CASES[@]}"; do
   mode=${case% *}; path=${case#* }

@@ -11,20 +11,9 @@ cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
 DURATION=${2:-10s}
 CONNS=${3:-50}
-work=$(mktemp -d /tmp/lvs4j-bench.XXXXXX)
-chmod 755 "$work"  # nginx's workers run unprivileged and must read the pages
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-need=()
-command -v curl >/dev/null || need+=(curl)
-for t in haproxy nginx wrk; do command -v "$t" >/dev/null || need+=("$t"); done
-[ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || need+=(libnginx-mod-stream)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing ${need[*]} from Debian's packages" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+. bench/lib.sh
+bench_start bench
+bench_need curl haproxy nginx wrk nginx-stream
 jar=lvs-examples/target/lvs-examples-0.1.0-SNAPSHOT-all.jar
 ./mvnw -q -B -DskipTests -Djacoco.skip=true -pl lvs-examples -am package  # always: the jar must match the sources
 
@@ -80,9 +69,7 @@ java ${LVS4J_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC} -jar "$jar" forwar
   --real 127.0.0.1:${BACKENDS[0]} --real 127.0.0.1:${BACKENDS[1]} --real 127.0.0.1:${BACKENDS[2]} \
   --scheduler rr --threads 1 --transport "${LVS4J_TRANSPORT:-auto}" > "$work/lvs4j.out" 2>&1 & pids+=($!); lvs4j_pid=$!
 
-for port in $HAPROXY $NGINX $LVS4J "${BACKENDS[@]}"; do
-  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
-done
+for port in $HAPROXY $NGINX $LVS4J "${BACKENDS[@]}"; do wait_port $port; done
 # Every forwarder must serve the real pages before anything is measured.
 for port in $HAPROXY $NGINX $LVS4J; do
   [ "$(curl -s "http://127.0.0.1:$port/small")" = ok ] || { echo "port $port does not serve /small" >&2; exit 1; }
@@ -90,9 +77,6 @@ for port in $HAPROXY $NGINX $LVS4J; do
 done
 # The forwarding worker of nginx is its child process.
 nginx_worker=$(pgrep -P "$nginx_pid" | head -1 || echo "$nginx_pid")
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-to_us() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) print v+0; else if (v ~ /ms$/) print (v+0)*1000; else if (v ~ /s$/) print (v+0)*1000000; else print v }'; }
 
 # run NAME PORT PID PATH MODE -> "reqs p50us p99us cpuus"
 run() {
@@ -111,8 +95,6 @@ run() {
   local hz; hz=$(getconf CLK_TCK)
   echo "$reqs $p50 $p99 $(awk -v d=$((t1 - t0)) -v n="$total" -v hz="$hz" 'BEGIN { printf "%.1f", d * 1000000 / hz / n }')"
 }
-
-median() { sort -n | awk '{a[NR]=$1} END { print a[int((NR+1)/2)] }'; }
 
 # warm-up (the JVM compiles its hot paths)
 wrk -t1 -c"$CONNS" -d5s "http://127.0.0.1:$LVS4J/small" >/dev/null

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # System calls per proxied connection: strace -c -f on the forwarder while wrk sends one request per connection
 # through it to one nginx backend on loopback. Runs HAProxy (mode tcp, 1 thread), nginx (stream, 1 worker) and
-# `lvs4j forward --threads 1` on NIO and on epoll, one after the other, and prints each system call's count divided by
-# the connections the forwarder made to the backend (its socket() or connect() calls). strace slows the forwarders
+# `lvs4j forward --threads 1` on NIO, epoll and io_uring, one after the other, and prints each system call's count
+# divided by the connections the forwarder made to the backend (its socket() or connect() calls). On io_uring the
+# operations submitted through the ring (accept, connect, recv, send, close) are not system calls: only
+# io_uring_enter and what Netty calls directly are counted. strace slows the forwarders
 # down a lot: the counts are the result, not the rates. Installs haproxy, nginx, wrk and strace from Debian's packages
 # when they are missing (needs root).
 #
@@ -10,18 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_RUN=${1:-4}
-work=$(mktemp -d /tmp/lvs4j-syscalls.XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-need=()
-for t in haproxy nginx wrk strace curl; do command -v "$t" >/dev/null || need+=("$t"); done
-[ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || need+=(libnginx-mod-stream)
-if [ ${#need[@]} -gt 0 ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+. bench/lib.sh
+bench_start syscalls
+bench_need haproxy nginx wrk strace curl nginx-stream
 jar=lvs-examples/target/lvs-examples-0.1.0-SNAPSHOT-all.jar
 ./mvnw -q -B -DskipTests -Djacoco.skip=true -pl lvs-examples -am package
 
@@ -33,8 +26,6 @@ events { worker_connections 4096; }
 http { access_log off; server { listen 127.0.0.1:$BACKEND reuseport backlog=4096; root $work/www; } }
 CONF
 nginx -c "$work/backend.conf" -p "$work" & pids+=($!)
-
-wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return; sleep 0.1; done; }
 
 # measure NAME PID: warm up, then strace the forwarder under load; prints the per-connection counts
 measure() {
@@ -95,7 +86,7 @@ CONF
 wait_port $BACKEND
 run_one haproxy haproxy -f "$work/haproxy.cfg" -db
 run_one nginx nginx -c "$work/stream.conf" -p "$work"
-for t in nio epoll; do
+for t in nio epoll io_uring; do
   run_one "lvs4j-$t" java -Xms512m -Xmx512m -XX:+UseParallelGC -jar "$jar" forward --listen 127.0.0.1:$PORT \
     --real 127.0.0.1:$BACKEND --scheduler rr --threads 1 --transport "$t"
 done

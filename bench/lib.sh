@@ -1,0 +1,40 @@
+# Helpers shared by the bench scripts; each sources this file after changing to the project root.
+
+# bench_start NAME: makes the work directory $work (readable by nginx's unprivileged workers) and the list $pids of
+# processes that are stopped when the script exits.
+bench_start() {
+  work=$(mktemp -d "/tmp/lvs4j-$1.XXXXXX")
+  chmod 755 "$work"
+  pids=()
+  trap bench_cleanup EXIT
+}
+
+bench_cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+
+# bench_need TOOL...: installs the missing ones from Debian's packages (needs root); nginx-stream is nginx's stream
+# module.
+bench_need() {
+  local need=() t
+  for t in "$@"; do
+    case $t in
+      nginx-stream) [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || need+=(libnginx-mod-stream) ;;
+      *) command -v "$t" >/dev/null || need+=("$t") ;;
+    esac
+  done
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "installing ${need[*]} from Debian's packages" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+}
+
+# wait_port PORT: until something accepts on 127.0.0.1:PORT, at most 10 s.
+wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return; sleep 0.1; done; }
+
+# cpu_ticks PID: the process's user + system time, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# to_us VALUE: one of wrk's durations (850.00us, 1.20ms, 2.00s) in microseconds.
+to_us() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) print v+0; else if (v ~ /ms$/) print (v+0)*1000; else if (v ~ /s$/) print (v+0)*1000000; else print v }'; }
+
+# median: of the numbers on standard input, one a line (the lower middle one of an even count).
+median() { sort -n | awk '{a[NR]=$1} END { print a[int((NR+1)/2)] }'; }
