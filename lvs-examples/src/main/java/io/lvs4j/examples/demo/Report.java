@@ -337,7 +337,7 @@ public final class Report {
         rows.add(List.of("director kill: takeover ms seen by clients", Long.toString(r.clientTakeoverMillis())));
         rows.add(List.of("director kill: lost after takeover", Integer.toString(r.lostAfterTakeover())));
         rows.add(List.of("master restart (preemption): lost", Integer.toString(sum(r.preemptWindow())
-                - r.preemptWindow().get(Outcome.OK)) + " of " + sum(r.preemptWindow())));
+                - r.preemptWindow().get(Outcome.OK)) + " of " + sum(r.preemptWindow()) + " " + r.preemptWindow()));
         rows.add(List.of("whole test: availability %", f2(availability(r.overall()))));
         return rows;
     }
