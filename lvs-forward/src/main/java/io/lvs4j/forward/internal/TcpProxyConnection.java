@@ -368,12 +368,13 @@ final class TcpProxyConnection {
     }
 
     /**
-     * Sends the FIN once what was queued before it has been written. On the native transports (io_uring, epoll) the
-     * socket is shut down directly: Netty's {@code shutdownOutput()} would also fail the (here empty) outbound buffer
-     * with a new {@code ChannelOutputShutdownException}, and filling in that exception's stack trace cost about 5 % of
-     * the CPU of each connection of a connection-per-request relay (docs/benchmarks.md). Netty reads the shutdown
-     * state from the same socket, so {@code isOutputShutdown()} stays true; nothing is written to the channel after
-     * its FIN (the side that finished has nothing more to relay), and {@link #closeBoth} closes it without a flush.
+     * Sends the FIN (the caller first waits until what was queued before it has been written). On the native
+     * transports (io_uring, epoll) the socket is shut down directly: Netty's {@code shutdownOutput()} would also fail
+     * the (here empty) outbound buffer with a new {@code ChannelOutputShutdownException}, and filling in that
+     * exception's stack trace cost about 5 % of the CPU of each connection of a connection-per-request relay
+     * (docs/benchmarks.md). Netty reads the shutdown state from the same socket, so {@code isOutputShutdown()} stays
+     * true; nothing is written to the channel after its FIN (the side that finished has nothing more to relay), and
+     * {@link #closeBoth} closes it without a flush.
      */
     static void shutdownOutput(DuplexChannel c) {
         if (c instanceof UnixChannel && c.isActive() && ((UnixChannel) c).fd() instanceof Socket) {
