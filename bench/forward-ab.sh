@@ -7,7 +7,8 @@
 #
 # Usage: bench/forward-ab.sh [ROUNDS=5] [DURATION=6s] [CASE...]
 #   CASE: "keepalive small", "close small", "keepalive 16k", "keepalive 1m" (default: all four)
-# Environment: A_OPTS, B_OPTS (extra JVM options), A_TRANSPORT, B_TRANSPORT (default auto), CONNECTIONS (default 50).
+# Environment: A_OPTS, B_OPTS (JVM options of each, after JAVA_OPTS, which both get: default -Xms512m -Xmx512m
+# -XX:+UseParallelGC), A_TRANSPORT, B_TRANSPORT (default auto), CONNECTIONS (default 50).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-5}
@@ -37,7 +38,7 @@ nginx -c "$work/backend.conf" -p "$work" & pids+=($!)
 
 start() { # PORT TRANSPORT OPTS -> pid
   # shellcheck disable=SC2086
-  java -Xms512m -Xmx512m -XX:+UseParallelGC $3 -jar "$jar" forward --listen 127.0.0.1:"$1" \
+  java ${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC} $3 -jar "$jar" forward --listen 127.0.0.1:"$1" \
     --real 127.0.0.1:$BACKEND --scheduler rr --threads 1 --transport "$2" > "$work/$1.out" 2>&1 &
   echo $!
 }
