@@ -33,8 +33,9 @@ public interface Director extends AutoCloseable {
     CompletionStage<Void> start();
 
     /**
-     * Stops accepting, waits up to {@code grace} for established connections to end, then closes what remains and
-     * releases the event loops.
+     * Stops accepting, waits up to {@code grace} for established TCP connections to end, then closes what remains and
+     * releases the event loops. UDP flows are not waited for: with their listener closed no reply could reach their
+     * clients, so they are dropped.
      */
     CompletionStage<Void> stop(Duration grace);
 

@@ -102,6 +102,30 @@ class UdpForwardingTest {
     }
 
     @Test
+    void aGracefulStopDropsUdpFlowsInsteadOfWaitingForThemToExpire() throws Exception {
+        try (UdpEcho a = new UdpEcho("a")) {
+            int port;
+            try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(Backends.LOOPBACK, 0))) {
+                port = probe.getLocalPort();
+            }
+            VirtualService vs = VirtualService.udp("127.0.0.1", port).scheduler("rr")
+                    .realServer(RealServer.builder(a.address()).build()).build();
+            Director director = Director.builder().virtualService(vs).ioThreads(1)
+                    .udpTimeout(Duration.ofMinutes(5)).build();
+            try (DatagramSocket client = new DatagramSocket()) {
+                director.start().toCompletableFuture().join();
+                client.setSoTimeout(5000);
+                assertThat(ask(client, vs.address(), "hello")).isEqualTo("a:hello");
+                assertThat(director.statistics().get(0).connections()).isEqualTo(1); // the flow, idle for 5 min
+                // its grace is for connections that can finish; a flow would only wait for its 5-minute expiry
+                director.stop(Duration.ofSeconds(30)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } finally {
+                director.close();
+            }
+        }
+    }
+
+    @Test
     void onePacketSchedulingSpreadsOneClientsDatagramsOverTheRealServers() throws Exception {
         try (UdpEcho a = new UdpEcho("a"); UdpEcho b = new UdpEcho("b")) {
             int port;

@@ -403,7 +403,10 @@ public final class DefaultDirector implements Director {
             unbindAll();
             services.values().forEach(DefaultDirector::closeStandby);
             long deadline = System.nanoTime() + grace.toNanos();
-            while (System.nanoTime() - deadline < 0 && services.values().stream().anyMatch(s -> s.open.get() > 0)) {
+            // TCP connections may finish; a UDP flow has nothing to finish, and with its listener closed no reply
+            // could reach its client any more: it is dropped now, not waited for until it expires
+            while (System.nanoTime() - deadline < 0 && services.values().stream()
+                    .anyMatch(s -> s.service().protocol() == Protocol.TCP && s.open.get() > 0)) {
                 try {
                     Thread.sleep(20); // off the event loops: waiting for connections to end
                 } catch (InterruptedException e) {
