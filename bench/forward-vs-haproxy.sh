@@ -34,24 +34,7 @@ CONF
   nginx -c "$work/nginx-backend/$port.conf" -p "$work" & pids+=($!)
 done
 
-cat > "$work/haproxy.cfg" <<CONF
-global
-  nbthread 1
-  maxconn 8000
-defaults
-  mode tcp
-  timeout connect 5s
-  timeout client 60s
-  timeout server 60s
-frontend fe
-  bind 127.0.0.1:$HAPROXY
-  default_backend be
-backend be
-  balance roundrobin
-  server s1 127.0.0.1:${BACKENDS[0]}
-  server s2 127.0.0.1:${BACKENDS[1]}
-  server s3 127.0.0.1:${BACKENDS[2]}
-CONF
+haproxy_cfg $HAPROXY "${BACKENDS[@]}" > "$work/haproxy.cfg"
 haproxy -f "$work/haproxy.cfg" -db & pids+=($!); haproxy_pid=$!
 
 cat > "$work/nginx-stream/nginx.conf" <<CONF

@@ -38,3 +38,14 @@ to_us() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) print v+0; else if (v ~ /ms$/) p
 
 # median: of the numbers on standard input, one a line (the lower middle one of an even count).
 median() { sort -n | awk '{a[NR]=$1} END { print a[int((NR+1)/2)] }'; }
+
+# haproxy_cfg PORT BACKEND_PORT...: HAProxy in mode tcp on 127.0.0.1:PORT with one thread, round robin over the
+# backends on 127.0.0.1.
+haproxy_cfg() {
+  local port=$1 i=0 b
+  shift
+  printf 'global\n  nbthread 1\n  maxconn 8000\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 60s\n'
+  printf '  timeout server 60s\nfrontend fe\n  bind 127.0.0.1:%s\n  default_backend be\nbackend be\n' "$port"
+  printf '  balance roundrobin\n'
+  for b in "$@"; do i=$((i + 1)); printf '  server s%d 127.0.0.1:%s\n' "$i" "$b"; done
+}

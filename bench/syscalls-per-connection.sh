@@ -63,20 +63,7 @@ run_one() {
   wait "$p" 2>/dev/null || true
 }
 
-cat > "$work/haproxy.cfg" <<CONF
-global
-  nbthread 1
-defaults
-  mode tcp
-  timeout connect 5s
-  timeout client 60s
-  timeout server 60s
-frontend fe
-  bind 127.0.0.1:$PORT
-  default_backend be
-backend be
-  server s1 127.0.0.1:$BACKEND
-CONF
+haproxy_cfg $PORT $BACKEND > "$work/haproxy.cfg"
 cat > "$work/stream.conf" <<CONF
 worker_processes 1; daemon off; pid $work/stream.pid; error_log $work/stream.err warn;
 load_module /usr/lib/nginx/modules/ngx_stream_module.so;
