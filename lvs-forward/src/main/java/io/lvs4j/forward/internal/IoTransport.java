@@ -100,8 +100,10 @@ record IoTransport(String name, IoHandlerFactory handlers, Class<? extends Serve
     }
 
     /**
-     * Makes the channel towards {@code target} in its own address family: a socket made for IPv4 needs no
-     * {@code IPV6_V6ONLY} option, which the default dual-stack socket costs on every connection.
+     * Makes the channel towards {@code target} in its own address family on NIO and epoll: a socket made for IPv4
+     * needs no {@code IPV6_V6ONLY} option, which the default dual-stack socket costs on every connection. Netty's
+     * io_uring channel cannot be made for a family (its constructors that take a socket are not public), so on
+     * io_uring the socket stays dual-stack and pays that option.
      */
     io.netty.channel.ChannelFactory<SocketChannel> socketChannelFactory(java.net.InetSocketAddress target) {
         SocketProtocolFamily family = target.getAddress() instanceof java.net.Inet4Address ? SocketProtocolFamily.INET
