@@ -9,6 +9,7 @@ import io.lvs4j.examples.keepalived.ConfigSchema;
 import io.lvs4j.examples.keepalived.DirectorMetrics;
 import io.lvs4j.examples.keepalived.KeepalivedConfig;
 import io.lvs4j.examples.keepalived.KeepalivedDirector;
+import io.lvs4j.examples.keepalived.Reloader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -147,6 +148,7 @@ final class DirectorCommand implements Callable<Integer> {
             director.close();
             return 1;
         }
+        Reloader reloader = new Reloader(() -> director.reload(file));
         AdminServer server = null;
         Path token = null;
         if (!noAdmin) {
@@ -154,7 +156,7 @@ final class DirectorCommand implements Callable<Integer> {
                 java.net.InetSocketAddress bind = Endpoints.address("--admin", admin);
                 String secret = AdminToken.create();
                 server = AdminServer.start(bind, adminRemote, secret, director, new DirectorMetrics(director),
-                        () -> reload(director));
+                        reloader::reload);
                 token = tokenFile != null ? tokenFile : AdminToken.defaultFile(server.address().getPort());
                 AdminToken.write(token, secret);
             } catch (IllegalArgumentException | IOException | java.io.UncheckedIOException e) {
@@ -183,8 +185,8 @@ final class DirectorCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         Signals.on("HUP", () -> new Thread(() -> {
             try {
-                out.println("lvs4j director: reloaded " + file + ": " + reload(director));
-            } catch (Exception e) {
+                out.println("lvs4j director: reloaded " + file + ": " + reloader.reload());
+            } catch (RuntimeException e) { // the reloader turns everything, Errors included, into this
                 out.println("lvs4j director: reload refused: " + e.getMessage());
             }
             out.flush();
@@ -202,10 +204,6 @@ final class DirectorCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
-    }
-
-    private String reload(KeepalivedDirector director) {
-        return director.reload(file);
     }
 
     private static void deleteQuietly(@Nullable Path p) {
