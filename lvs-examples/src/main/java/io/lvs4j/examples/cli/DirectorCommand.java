@@ -31,10 +31,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "director", mixinStandardHelpOptions = true,
         description = {"Run a keepalived.conf: virtual_server (NAT), real_server and its checkers, vrrp_instance, "
                 + "vrrp_script, vrrp_sync_group (blocks, # and ! comments, quoted strings, include with globs).",
-            "--check validates it and prints the resolved configuration, binding nothing and sending nothing: exit 0 "
-                    + "when valid, 1 when not.",
+            "--check validates it (building every object a reload builds, each problem named by file:line) and "
+                    + "prints the resolved configuration, binding nothing and sending nothing: exit 0 when valid, 1 "
+                    + "when not.",
             "Running: SIGHUP (or 'lvs4j reload') applies the file again without dropping connections; a file that "
-                    + "fails validation leaves the running configuration as it is. SIGUSR2 prints the status. "
+                    + "fails validation, or whose new services cannot be bound, leaves the running configuration as it "
+                    + "is. SIGUSR2 prints the status. "
                     + "SIGTERM stops gracefully.",
             "The admin endpoint (loopback, port 9180 by default) serves 'lvs4j status', 'weight', 'drain', "
                     + "'disable', 'enable', 'reload' and Prometheus metrics at /metrics; its token is written to "

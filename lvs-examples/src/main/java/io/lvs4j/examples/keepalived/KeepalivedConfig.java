@@ -27,7 +27,9 @@ import org.jspecify.annotations.Nullable;
  * A keepalived.conf turned into what lvs4j runs: virtual services with their real servers and checkers, VRRP
  * instances with their tracked scripts, virtual addresses and notify commands, and sync groups. {@link #load} parses,
  * checks the keywords ({@link ConfigSchema}) and then the meaning (unknown groups and scripts, duplicate services,
- * unreadable key files); a configuration is returned only when no error was found.
+ * unreadable key files), and builds every object a start or a reload builds (real servers with their thresholds,
+ * virtual services with their schedulers and flags, failover settings, tracked scripts: {@code ServiceBuild}), each
+ * refusal an error at its place; a configuration is returned only when no error was found.
  *
  * <p>Defaults are keepalived's where lvs4j has the same setting: {@code delay_loop} 60 s, {@code connect_timeout}
  * 5 s, {@code retry} 1, {@code delay_before_retry} 1 s, {@code persistence_timeout} without a value 360 s,
