@@ -59,7 +59,9 @@ public interface Director extends AutoCloseable {
 
     /**
      * Adds a virtual service (binding it if the director is serving), or replaces the one with the same protocol and
-     * address: changed settings apply to new connections, and established connections continue.
+     * address: changed settings apply to new connections, and established connections continue. The stage fails,
+     * and nothing changed, when the service's scheduler cannot be built; it fails when the new service cannot be bound
+     * (its address is taken, say), and the service then stays listed, unbound, until {@link #removeVirtualService}.
      */
     CompletionStage<Void> putVirtualService(VirtualService service);
 

@@ -53,6 +53,20 @@ public final class HealthMonitorConfig {
         return jitter;
     }
 
+    /** Equal when every setting is. */
+    @Override
+    public boolean equals(@org.jspecify.annotations.Nullable Object o) {
+        return o instanceof HealthMonitorConfig c && delayLoop.equals(c.delayLoop) && retry == c.retry
+                && delayBeforeRetry.equals(c.delayBeforeRetry) && rise == c.rise && fall == c.fall
+                && warmup.equals(c.warmup) && alpha == c.alpha && inhibitOnFailure == c.inhibitOnFailure
+                && jitter.equals(c.jitter);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(delayLoop, retry, delayBeforeRetry, rise, fall, warmup, alpha, inhibitOnFailure, jitter);
+    }
+
     /** The defaults. */
     public static HealthMonitorConfig ofDefaults() {
         return custom().build();

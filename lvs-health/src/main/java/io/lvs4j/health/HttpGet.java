@@ -46,6 +46,26 @@ public final class HttpGet {
         this.connectTimeout = b.connectTimeout;
     }
 
+    /** Equal when every setting is (a regex by its pattern). */
+    @Override
+    public boolean equals(@Nullable Object o) {
+        return o instanceof HttpGet h && path.equals(h.path) && statusCodes.equals(h.statusCodes)
+                && java.util.Objects.equals(digest, h.digest) && java.util.Objects.equals(pattern(regex),
+                pattern(h.regex)) && java.util.Objects.equals(virtualHost, h.virtualHost) && http10 == h.http10
+                && tls == h.tls && verifyCertificate == h.verifyCertificate && java.util.Objects.equals(sni, h.sni)
+                && connectTimeout.equals(h.connectTimeout);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(path, statusCodes, digest, pattern(regex), virtualHost, http10, tls,
+                verifyCertificate, sni, connectTimeout);
+    }
+
+    private static @Nullable String pattern(@Nullable Pattern p) {
+        return p == null ? null : p.pattern();
+    }
+
     /** Starts a builder for a GET of {@code path}, which must start with {@code /}. */
     public static Builder path(String path) {
         return new Builder(path);

@@ -9,6 +9,7 @@ import io.lvs4j.examples.keepalived.ConfigSchema;
 import io.lvs4j.examples.keepalived.DirectorMetrics;
 import io.lvs4j.examples.keepalived.KeepalivedConfig;
 import io.lvs4j.examples.keepalived.KeepalivedDirector;
+import io.lvs4j.examples.keepalived.Reloader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -30,10 +31,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "director", mixinStandardHelpOptions = true,
         description = {"Run a keepalived.conf: virtual_server (NAT), real_server and its checkers, vrrp_instance, "
                 + "vrrp_script, vrrp_sync_group (blocks, # and ! comments, quoted strings, include with globs).",
-            "--check validates it and prints the resolved configuration, binding nothing and sending nothing: exit 0 "
-                    + "when valid, 1 when not.",
+            "--check validates it (building every object a reload builds, each problem named by file:line) and "
+                    + "prints the resolved configuration, binding nothing and sending nothing: exit 0 when valid, 1 "
+                    + "when not.",
             "Running: SIGHUP (or 'lvs4j reload') applies the file again without dropping connections; a file that "
-                    + "fails validation leaves the running configuration as it is. SIGUSR2 prints the status. "
+                    + "fails validation, or whose new services cannot be bound, leaves the running configuration as it "
+                    + "is. SIGUSR2 prints the status. "
                     + "SIGTERM stops gracefully.",
             "The admin endpoint (loopback, port 9180 by default) serves 'lvs4j status', 'weight', 'drain', "
                     + "'disable', 'enable', 'reload' and Prometheus metrics at /metrics; its token is written to "
@@ -147,6 +150,7 @@ final class DirectorCommand implements Callable<Integer> {
             director.close();
             return 1;
         }
+        Reloader reloader = new Reloader(() -> director.reload(file));
         AdminServer server = null;
         Path token = null;
         if (!noAdmin) {
@@ -154,7 +158,7 @@ final class DirectorCommand implements Callable<Integer> {
                 java.net.InetSocketAddress bind = Endpoints.address("--admin", admin);
                 String secret = AdminToken.create();
                 server = AdminServer.start(bind, adminRemote, secret, director, new DirectorMetrics(director),
-                        () -> reload(director));
+                        reloader::reload);
                 token = tokenFile != null ? tokenFile : AdminToken.defaultFile(server.address().getPort());
                 AdminToken.write(token, secret);
             } catch (IllegalArgumentException | IOException | java.io.UncheckedIOException e) {
@@ -183,8 +187,8 @@ final class DirectorCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         Signals.on("HUP", () -> new Thread(() -> {
             try {
-                out.println("lvs4j director: reloaded " + file + ": " + reload(director));
-            } catch (Exception e) {
+                out.println("lvs4j director: reloaded " + file + ": " + reloader.reload());
+            } catch (RuntimeException e) { // the reloader turns everything, Errors included, into this
                 out.println("lvs4j director: reload refused: " + e.getMessage());
             }
             out.flush();
@@ -202,10 +206,6 @@ final class DirectorCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
-    }
-
-    private String reload(KeepalivedDirector director) {
-        return director.reload(file);
     }
 
     private static void deleteQuietly(@Nullable Path p) {

@@ -1,6 +1,7 @@
 package io.lvs4j.examples.keepalived;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -11,17 +12,30 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads keepalived.conf's grammar into a tree of {@link ConfigNode}s: one statement per line ({@code keyword
  * arguments...}), an optional block in braces that may span lines, comments from {@code #} or {@code !} to the end of
  * the line, double-quoted strings (with {@code \"} and {@code \\}) as single arguments, and {@code include GLOB}
  * (relative to the including file's folder) anywhere a statement may stand. Errors name the file, line and column.
+ *
+ * <p>What a file may make the parser hold is bounded: each file at most {@value #MAX_FILE_BYTES} bytes, all the files
+ * of one configuration together at most {@value #MAX_TOTAL_BYTES} bytes and {@value #MAX_FILES} files, blocks at most
+ * {@value #MAX_NESTING} deep (includes count where they stand), includes at most {@value #MAX_INCLUDE_DEPTH} deep.
  */
 public final class ConfigParser {
 
     /** How deep includes may nest. */
     static final int MAX_INCLUDE_DEPTH = 8;
+    /** The most bytes one file may hold. */
+    public static final int MAX_FILE_BYTES = 1 << 20;
+    /** The most bytes all the files of one configuration may hold together. */
+    public static final int MAX_TOTAL_BYTES = 4 << 20;
+    /** The most files one configuration may read (itself and what it includes). */
+    public static final int MAX_FILES = 256;
+    /** How deep blocks may nest; keepalived's own grammar needs 4 (virtual_server, real_server, HTTP_GET, url). */
+    public static final int MAX_NESTING = 16;
 
     private ConfigParser() {
     }
@@ -32,50 +46,88 @@ public final class ConfigParser {
 
     private enum Kind { WORD, OPEN, CLOSE, END_OF_LINE }
 
+    /** What one parse has read so far: the files being included (innermost first), their count and bytes. */
+    private static final class Reading {
+        final Deque<Path> including = new ArrayDeque<>();
+        int files;
+        long bytes;
+    }
+
     /**
      * Parses {@code file} and everything it includes.
      *
      * @throws ConfigException for the first error, with its position
      */
     public static List<ConfigNode> parse(Path file) throws ConfigException {
-        return parse(file, new ArrayDeque<>());
+        return parse(file, new Reading(), 0, null);
     }
 
-    private static List<ConfigNode> parse(Path file, Deque<Path> including) throws ConfigException {
+    private static List<ConfigNode> parse(Path file, Reading reading, int depth, ConfigNode.@Nullable Position from)
+            throws ConfigException {
+        ConfigNode.Position at = from != null ? from : new ConfigNode.Position(file.toString(), 0, 0);
         Path real;
-        String text;
         try {
             real = file.toRealPath();
-            text = Files.readString(real, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ConfigException(new ConfigNode.Position(file.toString(), 0, 0), "cannot read " + file + ": "
-                    + e.getMessage());
+            throw new ConfigException(at, "cannot read " + file + ": " + e.getMessage());
         }
-        if (including.contains(real)) {
-            throw new ConfigException(new ConfigNode.Position(file.toString(), 0, 0), "include cycle: " + including
-                    + " includes " + real + " again");
+        if (reading.including.contains(real)) {
+            throw new ConfigException(at, "include cycle: " + reading.including + " includes " + real + " again");
         }
-        if (including.size() >= MAX_INCLUDE_DEPTH) {
-            throw new ConfigException(new ConfigNode.Position(file.toString(), 0, 0), "includes nest deeper than "
-                    + MAX_INCLUDE_DEPTH);
+        if (reading.including.size() >= MAX_INCLUDE_DEPTH) {
+            throw new ConfigException(at, "includes nest deeper than " + MAX_INCLUDE_DEPTH);
         }
-        including.push(real);
+        if (++reading.files > MAX_FILES) {
+            throw new ConfigException(at, "the configuration reads more than " + MAX_FILES + " files");
+        }
+        String text = read(file, real, reading, at);
+        reading.including.push(real);
         try {
-            List<Token> tokens = lex(file.toString(), text);
-            int[] at = {0};
-            List<ConfigNode> nodes = statements(tokens, at, file, including, false);
-            return nodes;
+            return statements(lex(file.toString(), text), new int[] {0}, file, reading, depth, false);
         } finally {
-            including.pop();
+            reading.including.pop();
         }
+    }
+
+    /**
+     * Reads at most {@value #MAX_FILE_BYTES} bytes (a pipe or a device has no size to check first); a longer file is
+     * an error at the line where the limit falls.
+     */
+    private static String read(Path file, Path real, Reading reading, ConfigNode.Position at) throws ConfigException {
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(real)) {
+            bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        } catch (IOException e) {
+            throw new ConfigException(at, "cannot read " + file + ": " + e.getMessage());
+        }
+        String text = new String(bytes, 0, Math.min(bytes.length, MAX_FILE_BYTES), StandardCharsets.UTF_8);
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new ConfigException(new ConfigNode.Position(file.toString(), lineAtEnd(text), 1), "the file "
+                    + "is larger than " + MAX_FILE_BYTES + " bytes, lvs4j's limit for one configuration file");
+        }
+        reading.bytes += bytes.length;
+        if (reading.bytes > MAX_TOTAL_BYTES) {
+            throw new ConfigException(at, "the configuration's files hold more than " + MAX_TOTAL_BYTES
+                    + " bytes together, lvs4j's limit (at " + file + ")");
+        }
+        return text;
+    }
+
+    private static int lineAtEnd(String text) {
+        return (int) text.chars().filter(c -> c == '\n').count() + 1;
     }
 
     /** Parses text (for tests and the admin call); includes are relative to the working folder. */
     public static List<ConfigNode> parse(String name, String text) throws ConfigException {
-        return statements(lex(name, text), new int[] {0}, Path.of(name), new ArrayDeque<>(), false);
+        if (text.length() > MAX_FILE_BYTES) {
+            String head = text.substring(0, MAX_FILE_BYTES);
+            throw new ConfigException(new ConfigNode.Position(name, lineAtEnd(head), 1), "the file is larger than "
+                    + MAX_FILE_BYTES + " bytes, lvs4j's limit for one configuration file");
+        }
+        return statements(lex(name, text), new int[] {0}, Path.of(name), new Reading(), 0, false);
     }
 
-    private static List<ConfigNode> statements(List<Token> tokens, int[] at, Path file, Deque<Path> including,
+    private static List<ConfigNode> statements(List<Token> tokens, int[] at, Path file, Reading reading, int depth,
             boolean inBlock) throws ConfigException {
         List<ConfigNode> out = new ArrayList<>();
         while (at[0] < tokens.size()) {
@@ -105,11 +157,15 @@ public final class ConfigParser {
                         look++;
                     }
                     if (look < tokens.size() && tokens.get(look).kind() == Kind.OPEN) {
+                        if (depth >= MAX_NESTING) {
+                            throw new ConfigException(tokens.get(look).position(), "blocks nest deeper than "
+                                    + MAX_NESTING + ", lvs4j's limit");
+                        }
                         at[0] = look + 1;
-                        children = statements(tokens, at, file, including, true);
+                        children = statements(tokens, at, file, reading, depth + 1, true);
                     }
                     if (t.text().equals("include") && children == null) {
-                        out.addAll(include(t, args, file, including));
+                        out.addAll(include(t, args, file, reading, depth));
                     } else {
                         out.add(new ConfigNode(t.text(), args, children, t.position()));
                     }
@@ -125,8 +181,8 @@ public final class ConfigParser {
         return out;
     }
 
-    private static List<ConfigNode> include(Token t, List<ConfigNode.Arg> args, Path file, Deque<Path> including)
-            throws ConfigException {
+    private static List<ConfigNode> include(Token t, List<ConfigNode.Arg> args, Path file, Reading reading,
+            int depth) throws ConfigException {
         if (args.size() != 1) {
             throw new ConfigException(t.position(), "include takes one file or glob, but was given " + args.size());
         }
@@ -153,7 +209,7 @@ public final class ConfigParser {
         }
         List<ConfigNode> out = new ArrayList<>();
         for (Path p : matches) {
-            out.addAll(parse(p, including));
+            out.addAll(parse(p, reading, depth, args.get(0).position()));
         }
         return out;
     }

@@ -107,6 +107,15 @@ public final class ConfigSchema {
                 : "must be seconds (e.g. 3 or 0.5) but was '" + a.get(0) + "'";
     }
 
+    /** Seconds, at least 0.001: a loop or a wait of zero would spin or never wait. */
+    static ArgCheck positiveSeconds() {
+        return a -> {
+            String bad = seconds().check(a);
+            return bad != null || new java.math.BigDecimal(a.get(0)).signum() > 0 ? bad
+                    : "must be more than 0 seconds (e.g. 3 or 0.5) but was '" + a.get(0) + "'";
+        };
+    }
+
     static ArgCheck oneOf(String... values) {
         Set<String> allowed = Set.of(values);
         return a -> allowed.contains(a.get(0).toUpperCase(Locale.ROOT)) ? null
@@ -145,11 +154,12 @@ public final class ConfigSchema {
 
     static {
         Keyword[] checker = {
-            withCheck(kw("connect_timeout", 1, 1, ANY), seconds()), withCheck(kw("connect_ip", 1, 1, ANY), ipOnly()),
+            withCheck(kw("connect_timeout", 1, 1, ANY), positiveSeconds()),
+            withCheck(kw("connect_ip", 1, 1, ANY), ipOnly()),
             withCheck(kw("connect_port", 1, 1, ANY), range(1, 65535)), withCheck(kw("retry", 1, 1, ANY), range(0, 100)),
             withCheck(kw("nb_get_retry", 1, 1, ANY), range(0, 100)),
             withCheck(kw("delay_before_retry", 1, 1, ANY), seconds()), withCheck(kw("warmup", 1, 1, ANY), seconds()),
-            withCheck(kw("delay_loop", 1, 1, ANY), seconds()),
+            withCheck(kw("delay_loop", 1, 1, ANY), positiveSeconds()),
             ignored("bindto", 1, 1, "checks leave from the director's default source address"),
             ignored("bind_port", 1, 1, "checks leave from an ephemeral port"),
             ignored("fwmark", 1, 1, "firewall marks are a kernel feature"),
@@ -164,7 +174,7 @@ public final class ConfigSchema {
         Keyword ssl = block("SSL_GET", 0, 0, concat(checker, url, kw("virtualhost", 1, 1, ANY),
                 ignored("enable_sni", 0, 0, "SNI is sent when virtualhost is set")));
         Keyword misc = block("MISC_CHECK", 0, 0, concat(checker, kw("misc_path", 1, 1, ANY),
-                withCheck(kw("misc_timeout", 1, 1, ANY), seconds()), flag("misc_dynamic"),
+                withCheck(kw("misc_timeout", 1, 1, ANY), positiveSeconds()), flag("misc_dynamic"),
                 ignored("user", 1, 2, "scripts run as the director's user")));
         Keyword dns = block("DNS_CHECK", 0, 0, concat(checker, withCheck(kw("type", 1, 1, ANY),
                 oneOf("A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA")), kw("name", 1, 1, ANY)));
@@ -177,8 +187,9 @@ public final class ConfigSchema {
                 kw("notify_up", 1, 8, ANY), kw("notify_down", 1, 8, ANY), tcp, http, ssl, misc, dns, smtp, udp,
                 withCheck(kw("retry", 1, 1, ANY), range(0, 100)),
                 withCheck(kw("delay_before_retry", 1, 1, ANY), seconds()),
-                withCheck(kw("warmup", 1, 1, ANY), seconds()), withCheck(kw("delay_loop", 1, 1, ANY), seconds()),
-                withCheck(kw("connect_timeout", 1, 1, ANY), seconds()),
+                withCheck(kw("warmup", 1, 1, ANY), seconds()),
+                withCheck(kw("delay_loop", 1, 1, ANY), positiveSeconds()),
+                withCheck(kw("connect_timeout", 1, 1, ANY), positiveSeconds()),
                 ignored("smtp_alert", 0, 1, "lvs4j sends no e-mail; use notify_up and notify_down")), ipPort());
         Keyword method = withCheck(kw("lb_kind", 1, 1, ANY), a -> a.get(0).equalsIgnoreCase("NAT") ? null
                 : a.get(0).equalsIgnoreCase("DR") || a.get(0).equalsIgnoreCase("TUN")
@@ -187,7 +198,7 @@ public final class ConfigSchema {
                         + "proxies connections, as NAT does: use lb_kind NAT"
                 : "must be NAT, DR or TUN but was '" + a.get(0) + "'");
         Keyword[] vs = {
-            withCheck(kw("delay_loop", 1, 1, ANY), seconds()), withCheck(kw("lb_algo", 1, 1, ANY), SCHEDULER),
+            withCheck(kw("delay_loop", 1, 1, ANY), positiveSeconds()), withCheck(kw("lb_algo", 1, 1, ANY), SCHEDULER),
             withCheck(kw("lvs_sched", 1, 1, ANY), SCHEDULER), method,
             new Keyword("lvs_method", 1, 1, Block.NONE, Support.SUPPORTED, "", Map.of(), method.check()),
             withCheck(kw("persistence_timeout", 0, 1, ANY), a -> a.isEmpty() ? null : range(1, 2_678_400).check(a)),
@@ -200,7 +211,7 @@ public final class ConfigSchema {
             kw("quorum_up", 1, 8, ANY), kw("quorum_down", 1, 8, ANY),
             withCheck(kw("retry", 1, 1, ANY), range(0, 100)), withCheck(kw("warmup", 1, 1, ANY), seconds()),
             withCheck(kw("delay_before_retry", 1, 1, ANY), seconds()),
-            withCheck(kw("connect_timeout", 1, 1, ANY), seconds()), realServer,
+            withCheck(kw("connect_timeout", 1, 1, ANY), positiveSeconds()), realServer,
             ignored("smtp_alert", 0, 1, "lvs4j sends no e-mail; use quorum_up and quorum_down"),
         };
         Keyword virtualServer = withCheck(block("virtual_server", 2, 2, vs), a -> a.get(0).equals("group") ? null
@@ -236,10 +247,13 @@ public final class ConfigSchema {
                 kw("notify_master", 1, 8, ANY), kw("notify_backup", 1, 8, ANY), kw("notify_fault", 1, 8, ANY),
                 kw("notify", 1, 8, ANY), ignored("smtp_alert", 0, 1, "lvs4j sends no e-mail"));
         Keyword script = block("vrrp_script", 1, 1, kw("script", 1, 8, ANY), withCheck(kw("interval", 1, 1, ANY),
-                        seconds()), withCheck(kw("timeout", 1, 1, ANY), seconds()),
-                withCheck(kw("weight", 1, 2, ANY), a -> a.get(0).matches("[+-]?\\d{1,3}")
-                        && Math.abs(Integer.parseInt(a.get(0))) <= 253 ? null
-                        : "must be -253..253 but was '" + a.get(0) + "'"),
+                        positiveSeconds()), withCheck(kw("timeout", 1, 1, ANY), positiveSeconds()),
+                withCheck(kw("weight", 1, 2, ANY), a -> !a.get(0).matches("[+-]?\\d{1,3}")
+                        || Math.abs(Integer.parseInt(a.get(0))) > 253 ? "must be -253..253 but was '" + a.get(0) + "'"
+                        : a.size() == 1 ? null : a.get(1).equals("reverse") ? a.get(0) + " reverse is not built in "
+                        + "lvs4j (it would turn the script's effect on the priority around); give the weight its "
+                        + "sign instead, or invert the script's exit status"
+                        : "takes 'N' or 'N reverse' but was given '" + a.get(1) + "'"),
                 withCheck(kw("rise", 1, 1, ANY), range(1, 1000)), withCheck(kw("fall", 1, 1, ANY), range(1, 1000)),
                 ignored("user", 1, 2, "scripts run as the director's user"));
         Keyword global = block("global_defs", 0, 0, kw("router_id", 1, 1, ANY),

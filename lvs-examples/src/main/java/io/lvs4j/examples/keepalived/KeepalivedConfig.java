@@ -27,7 +27,9 @@ import org.jspecify.annotations.Nullable;
  * A keepalived.conf turned into what lvs4j runs: virtual services with their real servers and checkers, VRRP
  * instances with their tracked scripts, virtual addresses and notify commands, and sync groups. {@link #load} parses,
  * checks the keywords ({@link ConfigSchema}) and then the meaning (unknown groups and scripts, duplicate services,
- * unreadable key files); a configuration is returned only when no error was found.
+ * unreadable key files), and builds every object a start or a reload builds (real servers with their thresholds,
+ * virtual services with their schedulers and flags, failover settings, tracked scripts: {@code ServiceBuild}), each
+ * refusal an error at its place; a configuration is returned only when no error was found.
  *
  * <p>Defaults are keepalived's where lvs4j has the same setting: {@code delay_loop} 60 s, {@code connect_timeout}
  * 5 s, {@code retry} 1, {@code delay_before_retry} 1 s, {@code persistence_timeout} without a value 360 s,
@@ -46,6 +48,10 @@ public final class KeepalivedConfig {
     private static final Duration DEFAULT_DELAY_LOOP = Duration.ofSeconds(60);
     private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration DEFAULT_PERSISTENCE = Duration.ofSeconds(360);
+    /** VrrpConfig's field names, and the keepalived keyword each one comes from. */
+    private static final Map<String, String> VRRP_KEYWORD_OF_FIELD = Map.of("priority", "priority",
+            "advertInterval", "advert_int", "preemptDelay", "preempt_delay", "advertsPerInterval",
+            "advert_per_interval", "key", "key_file", "routerId", "virtual_router_id");
 
     private final String routerId;
     private final List<Service> services;
@@ -251,6 +257,22 @@ public final class KeepalivedConfig {
             command = List.copyOf(command);
             payload = payload.clone();
         }
+
+        /** Equal when every field is, the payload by its bytes (so a reload tells a changed checker apart). */
+        @Override
+        public boolean equals(@Nullable Object o) {
+            return o instanceof Check c && kind == c.kind && connectTimeout.equals(c.connectTimeout)
+                    && java.util.Objects.equals(connectTo, c.connectTo) && java.util.Objects.equals(http, c.http)
+                    && command.equals(c.command) && dynamic == c.dynamic && dnsType.equals(c.dnsType)
+                    && dnsName.equals(c.dnsName) && helo.equals(c.helo) && java.util.Arrays.equals(payload, c.payload)
+                    && requireReply == c.requireReply;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(kind, connectTimeout, connectTo, http, command, dynamic, dnsType, dnsName,
+                    helo, java.util.Arrays.hashCode(payload), requireReply);
+        }
     }
 
     /**
@@ -359,9 +381,21 @@ public final class KeepalivedConfig {
      */
     public record Track(String script, List<String> command, Duration interval, Duration timeout, int weight,
             int rise, int fall) {
-        /** Copies the list. */
+        /**
+         * Copies the list and checks the times and counts.
+         *
+         * @throws IllegalArgumentException when interval or timeout is under 1 ms, or rise or fall under 1
+         */
         public Track {
             command = List.copyOf(command);
+            if (interval.toMillis() < 1 || timeout.toMillis() < 1) {
+                throw new IllegalArgumentException("vrrp_script " + script + ": interval and timeout must be at "
+                        + "least 0.001 s but were " + interval + " and " + timeout);
+            }
+            if (rise < 1 || fall < 1) {
+                throw new IllegalArgumentException("vrrp_script " + script + ": rise and fall must be at least 1 but "
+                        + "were " + rise + " and " + fall);
+            }
         }
     }
 
@@ -424,38 +458,14 @@ public final class KeepalivedConfig {
             List<SyncGroup> syncGroups = new ArrayList<>();
             Map<String, ConfigNode.Position> seen = new LinkedHashMap<>();
             for (ConfigNode n : nodes) {
-                switch (n.keyword()) {
-                    case "virtual_server" -> {
-                        for (Service s : services(n)) {
-                            ConfigNode.Position before = seen.putIfAbsent(s.name(), n.position());
-                            if (before != null) {
-                                error(n.position(), "virtual_server " + s.name() + " is already declared at "
-                                        + before);
-                            } else {
-                                services.add(s);
-                            }
-                        }
+                int errorsBefore = errors();
+                try {
+                    translateOne(n, services, instances, seen);
+                } catch (RuntimeException e) {
+                    // a value the checks above let through and a builder refused: an error here, never a crash
+                    if (errors() == errorsBefore) {
+                        error(n.position(), n.keyword() + " cannot be built: " + e.getMessage());
                     }
-                    case "vrrp_instance" -> {
-                        Instance i = instance(n);
-                        if (i != null) {
-                            Instance clash = instances.stream().filter(o -> o.source() != null
-                                    && o.source().equals(i.source()) && o.port() == i.port()).findFirst()
-                                    .orElse(null);
-                            if (instances.stream().anyMatch(o -> o.name().equals(i.name()))) {
-                                error(n.position(), "vrrp_instance " + i.name() + " is declared twice");
-                            } else if (clash != null) {
-                                error(n.position(), "vrrp_instance " + i.name() + " would send and receive its "
-                                        + "adverts on " + io.lvs4j.api.Addresses.format(new InetSocketAddress(
-                                        i.source(), i.port())) + ", as vrrp_instance " + clash.name() + " ("
-                                        + clash.position() + ") does: give one of them another failover_port in "
-                                        + "its lvs4j block");
-                            } else {
-                                instances.add(i);
-                            }
-                        }
-                    }
-                    default -> { }
                 }
             }
             for (ConfigNode n : nodes) {
@@ -467,7 +477,49 @@ public final class KeepalivedConfig {
             return new KeepalivedConfig(routerId, services, instances, syncGroups, warnings, vrrp.toString());
         }
 
+        int errors() {
+            return (int) problems.stream().filter(ConfigSchema.Problem::error).count();
+        }
+
+        private void translateOne(ConfigNode n, List<Service> services, List<Instance> instances,
+                Map<String, ConfigNode.Position> seen) {
+            switch (n.keyword()) {
+                case "virtual_server" -> {
+                    for (Service s : services(n)) {
+                        ConfigNode.Position before = seen.putIfAbsent(s.name(), n.position());
+                        if (before != null) {
+                            error(n.position(), "virtual_server " + s.name() + " is already declared at "
+                                    + before);
+                        } else {
+                            services.add(s);
+                        }
+                    }
+                }
+                case "vrrp_instance" -> {
+                    Instance i = instance(n);
+                    if (i != null) {
+                        Instance clash = instances.stream().filter(o -> o.source() != null
+                                && o.source().equals(i.source()) && o.port() == i.port()).findFirst()
+                                .orElse(null);
+                        if (instances.stream().anyMatch(o -> o.name().equals(i.name()))) {
+                            error(n.position(), "vrrp_instance " + i.name() + " is declared twice");
+                        } else if (clash != null) {
+                            error(n.position(), "vrrp_instance " + i.name() + " would send and receive its "
+                                    + "adverts on " + io.lvs4j.api.Addresses.format(new InetSocketAddress(
+                                    i.source(), i.port())) + ", as vrrp_instance " + clash.name() + " ("
+                                    + clash.position() + ") does: give one of them another failover_port in "
+                                    + "its lvs4j block");
+                        } else {
+                            instances.add(i);
+                        }
+                    }
+                }
+                default -> { }
+            }
+        }
+
         private List<Service> services(ConfigNode vs) {
+            int errorsBefore = errors();
             List<ConfigNode.Arg> a = vs.args();
             List<InetSocketAddress> addresses = new ArrayList<>();
             if (a.get(0).text().equals("group")) {
@@ -530,7 +582,31 @@ public final class KeepalivedConfig {
                         has(vs, "ha_suspend"),
                         words(text(vs, "quorum_up")), words(text(vs, "quorum_down")), reals));
             }
+            if (errors() == errorsBefore && !out.isEmpty()) {
+                build(out.get(0), vs); // the addresses of a group differ in nothing a build checks
+            }
             return out;
+        }
+
+        /** Builds what a director builds of {@code s} (as a reload does), turning a refusal into an error here. */
+        private void build(Service s, ConfigNode vs) {
+            for (String flag : s.flags()) {
+                try {
+                    ServiceBuild.scheduler(s.scheduler(), Set.of(flag));
+                } catch (IllegalArgumentException e) {
+                    error(java.util.Objects.requireNonNull(node(vs, flag)).position(), flag + ": "
+                            + e.getMessage());
+                    return;
+                }
+            }
+            try {
+                ServiceBuild.virtualService(s, Real::newRealServer);
+            } catch (IllegalArgumentException e) {
+                String keyword = ServiceBuild.keywordOf(String.valueOf(e.getMessage()));
+                ConfigNode blamed = keyword == null ? null : node(vs, keyword);
+                error(blamed != null ? blamed.position() : vs.position(), "virtual_server " + s.name() + ": "
+                        + e.getMessage());
+            }
         }
 
         /** A virtual_server_group line: {@code IP PORT} or {@code IP-LAST PORT} (a range of the last byte). */
@@ -547,6 +623,11 @@ public final class KeepalivedConfig {
             }
             String ip = line.keyword();
             String port = line.args().get(0).text();
+            String badPort = ConfigSchema.range(1, 65535).check(List.of(port));
+            if (badPort != null) {
+                error(line.args().get(0).position(), "virtual_server_group port " + badPort);
+                return List.of();
+            }
             int dash = ip.lastIndexOf('-');
             if (dash < 0) {
                 String bad = ConfigSchema.ip(ip);
@@ -663,8 +744,22 @@ public final class KeepalivedConfig {
             if (warmup != null) {
                 health.warmup(seconds(warmup, Duration.ZERO));
             }
-            return new Real(address, intOr(rs, "weight", 1), intOr(rs, "uthreshold", 0), intOr(rs, "lthreshold", 0),
-                    words(text(rs, "notify_up")), words(text(rs, "notify_down")), checks, health.build());
+            String name = "real_server " + io.lvs4j.api.Addresses.format(address) + ": ";
+            HealthMonitorConfig healthConfig;
+            try {
+                healthConfig = health.build();
+            } catch (IllegalArgumentException e) {
+                error(rs.position(), name + e.getMessage());
+                healthConfig = HealthMonitorConfig.ofDefaults();
+            }
+            Real r = new Real(address, intOr(rs, "weight", 1), intOr(rs, "uthreshold", 0), intOr(rs, "lthreshold", 0),
+                    words(text(rs, "notify_up")), words(text(rs, "notify_down")), checks, healthConfig);
+            try {
+                r.newRealServer(); // what a start or reload builds: thresholds are checked together here
+            } catch (IllegalArgumentException e) {
+                error(rs.position(), name + e.getMessage());
+            }
+            return r;
         }
 
         private List<Check> checks(CheckKind kind, ConfigNode c, InetSocketAddress real, Inherited inherited) {
@@ -873,13 +968,30 @@ public final class KeepalivedConfig {
                     : text(global, "vrrp_garp_master_repeat"), "5"));
             Duration garpRefresh = seconds(first(text(n, "garp_master_refresh"), global == null ? null
                     : text(global, "vrrp_garp_master_refresh"), "0"), Duration.ZERO);
-            return new Instance(n.position(), name, device, routerId, intOr(n, "priority", 100),
+            Instance i = new Instance(n.position(), name, device, routerId, intOr(n, "priority", 100),
                     seconds(text(n, "advert_int"), Duration.ofSeconds(1)), !has(n, "nopreempt"),
                     seconds(text(n, "preempt_delay"), Duration.ZERO),
                     src == null ? null : address(src), port, peers, multicast, vips, tracks,
                     words(text(n, "notify")), words(text(n, "notify_master")), words(text(n, "notify_backup")),
                     words(text(n, "notify_fault")), words(text(n, "notify_stop")), garpDelay, garpRepeat,
                     garpRefresh, key, keyId, insecure, perInterval);
+            try {
+                // the failover's settings as a start builds them; where adverts leave from is the host's business
+                // (an interface's address), so a wildcard stands in for an instance without a source address
+                KeepalivedDirector.vrrp(i, new InetSocketAddress(src == null ? address("0.0.0.0") : address(src),
+                        port), true);
+            } catch (IllegalArgumentException e) {
+                String keyword = VRRP_KEYWORD_OF_FIELD.entrySet().stream().filter(f -> String.valueOf(
+                        e.getMessage()).startsWith(f.getKey())).map(Map.Entry::getValue).findFirst().orElse(null);
+                ConfigNode blamed = keyword == null ? null : node(n, keyword);
+                if (blamed == null && keyword != null && lvs4j != null) {
+                    blamed = node(lvs4j, keyword);
+                }
+                error(blamed != null ? blamed.position() : n.position(), "vrrp_instance " + name + ": "
+                        + e.getMessage());
+                return null;
+            }
+            return i;
         }
 
         /** {@code ADDRESS[/PREFIX] [dev IF] [label L] [scope S]...}; only dev matters to lvs4j. */
@@ -940,8 +1052,13 @@ public final class KeepalivedConfig {
             }
             Duration interval = seconds(text(script, "interval"), Duration.ofSeconds(1));
             Duration timeout = seconds(text(script, "timeout"), interval);
-            return new Track(name, command, interval, timeout, weight, intOr(script, "rise", 1),
-                    intOr(script, "fall", 1));
+            try {
+                return new Track(name, command, interval, timeout, weight, intOr(script, "rise", 1),
+                        intOr(script, "fall", 1));
+            } catch (IllegalArgumentException e) {
+                error(script.position(), String.valueOf(e.getMessage()));
+                return null;
+            }
         }
 
         private static int weight(@Nullable String text) {

@@ -77,14 +77,35 @@ public final class KeepalivedDirector implements AutoCloseable {
     /** A running virtual service. */
     private static final class Running {
         final String director;
-        KeepalivedConfig.Service spec;
-        VirtualService service;
+        final KeepalivedConfig.Service spec;
+        final VirtualService service;
         final Map<InetSocketAddress, RealServer> reals = new LinkedHashMap<>();
 
         Running(String director, KeepalivedConfig.Service spec, VirtualService service) {
             this.director = director;
             this.spec = spec;
             this.service = service;
+        }
+    }
+
+    /** A reload built and not yet applied: the services it runs, which are new and which go. */
+    private static final class ReloadPlan {
+        final KeepalivedConfig config;
+        final Map<ServiceKey, Running> next = new LinkedHashMap<>();
+        final List<Running> added = new ArrayList<>();
+        final List<Running> removed = new ArrayList<>();
+        /** Weights the file changed on kept real servers, set when the reload commits. */
+        final List<Runnable> weights = new ArrayList<>();
+        int changed;
+
+        ReloadPlan(KeepalivedConfig config) {
+            this.config = config;
+        }
+
+        String summary() {
+            int n = config.services().size();
+            return n + (n == 1 ? " virtual service: " : " virtual services: ") + added.size() + " added, " + changed
+                    + " changed, " + removed.size() + " removed";
         }
     }
 
@@ -101,6 +122,8 @@ public final class KeepalivedDirector implements AutoCloseable {
     private final List<VrrpSyncGroup> syncGroups = new ArrayList<>();
     private final List<ScriptTracker> trackers = new ArrayList<>();
     private final Map<ServiceKey, Running> running = new LinkedHashMap<>(); // guarded by this
+    /** Held by the reload under way: reloads run one at a time. */
+    private final Object reloading = new Object();
     private final Map<RealKey, AdminState> holds = new ConcurrentHashMap<>();
     private final Map<RealKey, HealthCheck> checks = new ConcurrentHashMap<>();
     private volatile Map<RealKey, KeepalivedConfig.Real> realSpecs = Map.of();
@@ -165,7 +188,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         install(config);
         directors.put(ALWAYS, Director.builder().ioThreads(options.ioThreads()).healthMonitor(monitor).build());
         for (KeepalivedConfig.Instance i : config.instances()) {
-            VrrpFailover failover = new VrrpFailover(vrrp(i, options));
+            VrrpFailover failover = new VrrpFailover(vrrp(i, i.bind(), options.insecure()));
             failovers.put(i.name(), failover);
             java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> gate =
                     new java.util.concurrent.atomic.AtomicReference<>(new CompletableFuture<>());
@@ -189,17 +212,18 @@ public final class KeepalivedDirector implements AutoCloseable {
         }
         for (KeepalivedConfig.Service s : config.services()) {
             String d = directorFor(config, s);
-            Running r = new Running(d, s, s.toVirtualService(KeepalivedConfig.Real::newRealServer));
+            Running r = new Running(d, s, ServiceBuild.virtualService(s, KeepalivedConfig.Real::newRealServer));
             r.service.realServers().forEach(rs -> r.reals.put(rs.address(), rs));
             running.put(key(r.service), r);
         }
     }
 
-    private static VrrpConfig vrrp(KeepalivedConfig.Instance i, Options options) {
-        VrrpConfig.Builder b = VrrpConfig.builder(i.routerId(), i.bind()).priority(i.priority())
+    /** The failover settings of {@code i}, bound to {@code bind}; {@code --check} builds them the same way. */
+    static VrrpConfig vrrp(KeepalivedConfig.Instance i, InetSocketAddress bind, boolean insecure) {
+        VrrpConfig.Builder b = VrrpConfig.builder(i.routerId(), bind).priority(i.priority())
                 .advertInterval(i.advertInterval()).preempt(i.preempt()).preemptDelay(i.preemptDelay())
                 .advertsPerInterval(i.advertsPerInterval()).insecure(i.key() == null
-                        && (i.insecure() || options.insecure()));
+                        && (i.insecure() || insecure));
         i.peers().forEach(b::peer);
         if (i.multicastGroup() != null) {
             b.multicast(i.multicastGroup(), i.device());
@@ -404,70 +428,129 @@ public final class KeepalivedDirector implements AutoCloseable {
      * Applies {@code next} without dropping established connections: virtual services are added, changed (new
      * connections follow the new settings) or removed (their listener closes; connections run to their end); real
      * servers keep their counters and operator holds when their address stays; checks and their settings change
-     * from each server's next check. Call it off the event loops.
+     * from each server's next check. Call it off the event loops; reloads run one at a time.
+     *
+     * <p>All or nothing: everything is built first (virtual services, real servers, schedulers, as {@code --check}
+     * builds them) while nothing changes; then the new virtual services are bound, the last step that can fail (an
+     * address in use): on a failure what was bound is closed again and the running configuration is as it was. Only
+     * then do changed services take their settings and removed ones close, which cannot fail. A removed service's
+     * listener therefore closes after the new ones are bound: moving a service onto an address that a removed one
+     * holds takes two reloads.
      *
      * @return what changed, one line
-     * @throws IllegalStateException when the VRRP part differs: failover instances are kept for the director's life
-     *     (restarting them would hand the addresses over), so such a change needs a restart
+     * @throws IllegalStateException when the change is refused, saying why; the running configuration is then as it
+     *     was. The VRRP part cannot change: failover instances are kept for the director's life (restarting them
+     *     would hand the addresses over), so such a change needs a restart
      */
     public String reload(KeepalivedConfig next) {
-        List<CompletableFuture<Void>> pending = new ArrayList<>();
-        String summary = apply(next, pending);
-        // waited for outside the lock: operator calls (on the admin endpoint's loop) never wait for a bind
-        CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).join();
-        LOG.info("reloaded: {}", summary);
-        return summary;
+        synchronized (reloading) {
+            ReloadPlan plan;
+            synchronized (this) {
+                plan = plan(next);
+            }
+            bindNew(plan);
+            List<CompletableFuture<Void>> closing;
+            synchronized (this) {
+                closing = commit(plan);
+            }
+            // waited for outside the lock: operator calls (on the admin endpoint's loop) never wait for a close; the
+            // reload is applied by now, so a listener that fails to close is said, not reported as a refusal
+            CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0])).exceptionally(e -> {
+                LOG.warn("reloaded, but a removed virtual service did not close cleanly: {}", e.toString());
+                return null;
+            }).join();
+            LOG.info("reloaded: {}", plan.summary());
+            return plan.summary();
+        }
     }
 
-    private synchronized String apply(KeepalivedConfig next, List<CompletableFuture<Void>> pending) {
+    /** Builds everything {@code next} needs; changes nothing. */
+    private ReloadPlan plan(KeepalivedConfig next) {
         if (!next.vrrpText().equals(config.vrrpText())) {
             throw new IllegalStateException("the VRRP part of the file changed (global garp settings, vrrp_script, "
                     + "vrrp_instance or vrrp_sync_group): lvs4j keeps its failover instances while it runs, so that "
                     + "a reload never hands the virtual addresses over; restart the director to apply it. The "
                     + "running configuration is unchanged");
         }
-        install(next);
-        int added = 0;
-        int changed = 0;
-        int removed = 0;
-        Map<ServiceKey, Running> kept = new LinkedHashMap<>();
+        ReloadPlan plan = new ReloadPlan(next);
         for (KeepalivedConfig.Service s : next.services()) {
             ServiceKey sk = new ServiceKey(s.protocol(), s.address());
-            Running r = running.get(sk);
-            if (r == null) {
-                r = new Running(directorFor(next, s), s, s.toVirtualService(KeepalivedConfig.Real::newRealServer));
-                Running created = r;
-                r.service.realServers().forEach(rs -> created.reals.put(rs.address(), rs));
-                added++;
-            } else {
-                if (!r.spec.equals(s)) {
-                    changed++;
+            Running old = running.get(sk);
+            Running r;
+            try {
+                if (old == null) {
+                    r = new Running(directorFor(next, s), s, ServiceBuild.virtualService(s,
+                            KeepalivedConfig.Real::newRealServer));
+                } else {
+                    r = new Running(old.director, s, ServiceBuild.virtualService(s, spec -> reuse(old, spec,
+                            plan.weights)));
                 }
-                Running old = r;
-                VirtualService vs = s.toVirtualService(spec -> reuse(sk, old, spec));
-                old.reals.clear();
-                vs.realServers().forEach(rs -> old.reals.put(rs.address(), rs));
-                old.spec = s;
-                old.service = vs;
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("virtual_server " + s.name() + " (" + s.position() + ") cannot be "
+                        + "built: " + e.getMessage() + "; the running configuration is unchanged", e);
             }
-            kept.put(sk, r);
-            pending.add(directors.get(r.director).putVirtualService(r.service).toCompletableFuture());
-        }
-        for (Map.Entry<ServiceKey, Running> e : running.entrySet()) {
-            if (!kept.containsKey(e.getKey())) {
-                removed++;
-                pending.add(directors.get(e.getValue().director).removeVirtualService(e.getValue().service)
-                        .toCompletableFuture());
+            r.service.realServers().forEach(rs -> r.reals.put(rs.address(), rs));
+            plan.next.put(sk, r);
+            if (old == null) {
+                plan.added.add(r);
+            } else if (!old.spec.equals(s)) {
+                plan.changed++;
             }
         }
-        holds.keySet().removeIf(k -> !kept.containsKey(k.service())
-                || !kept.get(k.service()).reals.containsKey(k.address()));
+        running.forEach((sk, r) -> {
+            if (!plan.next.containsKey(sk)) {
+                plan.removed.add(r);
+            }
+        });
+        return plan;
+    }
+
+    /**
+     * Puts the plan's new virtual services into their directors, which binds them where the director serves; on any
+     * failure removes every one of them again (closing what was bound) and throws.
+     */
+    private void bindNew(ReloadPlan plan) {
+        List<Running> put = new ArrayList<>();
+        List<CompletableFuture<Void>> binds = new ArrayList<>();
+        try {
+            for (Running r : plan.added) {
+                put.add(r);
+                binds.add(directors.get(r.director).putVirtualService(r.service).toCompletableFuture());
+            }
+            CompletableFuture.allOf(binds.toArray(new CompletableFuture<?>[0])).join();
+        } catch (RuntimeException | Error e) {
+            List<CompletableFuture<Void>> undo = new ArrayList<>();
+            for (Running r : put) {
+                undo.add(directors.get(r.director).removeVirtualService(r.service).toCompletableFuture());
+            }
+            CompletableFuture.allOf(undo.toArray(new CompletableFuture<?>[0])).exceptionally(x -> null).join();
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
+            throw new IllegalStateException(cause.getMessage() + "; what this reload bound is closed again and the "
+                    + "running configuration is unchanged", cause);
+        }
+    }
+
+    /** Makes the plan the running configuration; nothing here can fail. Returns the closing of removed listeners. */
+    private List<CompletableFuture<Void>> commit(ReloadPlan plan) {
+        install(plan.config);
+        plan.weights.forEach(Runnable::run);
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (Running r : plan.next.values()) {
+            if (!plan.added.contains(r)) {
+                // a changed service: its scheduler was built when planned, so this does not fail
+                closing.add(directors.get(r.director).putVirtualService(r.service).toCompletableFuture());
+            }
+        }
+        for (Running r : plan.removed) {
+            closing.add(directors.get(r.director).removeVirtualService(r.service).toCompletableFuture());
+        }
+        holds.keySet().removeIf(k -> !plan.next.containsKey(k.service())
+                || !plan.next.get(k.service()).reals.containsKey(k.address()));
         running.clear();
-        running.putAll(kept);
-        config = next;
-        int n = next.services().size();
-        return n + (n == 1 ? " virtual service: " : " virtual services: ") + added + " added, " + changed + " changed, "
-                + removed + " removed";
+        running.putAll(plan.next);
+        config = plan.config;
+        return closing;
     }
 
     /**
@@ -492,8 +575,11 @@ public final class KeepalivedDirector implements AutoCloseable {
         return reload(next);
     }
 
-    /** The running real server at {@code spec}'s address, its weight set from the file, or a new one. */
-    private RealServer reuse(ServiceKey sk, Running r, KeepalivedConfig.Real spec) {
+    /**
+     * The running real server at {@code spec}'s address, or a new one; a weight the file changed is set by
+     * {@code weights} when the reload commits.
+     */
+    private static RealServer reuse(Running r, KeepalivedConfig.Real spec, List<Runnable> weights) {
         RealServer rs = r.reals.get(spec.address());
         if (rs == null || rs.upperThreshold() != spec.upperThreshold()
                 || rs.lowerThreshold() != spec.lowerThreshold()) {
@@ -502,7 +588,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         KeepalivedConfig.Real before = r.spec.realServers().stream().filter(x -> x.address().equals(spec.address()))
                 .findFirst().orElse(null);
         if (before == null || before.weight() != spec.weight()) {
-            rs.setWeight(spec.weight()); // the file's weight replaces an operator's, as a keepalived reload does
+            weights.add(() -> rs.setWeight(spec.weight())); // the file's weight replaces an operator's, as keepalived
         }
         return rs;
     }

@@ -69,6 +69,61 @@ class KeepalivedConfigTest {
                 .hasMessage(dir.resolve("c.conf") + ":1:9: include 'nothing-*.conf' matches no file");
     }
 
+    @Test
+    void blocksNestAtMostSixteenDeepAndTheNextOneIsAnErrorAtItsBrace() throws Exception {
+        String sixteen = "a {\n".repeat(ConfigParser.MAX_NESTING) + "}\n".repeat(ConfigParser.MAX_NESTING);
+        assertThat(ConfigParser.parse("test.conf", sixteen)).hasSize(1);
+        // far deeper than any stack would take: refused at the 17th brace, never a StackOverflowError
+        String deep = "a {\n".repeat(100_000);
+        assertThatThrownBy(() -> ConfigParser.parse("test.conf", deep)).isInstanceOf(ConfigException.class)
+                .hasMessage("test.conf:17:3: blocks nest deeper than 16, lvs4j's limit");
+    }
+
+    @Test
+    void includesCountTowardsTheNestingWhereTheyStand(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("inner.conf"), "b {\n".repeat(8) + "}\n".repeat(8));
+        Files.writeString(dir.resolve("outer.conf"), "a {\n".repeat(8) + "include inner.conf\n"
+                + "}\n".repeat(8));
+        assertThat(ConfigParser.parse(dir.resolve("outer.conf"))).hasSize(1);
+        Files.writeString(dir.resolve("inner.conf"), "b {\n".repeat(9) + "}\n".repeat(9));
+        assertThatThrownBy(() -> ConfigParser.parse(dir.resolve("outer.conf"))).isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("inner.conf") + ":9:3: blocks nest deeper than 16, lvs4j's limit");
+    }
+
+    @Test
+    void aFileOverOneMebibyteIsAnErrorAtTheLineWhereTheLimitFallsAndSoIsAnIncludedOne(@TempDir Path dir)
+            throws Exception {
+        String line = "# " + "x".repeat(1021) + "\n"; // 1 KiB
+        Path big = dir.resolve("big.conf");
+        Files.writeString(big, line.repeat(1024) + "global_defs {\n}\n");
+        assertThatThrownBy(() -> ConfigParser.parse(big)).isInstanceOf(ConfigException.class)
+                .hasMessage(big + ":1025:1: the file is larger than 1048576 bytes, lvs4j's limit for one "
+                        + "configuration file");
+        Files.writeString(big, line.repeat(1023));
+        assertThat(ConfigParser.parse(big)).isEmpty();
+        Files.writeString(big, line.repeat(1025));
+        Files.writeString(dir.resolve("main.conf"), "global_defs {\n}\ninclude big.conf\n");
+        assertThatThrownBy(() -> KeepalivedConfig.load(dir.resolve("main.conf"))).isInstanceOf(ConfigException.class)
+                .hasMessage(big + ":1025:1: the file is larger than 1048576 bytes, lvs4j's limit for one "
+                        + "configuration file");
+        assertThatThrownBy(() -> ConfigParser.parse("test.conf", line.repeat(1025)))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("test.conf:1025:1: the file is larger");
+    }
+
+    @Test
+    void allTheFilesOfAConfigurationTogetherHoldAtMostFourMebibytes(@TempDir Path dir) throws Exception {
+        String line = "# " + "x".repeat(1021) + "\n";
+        for (int i = 0; i < 5; i++) {
+            Files.writeString(dir.resolve("part-" + i + ".conf"), line.repeat(1000)); // 1,024,000 bytes each
+        }
+        Files.writeString(dir.resolve("main.conf"), "include part-*.conf\n");
+        assertThatThrownBy(() -> ConfigParser.parse(dir.resolve("main.conf"))).isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("main.conf") + ":1:9: the configuration's files hold more than 4194304 "
+                        + "bytes together, lvs4j's limit (at " + dir.resolve("part-4.conf") + ")");
+        Files.delete(dir.resolve("part-4.conf"));
+        assertThat(ConfigParser.parse(dir.resolve("main.conf"))).isEmpty();
+    }
+
     static Stream<Arguments> malformed() {
         return Stream.of(
                 Arguments.of("virtual_server 10.0.0.1 80 {\n  lb_algoo rr\n}\n",

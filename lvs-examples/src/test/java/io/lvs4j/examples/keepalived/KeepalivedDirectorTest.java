@@ -217,6 +217,28 @@ class KeepalivedDirectorTest extends LoopbackTest {
     }
 
     @Test
+    void disableThenEnableOfACheckedRealServerBringsItBackAtItsNextPassingCheck() throws Exception {
+        Echo a = closing(new Echo("A"));
+        int vip = freePort();
+        // retry 3: the checker needs four failed checks in a row before it believes the server down, so a quick
+        // disable and enable happens while it still believes the server healthy
+        Path conf = write("m.conf", "virtual_server 127.0.0.1 " + vip + " {\n    delay_loop 0.1\n    lb_algo rr\n"
+                + "    lb_kind NAT\n    real_server 127.0.0.1 " + a.port() + " {\n        weight 1\n"
+                + "        TCP_CHECK {\n            connect_timeout 1\n            retry 3\n"
+                + "            delay_before_retry 0.5\n            warmup 0\n        }\n    }\n}\n");
+        KeepalivedDirector d = start(conf);
+        KeepalivedDirector.ServiceKey vs = new KeepalivedDirector.ServiceKey(Protocol.TCP,
+                new InetSocketAddress("127.0.0.1", vip));
+        InetSocketAddress real = new InetSocketAddress("127.0.0.1", a.port());
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.accepted.get() >= 2); // checked, and passing
+        assertThat(d.disable(vs, real)).contains("in maintenance");
+        assertThat(state(d, a.port())).isEqualTo(RealServerState.DOWN);
+        assertThat(d.enable(vs, real)).endsWith("back in service at its next passing check");
+        await().atMost(Duration.ofSeconds(5)).until(() -> state(d, a.port()) == RealServerState.UP);
+        assertThat(names(vip, 2)).isEqualTo("A");
+    }
+
+    @Test
     void anActiveStandbyPairHandsALoopbackVirtualAddressOver() throws Exception {
         Echo a = closing(new Echo("A"));
         Path key = write("group.key", "a-test-key-of-thirty-two-bytes!!");

@@ -475,11 +475,16 @@ public final class DefaultDirector implements Director {
     public CompletionStage<Void> putVirtualService(VirtualService service) {
         Key key = Key.of(service);
         ServiceRuntime existing = services.get(key);
-        if (existing != null) {
-            existing.reconfigure(service);
-            return CompletableFuture.completedFuture(null);
+        ServiceRuntime runtime;
+        try {
+            if (existing != null) {
+                existing.reconfigure(service); // builds the new scheduler first: a failure changes nothing
+                return CompletableFuture.completedFuture(null);
+            }
+            runtime = new ServiceRuntime(service, config.ticker(), config.healthMonitor());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        ServiceRuntime runtime = new ServiceRuntime(service, config.ticker(), config.healthMonitor());
         services.put(key, runtime);
         HealthMonitor monitor = config.healthMonitor();
         if (monitor != null) {

@@ -62,7 +62,12 @@ final class ServiceRuntime {
         return stats;
     }
 
-    /** Applies a changed configuration of the same protocol and address. */
+    /**
+     * Applies a changed configuration of the same protocol and address. A new scheduler, when the change needs one,
+     * is built before anything changes: if it cannot be built this throws and the service runs on as it was.
+     *
+     * @throws IllegalArgumentException when the scheduler cannot be built (an unknown flag, say)
+     */
     synchronized void reconfigure(VirtualService next) {
         VirtualService previous = service;
         boolean newScheduler = !previous.scheduler().equals(next.scheduler())
@@ -70,12 +75,20 @@ final class ServiceRuntime {
                 || !previous.persistenceTimeout().equals(next.persistenceTimeout())
                 || previous.persistenceNetmask() != next.persistenceNetmask()
                 || !previous.slowStart().equals(next.slowStart());
+        Scheduler created = null;
+        if (newScheduler) {
+            created = newScheduler(next);
+            try {
+                created.update(next.realServers());
+            } catch (RuntimeException e) {
+                created.close();
+                throw e;
+            }
+        }
         service = next;
         subscribe(next);
-        if (newScheduler) {
+        if (created != null) {
             Scheduler old = scheduler;
-            Scheduler created = newScheduler(next);
-            created.update(next.realServers());
             scheduler = created;
             old.close();
         } else {

@@ -116,6 +116,13 @@ final class RealServerChecker {
                     markUp();
                     LOG.info("{} of {} is up: {}", realServer.address(), watched.service.name(), detail);
                     events.add(new HealthEvent.RealServerUp(watched.service, realServer, detail));
+                } else if (healthy && realServer.state() == RealServerState.DOWN) {
+                    // set down outside this loop (an operator's maintenance) and let go before enough failed checks
+                    // were counted: this loop still believes the server healthy and would never mark it up again (the
+                    // weight is left alone: it is the operator's or the file's, not one this loop saved)
+                    realServer.setState(RealServerState.UP);
+                    LOG.info("{} of {} is up again: {}", realServer.address(), watched.service.name(), detail);
+                    events.add(new HealthEvent.RealServerUp(watched.service, realServer, detail));
                 }
             } else if (retriesLeft > 0) {
                 retriesLeft--;
