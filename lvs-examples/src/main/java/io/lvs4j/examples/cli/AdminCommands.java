@@ -42,8 +42,8 @@ final class AdminCommands {
         @Nullable Path tokenFile;
 
         /**
-         * Sends one call; prints the answer to out (2xx) or err. Returns 0 on 2xx, 1 when the director refused, 2 when
-         * it could not be reached.
+         * Sends one call; prints the answer to out (2xx) or err. Returns 0 on 2xx, 1 when the director refused,
+         * {@value Lvs4jCommand#EXIT_UNREACHABLE} when it could not be reached or no token was found.
          */
         int call(CommandSpec spec, String method, String path) {
             PrintWriter out = spec.commandLine().getOut();
@@ -55,7 +55,7 @@ final class AdminCommands {
             } catch (IOException e) {
                 err.println("lvs4j " + spec.name() + ": " + e.getMessage());
                 err.flush();
-                return 2;
+                return Lvs4jCommand.EXIT_UNREACHABLE;
             }
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + Endpoints.format(at) + path))
@@ -71,10 +71,10 @@ final class AdminCommands {
                 err.println("lvs4j " + spec.name() + ": no director answers at " + Endpoints.format(at) + " ("
                         + e + ")");
                 err.flush();
-                return 2;
+                return Lvs4jCommand.EXIT_UNREACHABLE;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return 2;
+                return Lvs4jCommand.EXIT_UNREACHABLE;
             }
         }
     }

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The module directions of ../shared/DESIGN.md, checked on the compiled classes of every module: implementation
+ * The module directions of docs/architecture.md, checked on the compiled classes of every module: implementation
  * modules talk to each other only through lvs-api; nothing depends on the examples or the benchmarks; lvs-api needs
  * only the JDK and JSpecify; no module reaches into another module's {@code internal} packages.
  */
@@ -71,7 +71,7 @@ class ArchitectureTest {
     @MethodSource("forbiddenPairs")
     void moduleDoesNotDependOnForbiddenModule(String from, String to) {
         noClasses().that(MODULES.get(from)).should().dependOnClassesThat(MODULES.get(to))
-                .because("DESIGN.md forbids " + from + " -> " + to)
+                .because("docs/architecture.md forbids " + from + " -> " + to)
                 .allowEmptyShould(true)
                 .check(classes);
     }

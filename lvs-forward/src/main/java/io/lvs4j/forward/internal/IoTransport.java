@@ -18,10 +18,18 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A Netty transport: its I/O handler and channel classes. */
 record IoTransport(String name, IoHandlerFactory handlers, Class<? extends ServerSocketChannel> serverChannel,
                    Class<? extends SocketChannel> socketChannel, Class<? extends DatagramChannel> datagramChannel) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IoTransport.class);
+
+    /** AUTO says once per process that it fell back to NIO. */
+    private static final AtomicBoolean NIO_FALLBACK_LOGGED = new AtomicBoolean();
 
     /** Netty's switch for io_uring's multishot accept. */
     static final String MULTISHOT_ACCEPT = "io.netty.iouring.acceptMultiShotEnabled";
@@ -63,7 +71,24 @@ record IoTransport(String name, IoHandlerFactory handlers, Class<? extends Serve
                 // (reads paused, then EPOLLRDHUP cleared) but keeps its state as added, so the next epoll_ctl(MOD)
                 // fails with ENOENT and Netty closes the channel: a client that finishes sending while its reads are
                 // paused for backpressure would be reset. EPOLL stays selectable.
-                return ioUringAvailable() ? ioUring() : nio();
+                if (ioUringAvailable()) {
+                    return ioUring();
+                }
+                if (NIO_FALLBACK_LOGGED.compareAndSet(false, true)) {
+                    LOG.info("io_uring is not available ({}); using NIO. On Linux, add "
+                            + "io.netty:netty-transport-native-io_uring with your platform's classifier to use it",
+                            ioUringUnavailabilityCause());
+                }
+                return nio();
+        }
+    }
+
+    private static String ioUringUnavailabilityCause() {
+        try {
+            Throwable cause = io.netty.channel.uring.IoUring.unavailabilityCause();
+            return cause == null ? "unknown cause" : cause.toString();
+        } catch (LinkageError e) {
+            return e.toString();
         }
     }
 
