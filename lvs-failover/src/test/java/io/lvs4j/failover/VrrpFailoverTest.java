@@ -168,7 +168,7 @@ class VrrpFailoverTest {
             backup.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(5)).until(() -> master.role() == Role.MASTER);
             intruder.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(5)).until(() -> master.rejections().getOrDefault("BAD_MAC", 0L) > 3);
+            await().atMost(Duration.ofSeconds(5)).until(() -> master.rejections().get(AdvertRejection.BAD_MAC) > 3);
             await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3))
                     .until(() -> master.role() == Role.MASTER && backup.role() == Role.BACKUP);
             assertThat(intruder.role()).isEqualTo(Role.MASTER); // alone in its own world
