@@ -203,26 +203,27 @@ public final class VrrpFailover implements Failover {
             Advert a = d.advert();
             if (a == null) {
                 AdvertCodec.Rejection r = java.util.Objects.requireNonNull(d.rejection(), "rejection");
-                refuse(AdvertRejection.valueOf(r.name()), from, r == AdvertCodec.Rejection.IDENTITY_MISMATCH
+                refuse(AdvertRejection.valueOf(r.name()), from, () -> r == AdvertCodec.Rejection.IDENTITY_MISMATCH
                         ? "the identity inside is another address or port: a capture re-sent, or NAT" : "");
                 return;
             }
             if (a.routerId() != config.routerId()) {
-                refuse(AdvertRejection.OTHER_ROUTER, from, "virtual router " + a.routerId());
+                refuse(AdvertRejection.OTHER_ROUTER, from, () -> "virtual router " + a.routerId());
                 return;
             }
             if (sameEndpoint(a.sender(), config.bind())) {
-                refuse(AdvertRejection.IDENTITY_MISMATCH, from, "it carries this node's own identity");
+                refuse(AdvertRejection.IDENTITY_MISMATCH, from, () -> "it carries this node's own identity");
                 return;
             }
             ReplayGuard.Verdict v = replay.check(a, clock.wallMillis(), clock.nanoTime());
             if (v == ReplayGuard.Verdict.REPLAYED) {
-                refuse(AdvertRejection.REPLAYED, from, "boot " + Long.toHexString(a.bootId()) + " sequence "
+                refuse(AdvertRejection.REPLAYED, from, () -> "boot " + Long.toHexString(a.bootId()) + " sequence "
                         + a.sequence());
                 return;
             }
             if (v == ReplayGuard.Verdict.STALE) {
-                refuse(AdvertRejection.STALE, from, "its clock is " + replay.lastOffsetMillis() + " ms from ours, "
+                long offset = replay.lastOffsetMillis();
+                refuse(AdvertRejection.STALE, from, () -> "its clock is " + offset + " ms from ours, "
                         + "beyond the freshness window of " + config.freshnessWindow().toMillis() + " ms; keep the "
                         + "nodes' clocks within it (NTP)");
                 return;
@@ -255,14 +256,20 @@ public final class VrrpFailover implements Failover {
      * Counts a dropped datagram; the first of each kind is logged at WARN with its sender, later ones at most once
      * every {@link #REJECTION_LOG_PERIOD} per kind (with how many there were), the rest at DEBUG. Event loop only.
      */
-    private void refuse(AdvertRejection reason, InetSocketAddress from, String detail) {
+    private void refuse(AdvertRejection reason, InetSocketAddress from, java.util.function.Supplier<String> detail) {
         long n = rejections.get(reason).incrementAndGet();
         int i = reason.ordinal();
         long now = clock.nanoTime();
+        boolean warn = reason != AdvertRejection.OTHER_ROUTER
+                && (loggedCount[i] == 0 || now - loggedAt[i] >= REJECTION_LOG_PERIOD.toNanos());
+        if (!warn && !LOG.isDebugEnabled()) {
+            return; // the common case under a flood: counted, nothing built
+        }
         String sender = io.lvs4j.api.Addresses.format(from);
-        String why = detail.isEmpty() ? "" : " (" + detail + ")";
-        if (reason == AdvertRejection.OTHER_ROUTER) {
-            LOG.debug("virtual router {}: dropped a datagram from {}: {}{}", config.routerId(), sender, reason, why);
+        String d = detail.get();
+        String why = d.isEmpty() ? "" : " (" + d + ")";
+        if (!warn) {
+            LOG.debug("virtual router {}: refused a datagram from {}: {}{}", config.routerId(), sender, reason, why);
         } else if (loggedCount[i] == 0) {
             LOG.warn("virtual router {}: refused a datagram from {}: {}{}; the first of its kind, counted in "
                     + "rejections, changes nothing", config.routerId(), sender, reason, why);
@@ -274,8 +281,6 @@ public final class VrrpFailover implements Failover {
                     why);
             loggedCount[i] = n;
             loggedAt[i] = now;
-        } else {
-            LOG.debug("virtual router {}: refused a datagram from {}: {}{}", config.routerId(), sender, reason, why);
         }
     }
 
