@@ -114,9 +114,9 @@ class AdvertReplayProcessTest {
             List<String> lb = new CopyOnWriteArrayList<>();
             // one after the other, so that the second hears a master and stays backup (started together, both
             // would be master for a moment before the tie-break)
-            node(pa, pb, tapPort, sa, la);
+            Process master = node(pa, pb, tapPort, sa, la);
             await().atMost(Duration.ofSeconds(30)).until(() -> last(la).equals("role MASTER"));
-            node(pb, pa, tapPort, sb, lb);
+            Process backup = node(pb, pa, tapPort, sb, lb);
             await().atMost(Duration.ofSeconds(30)).until(() -> last(lb).equals("role BACKUP"));
             int masterPort = pa;
             int masterService = sa;
@@ -139,6 +139,7 @@ class AdvertReplayProcessTest {
             byte[] buf = new byte[65_536];
             List<DatagramSocket> fresh = AdvertReplayTest.socketsAbove(ip, masterPort, 10);
             int servedProbes = 0;
+            long replays = 0;
             try {
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
                 int rounds = 0;
@@ -160,6 +161,7 @@ class AdvertReplayProcessTest {
                                 for (DatagramSocket s : fresh) {
                                     s.send(new DatagramPacket(advert, advert.length, t));
                                 }
+                                replays += 1 + fresh.size();
                             }
                         }
                     } finally {
@@ -183,6 +185,26 @@ class AdvertReplayProcessTest {
                     .as("the master's role lines: " + masterLines).isEqualTo(masterRoleLines);
             assertThat(backupLines.stream().filter(l -> l.startsWith("role ")).count())
                     .as("the backup's role lines: " + backupLines).isEqualTo(backupRoleLines);
+            // each node says what it refused when it stops: the replays, counted as re-sent from elsewhere
+            for (Process p : List.of(master, backup)) {
+                p.getOutputStream().close();
+                assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            }
+            for (List<String> lines : List.of(masterLines, backupLines)) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> lines.contains("role INIT")
+                        && lines.get(lines.size() - 1).startsWith("rejections "));
+            }
+            String refusedByMaster = masterLines.get(masterLines.size() - 1);
+            String refusedByBackup = backupLines.get(backupLines.size() - 1);
+            System.out.println(replays + " replays; master " + refusedByMaster + "; backup " + refusedByBackup);
+            assertThat(refusedByMaster).startsWith("rejections ").doesNotContain("IDENTITY_MISMATCH=0,");
+            assertThat(refusedByBackup).startsWith("rejections ").doesNotContain("IDENTITY_MISMATCH=0,");
+            // and logged it once at WARN, naming the sender, not once per datagram
+            for (List<String> lines : List.of(masterLines, backupLines)) {
+                assertThat(lines.stream().filter(l -> l.contains("WARN") && l.contains("IDENTITY_MISMATCH")))
+                        .as("WARN lines in " + lines).singleElement().asString()
+                        .contains("refused a datagram from 127.0.0.1:", "the first of its kind");
+            }
         }
     }
 }
