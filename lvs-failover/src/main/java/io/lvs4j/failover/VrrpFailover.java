@@ -443,6 +443,11 @@ public final class VrrpFailover implements Failover {
     @Override
     public CompletionStage<Void> stop() {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        if (group.isShuttingDown()) {
+            // stopped already (close() after stop(), as try/finally does): its loop takes no more tasks
+            group.terminationFuture().addListener(f -> done.complete(null));
+            return done;
+        }
         group.next().execute(() -> {
             vrrp.stop(); // a master resigns with priority 0
             synchronized (VrrpFailover.this) {
