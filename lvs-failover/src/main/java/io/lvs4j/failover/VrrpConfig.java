@@ -18,6 +18,9 @@ public final class VrrpConfig {
 
     /** The default advert interval: 1 s (100 centiseconds), as RFC 5798 and keepalived. */
     public static final Duration DEFAULT_ADVERT_INTERVAL = Duration.ofSeconds(1);
+    /** The key of a group without one: public, so insecure. */
+    private static final byte[] WELL_KNOWN_KEY =
+            "lvs4j-insecure-well-known-key".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final int routerId;
     private final InetSocketAddress bind;
@@ -34,7 +37,7 @@ public final class VrrpConfig {
     private final boolean insecure;
     private final Duration freshnessWindow;
 
-    private VrrpConfig(Builder b) {
+    private VrrpConfig(Builder b, boolean wellKnownKey) {
         this.routerId = b.routerId;
         this.bind = b.bind;
         this.peers = List.copyOf(b.peers);
@@ -45,9 +48,9 @@ public final class VrrpConfig {
         this.preempt = b.preempt;
         this.preemptDelay = b.preemptDelay;
         this.advertsPerInterval = b.advertsPerInterval;
-        this.keys = Map.copyOf(b.keys);
-        this.sendKeyId = b.sendKeyId;
-        this.insecure = b.insecure;
+        this.keys = wellKnownKey ? Map.of(0, WELL_KNOWN_KEY.clone()) : Map.copyOf(b.keys);
+        this.sendKeyId = wellKnownKey ? 0 : b.sendKeyId;
+        this.insecure = wellKnownKey;
         this.freshnessWindow = b.freshnessWindow;
     }
 
@@ -61,7 +64,10 @@ public final class VrrpConfig {
         return routerId;
     }
 
-    /** The address adverts are received on; its IP is this node's identity and tie-breaker. */
+    /**
+     * The address and port adverts are sent from and received on: this node's identity (carried inside each MAC'd
+     * advert; peers refuse an advert whose datagram comes from anywhere else) and its tie-breaker.
+     */
     public InetSocketAddress bind() {
         return bind;
     }
@@ -116,12 +122,18 @@ public final class VrrpConfig {
         return sendKeyId;
     }
 
-    /** Whether the node runs without a key (adverts then carry a well-known key: anyone can forge them). */
+    /**
+     * Whether the node runs without a key: built with {@code insecure(true)} and no key, its adverts are signed with a
+     * well-known key and anyone can forge them. With a key, always {@code false}.
+     */
     public boolean insecure() {
         return insecure;
     }
 
-    /** How far an advert's timestamp may be from our clock. */
+    /**
+     * How far a peer's wall clock may be from ours when one of its runs (boots) is first heard, and how far a known
+     * run's uptime may fall behind our monotonic clock.
+     */
     public Duration freshnessWindow() {
         return freshnessWindow;
     }
@@ -149,6 +161,10 @@ public final class VrrpConfig {
             }
             this.routerId = routerId;
             this.bind = Objects.requireNonNull(bind, "bind");
+            if (bind.isUnresolved() || bind.getAddress().isAnyLocalAddress() || bind.getPort() == 0) {
+                throw new IllegalArgumentException("bind must be this node's address and port (its identity in "
+                        + "adverts), not a wildcard address or port 0, but was " + bind);
+            }
         }
 
         /**
@@ -258,7 +274,10 @@ public final class VrrpConfig {
             return this;
         }
 
-        /** How far an advert's timestamp may be from our clock; default 10 s. */
+        /**
+         * How far a peer's wall clock may be from ours when one of its runs is first heard (its later adverts are
+         * judged on its monotonic uptime and sequence, so a clock step after that changes nothing); default 10 s.
+         */
         public Builder freshnessWindow(Duration window) {
             if (window.toMillis() < 1) {
                 throw new IllegalArgumentException("freshnessWindow must be >= 1ms but was " + window);
@@ -280,11 +299,7 @@ public final class VrrpConfig {
             if (!keys.isEmpty() && !keys.containsKey(sendKeyId)) {
                 throw new IllegalArgumentException("signWith names key " + sendKeyId + ", which was not added");
             }
-            if (keys.isEmpty()) {
-                keys.put(0, "lvs4j-insecure-well-known-key".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                sendKeyId = 0;
-            }
-            return new VrrpConfig(this);
+            return new VrrpConfig(this, keys.isEmpty());
         }
     }
 }

@@ -38,9 +38,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The built-in {@link Failover}: the VRRP-style protocol of docs/failover-protocol.md over UDP unicast, on its own
- * single-threaded event loop. Adverts are authenticated (HMAC-SHA256) and checked against replays before they reach
- * the RFC 5798 state machine; bad ones are counted ({@link #rejections()}) and dropped. A Director given this failover
- * binds its virtual services only while it is {@link Role#MASTER}.
+ * single-threaded event loop. Adverts are authenticated (HMAC-SHA256), carry their sender's identity (address and
+ * port, which must be the datagram's source) and run (a random boot id), and are checked against replays before they
+ * reach the RFC 5798 state machine; bad ones are counted ({@link #rejections()}), logged at WARN the first time of
+ * each kind, and dropped. A Director given this failover binds its virtual services only while it is
+ * {@link Role#MASTER}.
  */
 public final class VrrpFailover implements Failover {
 
@@ -51,11 +53,20 @@ public final class VrrpFailover implements Failover {
     private final ReplayGuard replay;
     private final EventLoopGroup group;
     private final CopyOnWriteArrayList<Consumer<? super RoleChange>> listeners = new CopyOnWriteArrayList<>();
-    private final Map<String, AtomicLong> rejections = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How often a kind of rejection is logged at WARN after its first: every 10 minutes at most. */
+    public static final java.time.Duration REJECTION_LOG_PERIOD = java.time.Duration.ofMinutes(10);
+    private final Map<AdvertRejection, AtomicLong> rejections = new java.util.EnumMap<>(AdvertRejection.class);
+    /** Per kind: the count when last logged, and when (event loop only). */
+    private final long[] loggedCount = new long[AdvertRejection.values().length];
+    private final long[] loggedAt = new long[AdvertRejection.values().length];
+    private final FailoverClock clock;
+    /** This run's identity: peers tell our restarts apart by it (random, so a restart needs no stored state). */
+    private final long bootId = new java.security.SecureRandom().nextLong();
+    private final long bootNanos;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final AtomicLong epoch = new AtomicLong();
     private final VrrpInstance vrrp;
-    private long sequence = System.currentTimeMillis() * 1000; // increases across restarts
+    private long sequence; // within this boot
     private long timerGeneration;
     private volatile Role role = Role.INIT;
     private @Nullable Channel channel;
@@ -72,9 +83,19 @@ public final class VrrpFailover implements Failover {
     private java.util.concurrent.@Nullable ScheduledExecutorService syncThread;
     private final java.util.Set<String> faults = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    /** A failover node; nothing runs until {@link #start()}. */
+    /** A failover node on the system's clocks; nothing runs until {@link #start()}. */
     public VrrpFailover(VrrpConfig config) {
+        this(config, FailoverClock.system());
+    }
+
+    /** A failover node reading {@code clock} (tests step it); nothing runs until {@link #start()}. */
+    public VrrpFailover(VrrpConfig config, FailoverClock clock) {
         this.config = config;
+        this.clock = java.util.Objects.requireNonNull(clock, "clock");
+        this.bootNanos = clock.nanoTime();
+        for (AdvertRejection r : AdvertRejection.values()) {
+            rejections.put(r, new AtomicLong());
+        }
         this.codec = new AdvertCodec(config.keys());
         this.replay = new ReplayGuard(config.freshnessWindow().toMillis());
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lvs4j-vrrp", true),
@@ -93,7 +114,8 @@ public final class VrrpFailover implements Failover {
                 return;
             }
             byte[] data = codec.encode(new Advert(config.routerId(), priority, config.advertIntervalCentis(),
-                    config.sendKeyId(), config.bind().getAddress(), ++sequence, System.currentTimeMillis(),
+                    config.sendKeyId(), config.bind(), bootId, ++sequence,
+                    (clock.nanoTime() - bootNanos) / 1_000_000L, clock.wallMillis(),
                     priority > 0 ? pendingState.getAndSet(new byte[0]) : new byte[0]));
             for (InetSocketAddress peer : config.peers()) {
                 ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(data), peer));
@@ -117,7 +139,7 @@ public final class VrrpFailover implements Failover {
 
         @Override
         public long nanoTime() {
-            return System.nanoTime();
+            return clock.nanoTime();
         }
 
         @Override
@@ -174,24 +196,39 @@ public final class VrrpFailover implements Failover {
     private final class Receiver extends SimpleChannelInboundHandler<DatagramPacket> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-            AdvertCodec.Decoded d = codec.decode(ByteBufUtil.getBytes(packet.content()));
+            InetSocketAddress from = packet.sender();
+            // the node's identity is what the MAC covers; where the datagram came from must agree with it, so a
+            // captured advert re-sent from another port (or host) is nobody (checked first: it costs no HMAC)
+            AdvertCodec.Decoded d = codec.decode(ByteBufUtil.getBytes(packet.content()), from);
             Advert a = d.advert();
             if (a == null) {
-                count(String.valueOf(d.rejection()), packet.sender());
+                AdvertCodec.Rejection r = java.util.Objects.requireNonNull(d.rejection(), "rejection");
+                refuse(AdvertRejection.valueOf(r.name()), from, () -> r == AdvertCodec.Rejection.IDENTITY_MISMATCH
+                        ? "the identity inside is another address or port: a capture re-sent, or NAT" : "");
                 return;
             }
             if (a.routerId() != config.routerId()) {
-                count("OTHER_ROUTER", packet.sender());
+                refuse(AdvertRejection.OTHER_ROUTER, from, () -> "virtual router " + a.routerId());
                 return;
             }
-            // a node is its authenticated address plus the port it sends from: two nodes may share an address
-            int port = packet.sender().getPort();
-            ReplayGuard.Verdict v = replay.check(a, port, System.currentTimeMillis());
-            if (v != ReplayGuard.Verdict.ACCEPTED) {
-                count(v.name(), packet.sender());
+            if (sameEndpoint(a.sender(), config.bind())) {
+                refuse(AdvertRejection.IDENTITY_MISMATCH, from, () -> "it carries this node's own identity");
                 return;
             }
-            vrrp.onAdvert(a.priority(), a.intervalCentis(), new InetSocketAddress(a.sender(), port));
+            ReplayGuard.Verdict v = replay.check(a, clock.wallMillis(), clock.nanoTime());
+            if (v == ReplayGuard.Verdict.REPLAYED) {
+                refuse(AdvertRejection.REPLAYED, from, () -> "boot " + Long.toHexString(a.bootId()) + " sequence "
+                        + a.sequence());
+                return;
+            }
+            if (v == ReplayGuard.Verdict.STALE) {
+                long offset = replay.lastOffsetMillis();
+                refuse(AdvertRejection.STALE, from, () -> "its clock is " + offset + " ms from ours, "
+                        + "beyond the freshness window of " + config.freshnessWindow().toMillis() + " ms; keep the "
+                        + "nodes' clocks within it (NTP)");
+                return;
+            }
+            vrrp.onAdvert(a.priority(), a.intervalCentis(), a.sender());
             StateSync s = sync;
             byte[] payload = a.payload();
             if (s != null && payload.length > 0 && a.priority() > 0 && role != Role.MASTER) {
@@ -210,16 +247,59 @@ public final class VrrpFailover implements Failover {
         }
     }
 
-    private void count(String reason, InetSocketAddress from) {
-        rejections.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
-        LOG.debug("virtual router {}: dropped an advert from {}: {}", config.routerId(), from, reason);
+    private static boolean sameEndpoint(InetSocketAddress a, InetSocketAddress b) {
+        return a.getPort() == b.getPort() && a.getAddress() != null && b.getAddress() != null
+                && java.util.Arrays.equals(a.getAddress().getAddress(), b.getAddress().getAddress());
     }
 
-    /** Dropped adverts by reason (MALFORMED, FOREIGN, UNKNOWN_KEY, BAD_MAC, REPLAYED, STALE, OTHER_ROUTER). */
-    public Map<String, Long> rejections() {
-        Map<String, Long> out = new java.util.TreeMap<>();
+    /**
+     * Counts a dropped datagram; the first of each kind is logged at WARN with its sender, later ones at most once
+     * every {@link #REJECTION_LOG_PERIOD} per kind (with how many there were), the rest at DEBUG. Event loop only.
+     */
+    private void refuse(AdvertRejection reason, InetSocketAddress from, java.util.function.Supplier<String> detail) {
+        long n = rejections.get(reason).incrementAndGet();
+        int i = reason.ordinal();
+        long now = clock.nanoTime();
+        boolean warn = reason != AdvertRejection.OTHER_ROUTER
+                && (loggedCount[i] == 0 || now - loggedAt[i] >= REJECTION_LOG_PERIOD.toNanos());
+        if (!warn && !LOG.isDebugEnabled()) {
+            return; // the common case under a flood: counted, nothing built
+        }
+        String sender = io.lvs4j.api.Addresses.format(from);
+        String d = detail.get();
+        String why = d.isEmpty() ? "" : " (" + d + ")";
+        if (!warn) {
+            LOG.debug("virtual router {}: refused a datagram from {}: {}{}", config.routerId(), sender, reason, why);
+        } else if (loggedCount[i] == 0) {
+            LOG.warn("virtual router {}: refused a datagram from {}: {}{}; the first of its kind, counted in "
+                    + "rejections, changes nothing", config.routerId(), sender, reason, why);
+            loggedCount[i] = n;
+            loggedAt[i] = now;
+        } else if (now - loggedAt[i] >= REJECTION_LOG_PERIOD.toNanos()) {
+            LOG.warn("virtual router {}: refused {} more {} datagrams in the last {} min, the last from {}{}",
+                    config.routerId(), n - loggedCount[i], reason, (now - loggedAt[i]) / 60_000_000_000L, sender,
+                    why);
+            loggedCount[i] = n;
+            loggedAt[i] = now;
+        }
+    }
+
+    /**
+     * Datagrams dropped on the failover port since start, by reason, every reason present (0 when none); a snapshot,
+     * callable from any thread.
+     */
+    public Map<AdvertRejection, Long> rejections() {
+        Map<AdvertRejection, Long> out = new java.util.EnumMap<>(AdvertRejection.class);
         rejections.forEach((k, v) -> out.put(k, v.get()));
-        return out;
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Whether this node runs without a key of its own: its adverts are signed with lvs4j's well-known key, so anyone
+     * who can reach the failover port can forge them. Logged at WARN at every start.
+     */
+    public boolean insecure() {
+        return config.insecure();
     }
 
     @Override
@@ -292,6 +372,11 @@ public final class VrrpFailover implements Failover {
 
     @Override
     public CompletionStage<Void> start() {
+        if (config.insecure()) {
+            LOG.warn("virtual router {}: INSECURE: no key, adverts are signed with lvs4j's well-known key; anyone who "
+                    + "can send to {} can forge them and take the virtual addresses. Give the group a key file",
+                    config.routerId(), io.lvs4j.api.Addresses.format(config.bind()));
+        }
         java.net.InetAddress multicast = config.multicastGroup();
         java.net.NetworkInterface nic = null;
         if (multicast != null) {
@@ -358,6 +443,11 @@ public final class VrrpFailover implements Failover {
     @Override
     public CompletionStage<Void> stop() {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        if (group.isShuttingDown()) {
+            // stopped already (close() after stop(), as try/finally does): its loop takes no more tasks
+            group.terminationFuture().addListener(f -> done.complete(null));
+            return done;
+        }
         group.next().execute(() -> {
             vrrp.stop(); // a master resigns with priority 0
             synchronized (VrrpFailover.this) {

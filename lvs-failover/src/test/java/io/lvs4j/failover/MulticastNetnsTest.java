@@ -66,7 +66,9 @@ class MulticastNetnsTest {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    role.set(line);
+                    if (line.startsWith("role ") || line.startsWith("failed ")) {
+                        role.set(line); // not the node's log lines
+                    }
                 }
             } catch (IOException e) {
                 // the process ended

@@ -168,7 +168,7 @@ class VrrpFailoverTest {
             backup.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(5)).until(() -> master.role() == Role.MASTER);
             intruder.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(5)).until(() -> master.rejections().getOrDefault("BAD_MAC", 0L) > 3);
+            await().atMost(Duration.ofSeconds(5)).until(() -> master.rejections().get(AdvertRejection.BAD_MAC) > 3);
             await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3))
                     .until(() -> master.role() == Role.MASTER && backup.role() == Role.BACKUP);
             assertThat(intruder.role()).isEqualTo(Role.MASTER); // alone in its own world
@@ -252,5 +252,10 @@ class VrrpFailoverTest {
         assertThat(VrrpConfig.builder(51, a).insecure(true).build().insecure()).isTrue();
         assertThatIllegalArgumentException().isThrownBy(() -> VrrpConfig.builder(51, a).key(1, new byte[4]))
                 .withMessage("key 1 must be at least 16 bytes but was 4");
+        // the bind address is the identity peers check every datagram against: it must be one
+        assertThatIllegalArgumentException().isThrownBy(() -> VrrpConfig.builder(51, new InetSocketAddress(5405)))
+                .withMessageStartingWith("bind must be this node's address and port");
+        assertThatIllegalArgumentException().isThrownBy(() -> VrrpConfig.builder(51,
+                new InetSocketAddress(a.getAddress(), 0))).withMessageStartingWith("bind must be");
     }
 }

@@ -138,7 +138,8 @@ final class ForwardCommand implements Callable<Integer> {
             description = "Advert interval, 10ms..40950ms in 10 ms steps. Default: 1s.")
     Duration advert = Duration.ofSeconds(1);
 
-    @Option(names = "--failover-bind", paramLabel = "HOST:PORT", description = "Where this node receives adverts.")
+    @Option(names = "--failover-bind", paramLabel = "HOST:PORT",
+            description = "Where this node sends and receives adverts: its identity in the group (no wildcard).")
     String failoverBind = "";
 
     @Option(names = "--peer", paramLabel = "HOST:PORT", description = "Another node of the group (repeatable).")
@@ -341,7 +342,9 @@ final class ForwardCommand implements Callable<Integer> {
         }
         if (!keyFile.isEmpty()) {
             try {
-                vrrp.key(1, java.nio.file.Files.readAllBytes(java.nio.file.Path.of(keyFile)));
+                vrrp.key(1, io.lvs4j.failover.KeyFile.read(java.nio.file.Path.of(keyFile)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--key-file " + e.getMessage(), e);
             } catch (java.io.IOException e) {
                 throw new IllegalArgumentException("--key-file " + keyFile + " cannot be read: " + e.getMessage(), e);
             }

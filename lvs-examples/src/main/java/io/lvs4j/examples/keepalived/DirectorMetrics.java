@@ -4,6 +4,7 @@ import io.lvs4j.api.Addresses;
 import io.lvs4j.api.RealServerState;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.api.stats.StatsSnapshot;
+import io.lvs4j.failover.AdvertRejection;
 import io.lvs4j.forward.ServiceStatistics;
 import io.lvs4j.forward.ServiceStatistics.RealServerStatistics;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -29,8 +30,10 @@ import java.util.function.ToDoubleFunction;
  * {@code lvs4j_service_out_packets_total}, {@code lvs4j_service_serving}; the same totals as
  * {@code lvs4j_real_server_*} plus {@code lvs4j_real_server_active_connections},
  * {@code lvs4j_real_server_inactive_connections}, {@code lvs4j_real_server_weight}, {@code lvs4j_real_server_up}
- * (1 when UP and not in maintenance); {@code lvs4j_vrrp_master} and {@code lvs4j_vrrp_priority}. Tags:
- * {@code protocol}, {@code service}, {@code real_server}, {@code instance}.
+ * (1 when UP and not in maintenance); {@code lvs4j_vrrp_master}, {@code lvs4j_vrrp_priority},
+ * {@code lvs4j_vrrp_insecure} (1 when the instance runs without a key) and {@code lvs4j_vrrp_adverts_refused_total}
+ * (datagrams refused on the failover port, tagged {@code reason}: BAD_MAC, REPLAYED, STALE, IDENTITY_MISMATCH...).
+ * Tags: {@code protocol}, {@code service}, {@code real_server}, {@code instance}, {@code reason}.
  */
 public final class DirectorMetrics {
 
@@ -50,6 +53,15 @@ public final class DirectorMetrics {
             Gauge.builder("lvs4j.vrrp.priority", director, d -> d.failovers().get(instance).priority())
                     .tag("instance", instance).description("The instance's priority now (tracked scripts included)")
                     .register(registry);
+            Gauge.builder("lvs4j.vrrp.insecure", director, d -> d.failovers().get(instance).insecure() ? 1 : 0)
+                    .tag("instance", instance).description("1 when the instance runs without a key (--insecure): "
+                            + "anyone can forge its adverts").register(registry);
+            for (AdvertRejection reason : AdvertRejection.values()) {
+                FunctionCounter.builder("lvs4j.vrrp.adverts.refused", director,
+                                d -> d.failovers().get(instance).rejections().get(reason))
+                        .tags("instance", instance, "reason", reason.name())
+                        .description("Datagrams refused on the instance's failover port, by reason").register(registry);
+            }
         }
     }
 

@@ -10,7 +10,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -949,11 +948,9 @@ public final class KeepalivedConfig {
                     ConfigNode k = node(lvs4j, "key_file");
                     Path path = Path.of(k.position().file()).resolveSibling(keyFile);
                     try {
-                        key = Files.readAllBytes(path);
-                        if (key.length < 16) {
-                            error(k.args().get(0).position(), "key_file " + path + " holds " + key.length + " bytes; "
-                                    + "a key needs at least 16 (e.g. head -c 32 /dev/urandom > " + keyFile + ")");
-                        }
+                        key = io.lvs4j.failover.KeyFile.read(path); // private, 16 B..4 KiB
+                    } catch (IllegalArgumentException e) {
+                        error(k.args().get(0).position(), "key_file " + e.getMessage());
                     } catch (IOException e) {
                         error(k.args().get(0).position(), "key_file " + path + " cannot be read: " + e);
                     }

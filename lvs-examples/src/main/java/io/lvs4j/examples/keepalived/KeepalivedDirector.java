@@ -472,6 +472,7 @@ public final class KeepalivedDirector implements AutoCloseable {
                     + "a reload never hands the virtual addresses over; restart the director to apply it. The "
                     + "running configuration is unchanged");
         }
+        refuseKeyChange(next);
         ReloadPlan plan = new ReloadPlan(next);
         for (KeepalivedConfig.Service s : next.services()) {
             ServiceKey sk = new ServiceKey(s.protocol(), s.address());
@@ -551,6 +552,25 @@ public final class KeepalivedDirector implements AutoCloseable {
         running.putAll(plan.next);
         config = plan.config;
         return closing;
+    }
+
+    /**
+     * Refuses a reload whose key files now hold other keys: the failover instances keep the key they started with
+     * (swapping it on one node while its peers keep the old one would leave it master alone), so the change would be
+     * ignored while the reload said it was applied.
+     */
+    private void refuseKeyChange(KeepalivedConfig next) {
+        Map<String, KeepalivedConfig.Instance> running = new java.util.HashMap<>();
+        config.instances().forEach(i -> running.put(i.name(), i));
+        for (KeepalivedConfig.Instance i : next.instances()) {
+            KeepalivedConfig.Instance was = running.get(i.name());
+            if (was != null && !java.util.Arrays.equals(was.key(), i.key())) {
+                throw new IllegalStateException("the key_file of vrrp_instance " + i.name() + " (" + i.position()
+                        + ") holds another key than when the director started: a reload does not change a running "
+                        + "failover group's key; restart the director (and its peers, with the same key) to apply "
+                        + "it. The running configuration is unchanged");
+            }
+        }
     }
 
     /**
@@ -730,7 +750,9 @@ public final class KeepalivedDirector implements AutoCloseable {
                 .append(c.services().size() == 1 ? " virtual service" : " virtual services").append('\n');
         failovers.forEach((name, f) -> sb.append("VRRP ").append(name).append(": ").append(f.role())
                 .append(" priority ").append(f.priority()).append(f.faults().isEmpty() ? ""
-                        : " faults: " + String.join(", ", new java.util.TreeSet<>(f.faults()))).append('\n'));
+                        : " faults: " + String.join(", ", new java.util.TreeSet<>(f.faults())))
+                .append(f.insecure() ? " INSECURE (no key: anyone can forge its adverts)" : "")
+                .append(refusals(f)).append('\n'));
         List<ServiceStatistics> stats = statistics();
         sb.append(StatisticsTable.format(stats, (s, r) -> {
             AdminState a = adminState(new ServiceKey(s.protocol(), s.address()), r.address());
@@ -743,6 +765,17 @@ public final class KeepalivedDirector implements AutoCloseable {
                         .append(" is not bound here (its VRRP instance is not master)\n");
             }
         }
+        return sb.toString();
+    }
+
+    /** The adverts {@code f} refused, by reason, for the status line ("" when none). */
+    private static String refusals(VrrpFailover f) {
+        StringBuilder sb = new StringBuilder();
+        f.rejections().forEach((reason, n) -> {
+            if (n > 0) {
+                sb.append(sb.length() == 0 ? " refused adverts: " : ", ").append(reason).append(' ').append(n);
+            }
+        });
         return sb.toString();
     }
 

@@ -77,7 +77,13 @@ class Lvs4jCommandTest {
         java.nio.file.Files.writeString(shortKey, "too-short");
         assertThat(run(concat(base, "--failover", "vrrp", "--failover-bind", "127.0.0.1:5405", "--key-file",
                 shortKey.toString()))).isEqualTo(2);
-        assertThat(err.toString()).contains("key 1 must be at least 16 bytes but was 9");
+        assertThat(err.toString()).contains("--key-file " + shortKey + " has mode 0644 (rw-r--r--): group or others "
+                + "can read or change the key");
+        java.nio.file.Files.setPosixFilePermissions(shortKey,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(run(concat(base, "--failover", "vrrp", "--failover-bind", "127.0.0.1:5405", "--key-file",
+                shortKey.toString()))).isEqualTo(2);
+        assertThat(err.toString()).contains("--key-file " + shortKey + " holds 9 bytes; a key needs at least 16");
         assertThat(run(concat(base, "--failover", "vrrp", "--failover-bind", "127.0.0.1:5405", "--advert", "15ms")))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("advertInterval must be 10ms..40950ms in 10 ms steps but was PT0.015S");
@@ -120,6 +126,8 @@ class Lvs4jCommandTest {
             throws Exception {
         java.nio.file.Path key = dir.resolve("group.key");
         java.nio.file.Files.writeString(key, "a-shared-secret-of-32-bytes-long");
+        java.nio.file.Files.setPosixFilePermissions(key,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         String[] base = {"forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--failover", "vrrp",
             "--failover-bind", "127.0.0.1:5405", "--key-file", key.toString()};
         assertThat(run(concat(base, "--vip", "10.0.0.100/24"))).isEqualTo(2);
@@ -135,6 +143,8 @@ class Lvs4jCommandTest {
             java.nio.file.Path dir) throws Exception {
         java.nio.file.Path conf = java.nio.file.Path.of(getClass().getResource("/keepalived/active-standby.conf")
                 .toURI());
+        java.nio.file.Files.setPosixFilePermissions(conf.resolveSibling("group.key"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")); // a checkout makes it 0644
         assertThat(run("director", "--check", "-f", conf.toString())).isEqualTo(0);
         assertThat(out.toString()).contains("vrrp_instance VI_OUT {", "        key_file group.key",
                 "virtual_server 10.0.0.25 25 {", "misc_path \"/usr/local/bin/check-smtp 10.0.0.32\"",

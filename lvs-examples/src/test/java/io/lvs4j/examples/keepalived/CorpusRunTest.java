@@ -107,6 +107,7 @@ class CorpusRunTest extends LoopbackTest {
         }
         Path key = dir.resolve("group.key");
         Files.writeString(key, "a-test-key-of-thirty-two-bytes!!");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
 
         Map<String, String> values = new LinkedHashMap<>();
         for (String name : List.of("V1", "V2", "SORRY", "TLS", "DNSVS", "SMTPVS", "VRRP", "VRRP2", "VIPVS")) {

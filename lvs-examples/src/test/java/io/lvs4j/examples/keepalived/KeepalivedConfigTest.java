@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -272,6 +273,8 @@ class KeepalivedConfigTest {
             assertThat(c.requireReply()).isTrue();
         });
 
+        // a key file must be private (a checkout makes it 0644)
+        Files.setPosixFilePermissions(corpus("group.key"), PosixFilePermissions.fromString("rw-------"));
         KeepalivedConfig pair = KeepalivedConfig.load(corpus("active-standby.conf")).config();
         KeepalivedConfig.Instance out = pair.instances().get(0);
         assertThat(out.name()).isEqualTo("VI_OUT");

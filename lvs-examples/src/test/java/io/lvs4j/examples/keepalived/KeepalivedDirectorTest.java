@@ -37,6 +37,13 @@ class KeepalivedDirectorTest extends LoopbackTest {
         return p;
     }
 
+    /** A key file only its owner may read, as lvs4j requires. */
+    private Path privateKey() throws IOException {
+        Path p = write("group.key", "a-test-key-of-thirty-two-bytes!!");
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return p;
+    }
+
     private KeepalivedDirector start(Path file) throws Exception {
         KeepalivedConfig.Result r = KeepalivedConfig.load(file);
         assertThat(r.problems()).filteredOn(ConfigSchema.Problem::error).isEmpty();
@@ -166,7 +173,7 @@ class KeepalivedDirectorTest extends LoopbackTest {
     @Test
     void aReloadThatChangesTheVrrpPartIsRefused() throws Exception {
         Echo a = closing(new Echo("A"));
-        Path key = write("group.key", "a-test-key-of-thirty-two-bytes!!");
+        Path key = privateKey();
         int vip = freePort();
         String vrrp = "vrrp_instance VI_1 {\n    virtual_router_id 9\n    priority 100\n    unicast_src_ip 127.0.0.1\n"
                 + "    unicast_peer {\n        127.0.0.2\n    }\n    lvs4j {\n        key_file " + key + "\n"
@@ -241,7 +248,7 @@ class KeepalivedDirectorTest extends LoopbackTest {
     @Test
     void anActiveStandbyPairHandsALoopbackVirtualAddressOver() throws Exception {
         Echo a = closing(new Echo("A"));
-        Path key = write("group.key", "a-test-key-of-thirty-two-bytes!!");
+        Path key = privateKey();
         int port = freePort();
         int failoverPort = freePort();
         // adverts every 200 ms: a backup takes over only after about 600 ms without one, so a loaded machine (a
@@ -276,7 +283,7 @@ class KeepalivedDirectorTest extends LoopbackTest {
 
     /** A file with one instance of {@code priority} tracking a script that passes while {@code flag} exists. */
     private Path tracking(Path flag, String scriptSettings, int priority, String trackLine) throws IOException {
-        Path key = write("group.key", "a-test-key-of-thirty-two-bytes!!");
+        Path key = privateKey();
         return write("track.conf", "vrrp_script chk {\n    script \"test -e " + flag + "\"\n    interval 0.05\n"
                 + scriptSettings + "}\n"
                 + "vrrp_instance VI_1 {\n    virtual_router_id 52\n    priority " + priority + "\n    advert_int 0.05\n"
@@ -309,7 +316,7 @@ class KeepalivedDirectorTest extends LoopbackTest {
 
     @Test
     void haSuspendChecksOnlyWhileTheInstanceIsMaster() throws Exception {
-        Path key = write("group.key", "a-test-key-of-thirty-two-bytes!!");
+        Path key = privateKey();
         int vip = freePort();
         int dead = freePort(); // nothing listens: every check fails
         Path conf = write("ha.conf", "vrrp_instance VI_1 {\n    virtual_router_id 54\n    priority 100\n"

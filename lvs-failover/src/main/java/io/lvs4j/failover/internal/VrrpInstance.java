@@ -202,7 +202,10 @@ public final class VrrpInstance {
         }
     }
 
-    /** An authenticated, fresh advert for this virtual router arrived. */
+    /**
+     * An authenticated, fresh advert for this virtual router arrived from {@code sender}: the identity inside the
+     * advert (covered by its MAC, and equal to the datagram's source), never an unauthenticated source port.
+     */
     public void onAdvert(int advertPriority, int advertIntervalCentis, InetSocketAddress sender) {
         if (sender.equals(address)) {
             return;
