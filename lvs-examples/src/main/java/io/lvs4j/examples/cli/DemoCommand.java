@@ -3,7 +3,8 @@ package io.lvs4j.examples.cli;
 import io.lvs4j.examples.demo.Demo;
 import io.lvs4j.examples.demo.DemoResult;
 import io.lvs4j.examples.demo.DemoSettings;
-import io.lvs4j.examples.demo.Report;
+import io.lvs4j.examples.demo.report.Analysis;
+import io.lvs4j.examples.demo.report.Report;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
                     + out.resolve("run/logs").toAbsolutePath() + ")");
             return 1;
         }
-        stdout.print(new Report(result).write());
+        stdout.print(Report.write(Analysis.of(result)));
         stdout.flush();
         return 0;
     }

@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * Runs the reference experiment: real servers, an active-standby pair of directors and the load generator, each its
  * own process on loopback; first the performance test (one real server hit directly, then the director with each
  * cluster size, at rising offered loads), then the redundancy test (kill -9 a real server and bring it back, kill -9
- * the master director and restart it). Progress goes to the given writer; the result goes to {@link Report}.
+ * the master director and restart it). Progress goes to the given writer; the result goes to
+ * {@link io.lvs4j.examples.demo.report.Analysis}.
  */
 public final class Demo implements AutoCloseable {
 
