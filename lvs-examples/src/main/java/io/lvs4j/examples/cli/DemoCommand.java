@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     @ArgGroup(exclusive = true)
-    @org.jspecify.annotations.Nullable
+    @Nullable
     Mode mode;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/lvs4j-report",

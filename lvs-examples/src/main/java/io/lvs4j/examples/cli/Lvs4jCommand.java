@@ -7,7 +7,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code lvs4j} command: a director, a demo real server and the reference experiment in one executable jar.
+ * The {@code lvs4j} command, in one executable jar: directors (from flags or from a keepalived.conf), the clients of
+ * their admin endpoint, a demo real server, a load generator and the reference experiment. The package documentation
+ * lists the subcommands.
  */
 @Command(name = "lvs4j",
         mixinStandardHelpOptions = true,
