@@ -3,11 +3,13 @@ package io.lvs4j.examples.cli;
 import io.lvs4j.examples.demo.Demo;
 import io.lvs4j.examples.demo.DemoResult;
 import io.lvs4j.examples.demo.DemoSettings;
-import io.lvs4j.examples.demo.Report;
+import io.lvs4j.examples.demo.report.Analysis;
+import io.lvs4j.examples.demo.report.Report;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     @ArgGroup(exclusive = true)
-    @org.jspecify.annotations.Nullable
+    @Nullable
     Mode mode;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/lvs4j-report",
@@ -85,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
                     + out.resolve("run/logs").toAbsolutePath() + ")");
             return 1;
         }
-        stdout.print(new Report(result).write());
+        stdout.print(Report.write(Analysis.of(result)));
         stdout.flush();
         return 0;
     }

@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code lvs4j} command: a director, a demo real server and the reference experiment in one executable jar.
+ * The {@code lvs4j} command, in one executable jar: directors (from flags or from a keepalived.conf), the clients of
+ * their admin endpoint, a demo real server, a load generator and the reference experiment. The package documentation
+ * lists the subcommands.
  *
  * <p>Exit codes: 0 success; 1 the command failed (a director that could not start, a refused admin call); 2 a usage
  * error (an unknown option, a bad value: one line naming the option and the value); 3 the director's admin endpoint

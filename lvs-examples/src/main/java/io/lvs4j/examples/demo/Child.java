@@ -17,6 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One process of the experiment: an {@code lvs4j} subcommand in its own JVM. Its output goes to a log file; lines of
@@ -85,7 +86,7 @@ final class Child implements AutoCloseable {
         }
     }
 
-    private @org.jspecify.annotations.Nullable Event parse(String line) {
+    private @Nullable Event parse(String line) {
         if (!line.startsWith("event ")) {
             return null;
         }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -23,13 +24,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the reference experiment: real servers, an active-standby pair of directors and the load generator, each its
  * own process on loopback; first the performance test (one real server hit directly, then the director with each
  * cluster size, at rising offered loads), then the redundancy test (kill -9 a real server and bring it back, kill -9
- * the master director and restart it). Progress goes to the given writer; the result goes to {@link Report}.
+ * the master director and restart it). Progress goes to the given writer; the result goes to
+ * {@link io.lvs4j.examples.demo.report.Analysis}.
  */
 public final class Demo implements AutoCloseable {
 
@@ -109,7 +113,7 @@ public final class Demo implements AutoCloseable {
     }
 
     private List<Step> performance(String config, int n, InetSocketAddress target,
-            @org.jspecify.annotations.Nullable Pair pair) throws InterruptedException {
+            @Nullable Pair pair) throws InterruptedException {
         // JIT warm-up of the director and the servers at 3/4 of the configuration's capacity, not reported
         load(target, settings.capacity() * 0.75 * n, settings.warmup());
         List<Step> steps = new ArrayList<>();
@@ -317,7 +321,7 @@ public final class Demo implements AutoCloseable {
 
     /** Wall-clock time in microseconds since the epoch, comparable across the processes of this host. */
     static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
     }
 
@@ -354,11 +358,11 @@ public final class Demo implements AutoCloseable {
         return m;
     }
 
-    private static java.util.Optional<String> firstValue(Path file, String key) {
+    private static Optional<String> firstValue(Path file, String key) {
         try (Stream<String> lines = Files.lines(file)) {
             return lines.filter(l -> l.startsWith(key)).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst();
         } catch (IOException | UncheckedIOException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

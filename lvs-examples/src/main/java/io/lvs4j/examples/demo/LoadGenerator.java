@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An open-loop, constant-rate HTTP load generator over Netty. Request {@code i} of a run is due at
@@ -121,7 +122,7 @@ public final class LoadGenerator implements AutoCloseable {
         private long startEpochMicros;
         private int issued;
         private int ended;
-        private @org.jspecify.annotations.Nullable ScheduledFuture<?> ticker;
+        private @Nullable ScheduledFuture<?> ticker;
 
         LoadRun(InetSocketAddress target, String path, double rate, int total, long timeoutNanos) {
             this.target = target;
@@ -211,8 +212,8 @@ public final class LoadGenerator implements AutoCloseable {
             private final int index;
             private final EventLoop loop;
             private boolean ended;
-            private @org.jspecify.annotations.Nullable ScheduledFuture<?> timer;
-            private @org.jspecify.annotations.Nullable Channel channel;
+            private @Nullable ScheduledFuture<?> timer;
+            private @Nullable Channel channel;
 
             Exchange(int index, EventLoop loop) {
                 this.index = index;

@@ -150,13 +150,24 @@ class Lvs4jCommandTest {
                 "virtual_server 10.0.0.25 25 {", "misc_path \"/usr/local/bin/check-smtp 10.0.0.32\"",
                 "is valid (1 warning)");
         java.nio.file.Path bad = dir.resolve("bad.conf");
-        java.nio.file.Files.writeString(bad, "virtual_server 10.0.0.1 80 {\n  lb_kind DR\n}\n");
+        java.nio.file.Files.writeString(bad, """
+                virtual_server 10.0.0.1 80 {
+                  lb_kind DR
+                }
+                """);
         assertThat(run("director", "-t", "-f", bad.toString())).isEqualTo(1);
         assertThat(err.toString()).contains(bad + ":2:11: error: lb_kind DR is kernel-only",
                 "is not valid (1 error); nothing was started");
         java.nio.file.Path keyless = dir.resolve("keyless.conf");
-        java.nio.file.Files.writeString(keyless, "vrrp_instance VI_1 {\n  virtual_router_id 7\n  unicast_src_ip "
-                + "127.0.0.1\n  unicast_peer {\n    127.0.0.2\n  }\n}\n");
+        java.nio.file.Files.writeString(keyless, """
+                vrrp_instance VI_1 {
+                  virtual_router_id 7
+                  unicast_src_ip 127.0.0.1
+                  unicast_peer {
+                    127.0.0.2
+                  }
+                }
+                """);
         assertThat(run("director", "-f", keyless.toString(), "--no-admin")).isEqualTo(1);
         assertThat(err.toString()).contains(keyless + ":1:1: warning: vrrp_instance VI_1 has no lvs4j { key_file PATH }",
                 "vrrp_instance VI_1 (" + keyless + ":1:1) has no lvs4j { key_file PATH } block: its adverts could be "

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.lvs4j.examples.demo.LoadGenerator.Outcome;
+import io.lvs4j.examples.demo.report.Analysis;
+import io.lvs4j.examples.demo.report.RedundancyFigures;
+import io.lvs4j.examples.demo.report.Report;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -38,8 +41,8 @@ class DemoTest {
         try (Demo demo = new Demo(s, new PrintWriter(progress, true))) {
             result = demo.run();
         }
-        Report report = new Report(result);
-        String terminal = report.write();
+        Analysis analysis = Analysis.of(result);
+        String terminal = Report.write(analysis);
 
         // every file of the report, every chart a PNG
         assertThat(out.resolve("index.html")).isNotEmptyFile();
@@ -95,19 +98,19 @@ class DemoTest {
         assertThat(kinds.indexOf("kill-rs")).isLessThan(kinds.indexOf("rs-down"));
         assertThat(kinds.indexOf("kill-master")).isLessThan(kinds.indexOf("backup-master"));
         assertThat(kinds.indexOf("backup-master")).isLessThanOrEqualTo(kinds.indexOf("takeover"));
-        Report.Redundancy r = report.redundancy();
+        RedundancyFigures r = analysis.redundancy();
         assertThat(r.detectionMillis()).isBetween(0L, 5000L);
         assertThat(r.takeoverMillis()).as("the backup takes over after about 3 adverts").isBetween(200L, 3000L);
         assertThat(r.clientTakeoverMillis()).isBetween(0L, 3000L);
         LoadRecords rec = result.redundancy().records();
-        assertThat(Report.sum(r.overall())).isEqualTo(rec.sent()).isEqualTo(7 * 200);
+        assertThat(RedundancyFigures.total(r.overall())).isEqualTo(rec.sent()).isEqualTo(7 * 200);
         assertThat(r.overall().get(Outcome.OK)).as("the service stayed up most of the time")
                 .isGreaterThan(rec.sent() * 8 / 10);
-        assertThat(r.lostAfterTakeover()).isLessThanOrEqualTo(Report.sum(r.directorWindow())
+        assertThat(r.lostAfterTakeover()).isLessThanOrEqualTo(RedundancyFigures.total(r.directorWindow())
                 - r.directorWindow().get(Outcome.OK));
         assertThat(md).contains("director kill: takeover ms (backup MASTER) | " + r.takeoverMillis() + " |");
         assertThat(r.servingMillis()).isGreaterThanOrEqualTo(r.takeoverMillis());
-        assertThat(report.findingList()).hasSize(6);
+        assertThat(analysis.findings()).hasSize(6);
         assertThat(progress.toString()).contains("kill -9 rs2", "kill -9 the master director");
     }
 }
