@@ -109,6 +109,39 @@ class KernelLocalityTest {
         assertThat(lblc.pick(to(1))).isSameAs(list.get(2));
     }
 
+    /** Deviation: lvs4j's ejected and draining states have no kernel equivalent; such a server is never returned. */
+    @ParameterizedTest
+    @ValueSource(strings = {"lblc", "lblcr"})
+    void anEjectedOrDrainingServerIsNeverReturned(String name) {
+        List<RealServer> list = servers(1, 1, 1);
+        Scheduler s = create(name);
+        s.update(list);
+        assertThat(s.pick(to(1))).isSameAs(list.get(0));
+        list.get(0).setDraining(true); // no update: a drain or an ejection republishes nothing
+        assertThat(s.pick(to(1))).isSameAs(list.get(1));
+        list.get(1).setEjected(true);
+        assertThat(s.pick(to(1))).isSameAs(list.get(2));
+    }
+
+    /**
+     * Deviation: in is_overloaded, an ejected or draining server does not count as one with fewer than half its weight
+     * in active connections, as a removed or weight-0 destination does not in the kernel.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"lblc", "lblcr"})
+    void aDrainingServerDoesNotMakeTheCachedServerOverloaded(String name) {
+        List<RealServer> list = servers(1, 1, 1);
+        Scheduler s = create(name);
+        s.update(list);
+        assertThat(s.pick(to(1))).isSameAs(list.get(0));
+        connect(list.get(0), 2); // 2 active > weight 1
+        connect(list.get(2), 1); // C: 1 × 2 is not below 1
+        list.get(1).setDraining(true); // B is idle, but takes no new connection
+        assertThat(s.pick(to(1))).isSameAs(list.get(0)); // counted, B would make A overloaded and wlc choose C
+        list.get(1).setDraining(false);
+        assertThat(s.pick(to(1))).isSameAs(list.get(1));
+    }
+
     /**
      * Deviation: an idle mapping is forgotten exactly {@code expiration-seconds} after its last use; the kernel drops
      * it at its next full sweep (every 30 minutes), so it may still be used for up to half an hour longer.
