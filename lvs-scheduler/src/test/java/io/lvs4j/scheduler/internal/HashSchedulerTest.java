@@ -260,6 +260,38 @@ class HashSchedulerTest {
     }
 
     @Test
+    void dhWithInhibitOnFailureKeepsTheTableAndWithoutItFillsTheBucketsWithTheOthers() {
+        List<RealServer> list = servers(3, 2, 1);
+        Scheduler dh = create("dh");
+        dh.update(list);
+        RealServer failed = list.get(1);
+        failed.setWeight(0); // inhibit_on_failure: the kernel's dh has no upd_dest; its buckets stay, weight 0 gets none
+        dh.update(list);
+        SplittableRandom r = new SplittableRandom(23);
+        int none = 0;
+        for (int i = 0; i < 1000; i++) {
+            int dst = r.nextInt();
+            RealServer expected = list.get(((dst * 0x61C88647) >>> 24) % 3);
+            RealServer picked = dh.pick(to(ip(dst)));
+            if (expected == failed) {
+                assertThat(picked).isNull();
+                none++;
+            } else {
+                assertThat(picked).isSameAs(expected);
+            }
+        }
+        assertThat(none).isBetween(250, 420);
+        failed.setWeight(2);
+        failed.setState(RealServerState.DOWN); // removal: del_dest refills the buckets with A and C
+        dh.update(list);
+        for (int i = 0; i < 1000; i++) {
+            int dst = r.nextInt();
+            RealServer expected = list.get(((dst * 0x61C88647) >>> 24) % 2 == 0 ? 0 : 2);
+            assertThat(dh.pick(to(ip(dst)))).isSameAs(expected);
+        }
+    }
+
+    @Test
     void hashTablesDoNotDependOnInsertionOrder() {
         for (String name : List.of("dh", "sh", "mh", "ring")) {
             List<RealServer> list = servers(3, 1, 4, 1, 5, 9, 2, 6);
