@@ -3,10 +3,13 @@ package io.lvs4j.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.lvs4j.api.Flow;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.RealServerState;
 import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.health.HealthMonitor;
+import io.lvs4j.api.scheduler.Scheduler;
+import io.lvs4j.api.scheduler.Schedulers;
 import io.lvs4j.forward.Director;
 import io.lvs4j.health.HealthMonitorConfig;
 import io.lvs4j.health.HealthMonitors;
@@ -17,12 +20,18 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The forwarding engine and the health monitor wired together, as an operator's director runs them. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -256,5 +265,132 @@ class HealthCheckedDirectorTest {
 
     private static long templates(Director d) {
         return d.statistics().get(0).persistenceTemplates();
+    }
+
+    private static final int NONE = -1;
+
+    /** The answer the director gives the client at {@code from}, or {@link #NONE} when it has no server for it. */
+    private static int askOrNone(VirtualService vs, InetAddress from) {
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(from, 0));
+            s.connect(vs.address(), 2000);
+            s.setSoTimeout(5000);
+            return s.getInputStream().read();
+        } catch (IOException e) {
+            return NONE;
+        }
+    }
+
+    private static InetAddress client(int i) throws IOException {
+        return InetAddress.getByAddress(new byte[] {127, 0, (byte) (i >> 8), (byte) i});
+    }
+
+    /** What {@code reference} picks for each client: the server's letter, or {@link #NONE}. */
+    private static Map<InetAddress, Integer> expected(Scheduler reference, VirtualService vs, List<InetAddress> clients,
+                                                      Map<Integer, Character> names) {
+        Map<InetAddress, Integer> answers = new LinkedHashMap<>();
+        for (InetAddress c : clients) {
+            RealServer rs = reference.pick(Flow.tcp(new InetSocketAddress(c, 40000), vs.address()));
+            answers.put(c, rs == null ? NONE : (int) names.get(rs.address().getPort()));
+        }
+        return answers;
+    }
+
+    private static RealServer copy(RealServer rs) {
+        return RealServer.builder(rs.address()).weight(rs.weight()).build();
+    }
+
+    /**
+     * keepalived's {@code inhibit_on_failure} through a running director: a failed real server keeps its place with
+     * weight 0, and the hash schedulers then do what IPVS does with a weight-0 destination ({@code sh}: the table is
+     * rebuilt with the server in one bucket, whose flows get no server; {@code mh}: the table keeps the server's
+     * entries, whose flows get no server, and no other flow moves). Without it the server goes DOWN, which is IPVS's
+     * removal: the table of the others. Expected picks come from a reference scheduler given the kernel's view of the
+     * destinations (address copies with the kernel's weights).
+     */
+    @ParameterizedTest(name = "{0}, inhibit_on_failure {1}")
+    @CsvSource({"sh, true", "sh, false", "mh, true", "mh, false"})
+    void aFailedServerIsQuiescedWithInhibitOnFailureAndRemovedWithout(String scheduler, boolean inhibit)
+            throws Exception {
+        ServerSocket a = serve(0, 'a');
+        ServerSocket b = serve(0, 'b');
+        ServerSocket c = serve(0, 'c');
+        Map<Integer, Character> names = Map.of(a.getLocalPort(), 'a', b.getLocalPort(), 'b', c.getLocalPort(), 'c');
+        RealServer ra = RealServer.builder(new InetSocketAddress(LO, a.getLocalPort())).weight(3).build();
+        RealServer rb = RealServer.builder(new InetSocketAddress(LO, b.getLocalPort())).weight(2).build();
+        RealServer rc = RealServer.builder(new InetSocketAddress(LO, c.getLocalPort())).weight(1).build();
+        VirtualService vs = VirtualService.tcp("127.0.0.1", freePort()).scheduler(scheduler).realServer(ra)
+                .realServer(rb).realServer(rc).build();
+
+        // The kernel's view before and after b fails: upd_dest to weight 0, or del_dest.
+        List<InetAddress> clients = new ArrayList<>();
+        for (int i = 2; i < 42; i++) {
+            clients.add(client(i));
+        }
+        Scheduler reference = Schedulers.create(scheduler);
+        List<RealServer> view = new ArrayList<>(List.of(copy(ra), copy(rb), copy(rc)));
+        reference.update(view);
+        Map<InetAddress, Integer> before = expected(reference, vs, clients, names);
+        if (inhibit) {
+            view.get(1).setWeight(0);
+        } else {
+            view.remove(1);
+        }
+        reference.update(view);
+        if (inhibit) { // one more client, whose flow hashes to b's bucket (sh) or entries (mh)
+            for (int i = 42; ; i++) {
+                InetAddress extra = client(i);
+                if (expected(reference, vs, List.of(extra), names).get(extra) == NONE) {
+                    clients.add(extra);
+                    Scheduler initial = Schedulers.create(scheduler);
+                    initial.update(List.of(copy(ra), copy(rb), copy(rc)));
+                    before = expected(initial, vs, clients, names);
+                    break;
+                }
+            }
+        }
+        Map<InetAddress, Integer> after = expected(reference, vs, clients, names);
+
+        try (HealthMonitor monitor = HealthMonitors.create(HealthMonitorConfig.custom()
+                        .delayLoop(Duration.ofMillis(100)).retry(0).fall(1).rise(1).warmup(Duration.ZERO)
+                        .inhibitOnFailure(inhibit).build(),
+                checks -> checks.tcp(Duration.ofMillis(500)));
+             Director director = Director.builder().virtualService(vs).healthMonitor(monitor).maxRedispatch(0)
+                     .ioThreads(1).build()) {
+            director.start().toCompletableFuture().join();
+            Map<InetAddress, Integer> served = new LinkedHashMap<>();
+            for (InetAddress from : clients) {
+                served.put(from, askOrNone(vs, from));
+            }
+            assertThat(served).isEqualTo(before);
+
+            b.close(); // b refuses connections and fails its check
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                Map<InetAddress, Integer> now = new LinkedHashMap<>();
+                for (InetAddress from : clients) {
+                    now.put(from, askOrNone(vs, from));
+                }
+                assertThat(now).isEqualTo(after);
+            });
+            if (inhibit) {
+                assertThat(rb.state()).isEqualTo(RealServerState.UP);
+                assertThat(rb.weight()).isZero();
+                assertThat(after).containsValue(NONE); // flows hashed to b's place get no server
+            } else {
+                assertThat(rb.state()).isEqualTo(RealServerState.DOWN);
+                assertThat(after).doesNotContainValue(NONE).doesNotContainValue((int) 'b');
+            }
+            if (scheduler.equals("mh") && inhibit) { // Maglev: nobody else moves
+                for (InetAddress from : clients) {
+                    if (before.get(from) != 'b') {
+                        assertThat(after.get(from)).isEqualTo(before.get(from));
+                    }
+                }
+            }
+        } finally {
+            a.close();
+            b.close();
+            c.close();
+        }
     }
 }

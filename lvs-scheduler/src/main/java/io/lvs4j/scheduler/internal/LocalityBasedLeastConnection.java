@@ -5,37 +5,47 @@ import io.lvs4j.api.Flow;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.scheduler.SchedulerConfig;
 import java.net.InetAddress;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * IPVS {@code lblc}: a flow's destination address maps to the real server it was last sent to; the mapping holds
- * while that server is available and not overloaded (more active connections than its weight while another server
- * has fewer than half its weight), otherwise the flow is rescheduled by {@code wlc} and the mapping replaced.
- * Mappings idle for {@code expiration-seconds} (default 24 h) expire; at most {@code cache-size} (default 16384) are
- * kept.
+ * IPVS {@code lblc} ({@code ip_vs_lblc.c}): a flow's destination address maps to the real server it was last sent
+ * to. On a hit the cached server is returned while it is listed, its weight is above 0 and it is not overloaded in
+ * lblc's own sense (more active connections than its weight while a listed server has fewer than half its weight);
+ * the threshold overload flag is not consulted there. Otherwise {@code wlc} over the list (skipping flagged servers)
+ * chooses and the mapping is replaced. As in the kernel, which has no add/del hooks for lblc, a mapping outlives its
+ * server's removal and holds again when a server of that address returns. Unlike the kernel, a DOWN, ejected or
+ * draining server is never returned; mappings idle for {@code expiration-seconds} (default 24 h) are dropped at
+ * once, and at most {@code cache-size} (default 16384) are kept.
  *
  * <p>In a full proxy every flow's destination is the virtual address, so all flows share one mapping: {@code lblc}
  * then behaves as "stay on one server until it is overloaded", as IPVS would for a single destination.
  */
-final class LocalityBasedLeastConnection extends ScanScheduler {
+final class LocalityBasedLeastConnection extends BaseScheduler<Locality.Table> {
 
     private final Cache<InetAddress, RealServer> cache;
 
     LocalityBasedLeastConnection(SchedulerConfig config) {
-        super("lblc", config);
+        super("lblc", config, Locality.Table.EMPTY);
         this.cache = Locality.cache(config, Locality.expirationNanos(config));
     }
 
     @Override
+    protected Locality.Table build(RealServer[] servers, int[] weights, Locality.Table previous) {
+        return new Locality.Table(new Members(servers, weights));
+    }
+
+    @Override
     public @Nullable RealServer pick(Flow flow) {
-        Members m = table();
+        Locality.Table t = table();
         InetAddress key = flow.destination().getAddress();
-        RealServer dest = cache.getIfPresent(key);
-        if (dest != null && dest.isAvailable() && !Locality.isOverloaded(dest, m)) {
-            return dest;
+        RealServer cached = cache.getIfPresent(key);
+        if (cached != null) {
+            RealServer dest = t.inService(cached);
+            if (dest != null && Locality.servable(dest) && !Locality.isOverloaded(dest, t.members)) {
+                return dest;
+            }
         }
-        dest = m.leastLoaded(false);
+        RealServer dest = t.members.leastLoaded(false);
         if (dest != null) {
             cache.put(key, dest);
         }
@@ -47,10 +57,9 @@ final class LocalityBasedLeastConnection extends ScanScheduler {
         cache.invalidateAll();
     }
 
-    /** Drops mappings to servers that left the list, as the kernel's destinations leave the service. */
-    @Override
-    void onBuild(RealServer[] servers) {
-        Set<RealServer> present = Locality.present(servers);
-        cache.asMap().values().removeIf(rs -> !present.contains(rs));
+    /** How many destinations the cache holds now. */
+    long cachedDestinations() {
+        cache.cleanUp();
+        return cache.estimatedSize();
     }
 }

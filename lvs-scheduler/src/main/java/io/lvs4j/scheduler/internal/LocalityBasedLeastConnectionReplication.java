@@ -6,17 +6,19 @@ import io.lvs4j.api.RealServer;
 import io.lvs4j.api.Ticker;
 import io.lvs4j.api.scheduler.SchedulerConfig;
 import java.net.InetAddress;
-import java.util.Arrays;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * IPVS {@code lblcr}: a flow's destination address maps to a <em>set</em> of real servers. A flow goes to the least
- * loaded member (wlc rule); if there is none or it is overloaded, a server chosen by wlc over the whole list joins
- * the set. When a set of more than one member has not changed for {@code expiration-seconds} (default 24 h), its
- * most loaded member leaves. Sets idle for the same time expire.
+ * IPVS {@code lblcr} ({@code ip_vs_lblcr.c}): a flow's destination address maps to a <em>set</em> of real servers. A
+ * flow goes to the member with the least {@code overhead / weight} among those listed, above weight 0 and not
+ * flagged overloaded; if there is none, or it is overloaded in lblc's sense, a server chosen by {@code wlc} over the
+ * whole list joins the set. When a set of more than one member has not changed for {@code expiration-seconds}
+ * (default 24 h), its member with the most {@code overhead / weight} among those above weight 0, listed or not,
+ * leaves. That is the only way out of a set: as in the kernel, a member stays through its server's removal and is
+ * used again when a server of that address returns. Unlike the kernel, a DOWN, ejected or draining member is never
+ * returned; sets idle for the expiration are dropped at once, and at most {@code cache-size} are kept.
  */
-final class LocalityBasedLeastConnectionReplication extends ScanScheduler {
+final class LocalityBasedLeastConnectionReplication extends BaseScheduler<Locality.Table> {
 
     /** A destination's server set, newest member first as the kernel's list_add puts it. */
     static final class DestSet {
@@ -32,10 +34,11 @@ final class LocalityBasedLeastConnectionReplication extends ScanScheduler {
             return members.length;
         }
 
+        /** {@code ip_vs_dest_set_insert} with its check: a server of the same address is not added twice. */
         synchronized void insert(RealServer rs, long now) {
             RealServer[] m = members;
             for (RealServer x : m) {
-                if (x == rs) {
+                if (x.equals(rs)) {
                     return;
                 }
             }
@@ -60,16 +63,17 @@ final class LocalityBasedLeastConnectionReplication extends ScanScheduler {
             }
         }
 
-        synchronized void retainAll(Set<RealServer> present) {
-            members = Arrays.stream(members).filter(present::contains).toArray(RealServer[]::new);
-        }
-
-        /** {@code ip_vs_dest_set_min}: least {@code overhead / weight} among available members. */
-        @Nullable RealServer min() {
+        /**
+         * {@code ip_vs_dest_set_min}: least {@code overhead / weight} among the members that are listed and
+         * available (weight above 0, not flagged overloaded, and not DOWN, ejected or draining); the listed server
+         * is returned.
+         */
+        @Nullable RealServer min(Locality.Table t) {
             RealServer least = null;
             long loh = 0;
-            for (RealServer rs : members) {
-                if (!rs.isAvailable()) {
+            for (RealServer member : members) {
+                RealServer rs = t.inService(member);
+                if (rs == null || !rs.isAvailable()) {
                     continue;
                 }
                 long doh = rs.overhead();
@@ -81,26 +85,29 @@ final class LocalityBasedLeastConnectionReplication extends ScanScheduler {
             return least;
         }
 
-        /** {@code ip_vs_dest_set_max}: most {@code overhead / weight} among members with a weight. */
-        @Nullable RealServer max() {
+        /**
+         * {@code ip_vs_dest_set_max}: most {@code overhead / weight} among the members above weight 0, whether
+         * listed or not (the kernel does not check availability here); the member itself is returned.
+         */
+        @Nullable RealServer max(Locality.Table t) {
             RealServer most = null;
             long moh = 0;
-            for (RealServer rs : members) {
+            int mw = 0;
+            for (RealServer member : members) {
+                RealServer listed = t.inService(member);
+                RealServer rs = listed != null ? listed : member;
                 int w = rs.weight();
                 if (w <= 0) {
                     continue;
                 }
                 long doh = rs.overhead();
-                if (most == null || moh * w < doh * most.weight()) {
-                    most = rs;
+                if (most == null || moh * w < doh * mw) {
+                    most = member;
                     moh = doh;
+                    mw = w;
                 }
             }
             return most;
-        }
-
-        RealServer[] members() {
-            return members;
         }
     }
 
@@ -109,25 +116,30 @@ final class LocalityBasedLeastConnectionReplication extends ScanScheduler {
     private final Ticker ticker;
 
     LocalityBasedLeastConnectionReplication(SchedulerConfig config) {
-        super("lblcr", config);
+        super("lblcr", config, Locality.Table.EMPTY);
         this.expirationNanos = Locality.expirationNanos(config);
         this.cache = Locality.cache(config, expirationNanos);
         this.ticker = config.ticker();
     }
 
     @Override
+    protected Locality.Table build(RealServer[] servers, int[] weights, Locality.Table previous) {
+        return new Locality.Table(new Members(servers, weights));
+    }
+
+    @Override
     public @Nullable RealServer pick(Flow flow) {
-        Members m = table();
+        Locality.Table t = table();
         InetAddress key = flow.destination().getAddress();
         DestSet set = cache.getIfPresent(key);
         if (set != null) {
-            RealServer dest = set.min();
+            RealServer dest = set.min(t);
             if (set.size() > 1) {
                 long now = ticker.read();
                 if (now - set.lastMod > expirationNanos) {
                     synchronized (set) {
                         if (set.size() > 1) {
-                            RealServer most = set.max();
+                            RealServer most = set.max(t);
                             if (most != null) {
                                 set.erase(most, now);
                             }
@@ -135,16 +147,16 @@ final class LocalityBasedLeastConnectionReplication extends ScanScheduler {
                     }
                 }
             }
-            if (dest != null && !Locality.isOverloaded(dest, m)) {
+            if (dest != null && !Locality.isOverloaded(dest, t.members)) {
                 return dest;
             }
-            dest = m.leastLoaded(false);
+            dest = t.members.leastLoaded(false);
             if (dest != null) {
                 set.insert(dest, ticker.read());
             }
             return dest;
         }
-        RealServer dest = m.leastLoaded(false);
+        RealServer dest = t.members.leastLoaded(false);
         if (dest != null) {
             cache.put(key, new DestSet(dest, ticker.read()));
         }
@@ -152,13 +164,13 @@ final class LocalityBasedLeastConnectionReplication extends ScanScheduler {
     }
 
     @Override
-    void onBuild(RealServer[] servers) {
-        Set<RealServer> present = Locality.present(servers);
-        cache.asMap().values().forEach(set -> set.retainAll(present));
-    }
-
-    @Override
     public void close() {
         cache.invalidateAll();
+    }
+
+    /** How many destinations the cache holds now. */
+    long cachedDestinations() {
+        cache.cleanUp();
+        return cache.estimatedSize();
     }
 }

@@ -12,11 +12,6 @@ abstract class ScanScheduler extends BaseScheduler<Members> {
 
     @Override
     protected final Members build(RealServer[] servers, int[] weights, Members previous) {
-        onBuild(servers);
         return new Members(servers, weights);
-    }
-
-    /** Called under the update lock before a new list is published. */
-    void onBuild(RealServer[] servers) {
     }
 }

@@ -13,6 +13,8 @@ import io.lvs4j.api.RealServerState;
 import io.lvs4j.api.scheduler.Scheduler;
 import io.lvs4j.api.scheduler.SchedulerConfig;
 import io.lvs4j.api.scheduler.Schedulers;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -108,18 +110,184 @@ class HashSchedulerTest {
     }
 
     @Test
-    void dhHashesTheDestinationIntoRoundRobinBuckets() {
+    void dhHashesTheDestinationWithTheCurrentKernelsHash32IntoRoundRobinBuckets() {
         List<RealServer> list = servers(9, 1, 1);
         Scheduler dh = create("dh");
         dh.update(list);
         SplittableRandom r = new SplittableRandom(3);
         for (int i = 0; i < 1000; i++) {
             int dst = r.nextInt();
-            Flow f = Flow.tcp(flow(0x0a000009, 5000).client(),
-                    new java.net.InetSocketAddress(io.lvs4j.scheduler.Fixtures.ip(dst >>> 24, (dst >>> 16) & 0xff,
-                            (dst >>> 8) & 0xff, dst & 0xff), 80));
-            int bucket = (dst * (int) 2654435761L) & 0xff;
-            assertThat(dh.pick(f)).isSameAs(list.get(bucket % 3)); // dh ignores weights
+            int bucket = (dst * 0x61C88647) >>> 24; // hash_32(ntohl(fold), IP_VS_DH_TAB_BITS)
+            assertThat(dh.pick(to(ip(dst)))).isSameAs(list.get(bucket % 3)); // dh ignores weights
+        }
+    }
+
+    @Test
+    void dhBucketsWorkedOutByHandFromTheKernelsHash32() throws Exception {
+        // bucket = (fold × 0x61C88647 mod 2^32) >> 24; three servers fill the 256 buckets A, B, C, A, ...
+        // The 4.x formula (fold × 2654435761) & 255 gives A, A, B, C, C for the same five destinations.
+        List<RealServer> list = servers(1, 1, 1);
+        Scheduler dh = create("dh");
+        dh.update(list);
+        assertThat(dh.pick(to(InetAddress.getByName("10.0.0.100")))).isSameAs(list.get(2)); // bucket 248
+        assertThat(dh.pick(to(InetAddress.getByName("192.168.1.1")))).isSameAs(list.get(1)); // bucket 136
+        assertThat(dh.pick(to(InetAddress.getByName("10.1.2.3")))).isSameAs(list.get(2)); // bucket 2
+        assertThat(dh.pick(to(InetAddress.getByName("172.16.0.7")))).isSameAs(list.get(1)); // bucket 196
+        // IPv6 folds its four words: 0x20010db8 ^ 0 ^ 0 ^ 1 = 0x20010db9, bucket 63
+        assertThat(dh.pick(to(InetAddress.getByName("2001:db8::1")))).isSameAs(list.get(0));
+    }
+
+    private static InetAddress ip(int v) {
+        return io.lvs4j.scheduler.Fixtures.ip(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
+    }
+
+    /** A flow from a fixed client to {@code destination}:80, the address dh hashes. */
+    private static Flow to(InetAddress destination) {
+        return Flow.tcp(flow(0x0a000009, 5000).client(), new InetSocketAddress(destination, 80));
+    }
+
+    /**
+     * {@code ip_vs_sh_reassign} as a test oracle: the destinations (here in address order) fill the 256 buckets in
+     * turn, each for as many consecutive buckets as its weight, and a weight-0 destination still takes one.
+     */
+    private static RealServer[] kernelShTable(List<RealServer> destinations) {
+        RealServer[] buckets = new RealServer[256];
+        int p = 0;
+        int count = 0;
+        for (int i = 0; i < 256; i++) {
+            RealServer d = destinations.get(p);
+            buckets[i] = d;
+            if (++count >= d.weight()) {
+                p = (p + 1) % destinations.size();
+                count = 0;
+            }
+        }
+        return buckets;
+    }
+
+    /** {@code ip_vs_sh_get} and {@code ip_vs_sh_get_fallback}: unavailable is weight 0 or the overload flag. */
+    private static @org.jspecify.annotations.Nullable RealServer kernelShPick(RealServer[] buckets, Flow f,
+                                                                             boolean fallback) {
+        int fold = f.clientAddressFold();
+        int ihash = (fold * 0x61C88647) >>> 24;
+        RealServer d = buckets[ihash];
+        if (d.weight() > 0 && !d.isOverloaded()) {
+            return d;
+        }
+        if (!fallback) {
+            return null;
+        }
+        for (int offset = 0; offset < 256; offset++) {
+            int roffset = (offset + ihash) % 256;
+            d = buckets[(roffset + ((fold * 0x61C88647) >>> 24)) & 255];
+            if (d.weight() > 0 && !d.isOverloaded()) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void shWithInhibitOnFailureGivesTheKernelsWeightZeroTableAndWithoutItTheTableWithoutTheServer() {
+        for (boolean fallback : new boolean[] {false, true}) {
+            List<RealServer> list = servers(3, 2, 1, 4);
+            Scheduler sh = Schedulers.create("sh", fallback
+                    ? SchedulerConfig.builder().flag("sh-fallback").build() : SchedulerConfig.ofDefaults());
+            sh.update(list);
+            Flow[] flows = randomFlows(3000, 21);
+            RealServer[] all = kernelShTable(list);
+            for (Flow f : flows) {
+                assertThat(sh.pick(f)).isSameAs(kernelShPick(all, f, fallback));
+            }
+            // inhibit_on_failure: the failed server gets weight 0 and stays listed (upd_dest -> reassign)
+            RealServer failed = list.get(1);
+            failed.setWeight(0);
+            sh.update(list);
+            RealServer[] inhibited = kernelShTable(list);
+            int none = 0;
+            for (Flow f : flows) {
+                RealServer expected = kernelShPick(inhibited, f, fallback);
+                assertThat(sh.pick(f)).as("fallback %s", fallback).isSameAs(expected);
+                none += expected == null ? 1 : 0;
+            }
+            assertThat(none > 0).isEqualTo(!fallback); // a flow hashed to the one inhibited bucket gets none
+            // without inhibit_on_failure: the failed server goes DOWN, which is IPVS's removal (del_dest -> reassign)
+            failed.setWeight(2);
+            failed.setState(RealServerState.DOWN);
+            sh.update(list);
+            RealServer[] removed = kernelShTable(List.of(list.get(0), list.get(2), list.get(3)));
+            for (Flow f : flows) {
+                assertThat(sh.pick(f)).isSameAs(kernelShPick(removed, f, fallback)).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void maglevWithInhibitOnFailureKeepsTheTableAndWithoutItRebuildsWithoutTheServer() {
+        for (boolean fallback : new boolean[] {false, true}) {
+            List<RealServer> list = servers(3, 2, 1, 4);
+            SchedulerConfig config = fallback ? SchedulerConfig.builder().flag("mh-fallback").build()
+                    : SchedulerConfig.ofDefaults();
+            MaglevHashing mh = (MaglevHashing) Schedulers.create("mh", config);
+            mh.update(list);
+            Flow[] flows = randomFlows(5000, 22);
+            RealServer[] before = new RealServer[flows.length];
+            for (int i = 0; i < flows.length; i++) {
+                before[i] = mh.pick(flows[i]);
+            }
+            RealServer failed = list.get(1);
+            failed.setWeight(0); // inhibit_on_failure: last_weight keeps the server's entries
+            mh.update(list);
+            for (int i = 0; i < flows.length; i++) {
+                RealServer now = mh.pick(flows[i]);
+                if (before[i] != failed) {
+                    assertThat(now).isSameAs(before[i]);
+                } else if (fallback) {
+                    assertThat(now).isNotNull().isNotSameAs(failed);
+                } else {
+                    assertThat(now).isNull();
+                }
+            }
+            failed.setWeight(2);
+            failed.setState(RealServerState.DOWN); // removal: the table of the three others
+            mh.update(list);
+            Scheduler fresh = Schedulers.create("mh", config);
+            fresh.update(List.of(list.get(0), list.get(2), list.get(3)));
+            for (Flow f : flows) {
+                assertThat(mh.pick(f)).isSameAs(fresh.pick(f)).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void dhWithInhibitOnFailureKeepsTheTableAndWithoutItFillsTheBucketsWithTheOthers() {
+        List<RealServer> list = servers(3, 2, 1);
+        Scheduler dh = create("dh");
+        dh.update(list);
+        RealServer failed = list.get(1);
+        failed.setWeight(0); // inhibit_on_failure: the kernel's dh has no upd_dest; its buckets stay, weight 0 gets none
+        dh.update(list);
+        SplittableRandom r = new SplittableRandom(23);
+        int none = 0;
+        for (int i = 0; i < 1000; i++) {
+            int dst = r.nextInt();
+            RealServer expected = list.get(((dst * 0x61C88647) >>> 24) % 3);
+            RealServer picked = dh.pick(to(ip(dst)));
+            if (expected == failed) {
+                assertThat(picked).isNull();
+                none++;
+            } else {
+                assertThat(picked).isSameAs(expected);
+            }
+        }
+        assertThat(none).isBetween(250, 420);
+        failed.setWeight(2);
+        failed.setState(RealServerState.DOWN); // removal: del_dest refills the buckets with A and C
+        dh.update(list);
+        for (int i = 0; i < 1000; i++) {
+            int dst = r.nextInt();
+            RealServer expected = list.get(((dst * 0x61C88647) >>> 24) % 2 == 0 ? 0 : 2);
+            assertThat(dh.pick(to(ip(dst)))).isSameAs(expected);
         }
     }
 
