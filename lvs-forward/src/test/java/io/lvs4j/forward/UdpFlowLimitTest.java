@@ -66,7 +66,7 @@ class UdpFlowLimitTest {
 
     @Test
     void aFloodOfNewFlowsStaysWithinTheDirectorsLimitAndANewClientIsServed() throws Exception {
-        int limit = 200;
+        int limit = 100;
         try (UdpEcho echo = new UdpEcho("a"); ResourceProbe.LogCapture log = new ResourceProbe.LogCapture()) {
             VirtualService vs = VirtualService.udp("127.0.0.1", freeUdpPort()).scheduler("rr")
                     .realServer(RealServer.builder(echo.address()).build()).build();
@@ -101,7 +101,10 @@ class UdpFlowLimitTest {
             }
             ServiceStatistics stats = director.statistics().get(0);
             assertThat(stats.connections()).isLessThanOrEqualTo(limit);
-            assertThat(stats.evictedFlows()).isGreaterThanOrEqualTo(FLOOD - limit);
+            // the kernel may drop part of the flood at the listener's socket buffer; every flow the director opened
+            // beyond the limit evicted one
+            assertThat(stats.totals().connections()).isGreaterThan(limit + 50L);
+            assertThat(stats.evictedFlows()).isGreaterThanOrEqualTo(stats.totals().connections() - limit);
             assertThat(stats.droppedDatagrams()).isZero();
             // the flood's sockets come and go one at a time; the director holds at most one socket per flow
             assertThat(peak.get() - baseline).isLessThanOrEqualTo(limit + 16);
@@ -125,7 +128,8 @@ class UdpFlowLimitTest {
                 assertThat(ask(client, vs.address(), "x", 3)).isEqualTo("a:x");
                 ServiceStatistics stats = director.statistics().get(0);
                 assertThat(stats.connections()).isLessThanOrEqualTo(maxconn);
-                assertThat(stats.evictedFlows()).isGreaterThanOrEqualTo(500 - maxconn);
+                assertThat(stats.totals().connections()).isGreaterThan(2L * maxconn);
+                assertThat(stats.evictedFlows()).isGreaterThanOrEqualTo(stats.totals().connections() - maxconn);
             }
         }
     }

@@ -60,6 +60,10 @@ public final class DefaultDirector implements Director {
     private final List<Consumer<? super Boolean>> servingListeners =
             new CopyOnWriteArrayList<>();
     private volatile boolean stopped;
+    /** UDP flows of all services; at most maxFlows, plus {@value #FLOW_BORROW} borrowed for a moment. */
+    private final java.util.concurrent.atomic.AtomicInteger udpFlows = new java.util.concurrent.atomic.AtomicInteger();
+    /** Slots a service with no flow of its own may borrow beyond maxFlows until another service gives one back. */
+    static final int FLOW_BORROW = 64;
 
     /** Service identity: protocol and address. */
     record Key(Protocol protocol, InetSocketAddress address) {
@@ -415,6 +419,17 @@ public final class DefaultDirector implements Director {
                 }
             }
             services.values().forEach(ServiceRuntime::closeAllConnections);
+            // let the closes finish on the event loops (io_uring closes a socket once its pending operations are
+            // cancelled): a channel still closing when its loop terminates cannot deregister, and Netty warns
+            long closing = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (System.nanoTime() - closing < 0 && services.values().stream().anyMatch(s -> s.open.get() > 0)) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             services.values().forEach(ServiceRuntime::close);
             HealthMonitor monitor = config.healthMonitor();
             if (monitor != null) {
@@ -563,7 +578,68 @@ public final class DefaultDirector implements Director {
         return max;
     }
 
-    Duration udpTimeout() {
-        return config.udpTimeout();
+    long udpTimeoutNanos() {
+        return config.udpTimeout().toNanos();
+    }
+
+    long udpUnrepliedTimeoutNanos() {
+        return config.udpUnrepliedTimeout().toNanos();
+    }
+
+    io.lvs4j.api.Ticker ticker() {
+        return config.ticker();
+    }
+
+    int maxFlows() {
+        return config.maxFlows();
+    }
+
+    /** Takes a slot for a new UDP flow if the director holds fewer than maxFlows. */
+    boolean tryAcquireFlow() {
+        int max = config.maxFlows();
+        for (int n = udpFlows.get(); n < max; n = udpFlows.get()) {
+            if (udpFlows.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void releaseFlow() {
+        udpFlows.decrementAndGet();
+    }
+
+    boolean flowsOverLimit() {
+        return udpFlows.get() > config.maxFlows();
+    }
+
+    /** UDP flows of all services now; for tests. */
+    int udpFlows() {
+        return udpFlows.get();
+    }
+
+    /**
+     * A service with no flow to evict needs a slot while others hold them all: it borrows one (at most
+     * {@value #FLOW_BORROW} beyond the limit) and the service with the most flows evicts its least recently active.
+     */
+    boolean borrowFlow(UdpRelay borrower) {
+        UdpRelay fullest = null;
+        for (ServiceRuntime s : services.values()) {
+            Channel l = s.listener;
+            UdpRelay relay = l == null ? null : l.pipeline().get(UdpRelay.class);
+            if (relay != null && relay != borrower && (fullest == null || relay.size() > fullest.size())) {
+                fullest = relay;
+            }
+        }
+        if (fullest == null || fullest.size() == 0) {
+            return false;
+        }
+        for (int n = udpFlows.get(); n < config.maxFlows() + FLOW_BORROW; n = udpFlows.get()) {
+            if (udpFlows.compareAndSet(n, n + 1)) {
+                fullest.shedLater();
+                return true;
+            }
+        }
+        return false;
     }
 }
