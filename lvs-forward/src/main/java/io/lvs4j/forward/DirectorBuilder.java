@@ -60,6 +60,14 @@ public final class DirectorBuilder {
     DirectorBuilder() {
     }
 
+    /**
+     * The process's file-descriptor limit that the default {@link #maxFlows(int)} and {@link #maxConnections(int)}
+     * derive from ({@code ulimit -n} as the JVM set it; 1024 where the JVM cannot tell).
+     */
+    public static long descriptorLimit() {
+        return io.lvs4j.forward.internal.Descriptors.limit();
+    }
+
     /** Adds a virtual service; its protocol and address must be unique. */
     public DirectorBuilder virtualService(VirtualService service) {
         Objects.requireNonNull(service, "virtualService");

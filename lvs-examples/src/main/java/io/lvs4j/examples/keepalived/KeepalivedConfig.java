@@ -282,13 +282,17 @@ public final class KeepalivedConfig {
      * @param keyId the lvs4j block's key_id
      * @param insecure the lvs4j block's insecure
      * @param advertsPerInterval the lvs4j block's advert_per_interval
+     * @param maxFlows the lvs4j block's max_flows: the instance's director's UDP flow limit; 0 for the default
+     * @param maxConnections the lvs4j block's max_conns: the instance's director's TCP connection limit; 0 for the
+     *     default
      */
     public record Instance(ConfigNode.Position position, String name, String device, int routerId, int priority,
             Duration advertInterval, boolean preempt, Duration preemptDelay, @Nullable InetAddress source, int port,
             List<InetSocketAddress> peers, @Nullable InetAddress multicastGroup, List<VirtualAddress> virtualAddresses,
             List<Track> tracks, List<String> notifyChange, List<String> notifyMaster, List<String> notifyBackup,
             List<String> notifyFault, List<String> notifyStop, Duration garpDelay, int garpRepeat,
-            Duration garpRefresh, byte @Nullable [] key, int keyId, boolean insecure, int advertsPerInterval) {
+            Duration garpRefresh, byte @Nullable [] key, int keyId, boolean insecure, int advertsPerInterval,
+            int maxFlows, int maxConnections) {
 
         /** Copies the lists. */
         public Instance {
@@ -879,7 +883,8 @@ public final class KeepalivedConfig {
                     src == null ? null : address(src), port, peers, multicast, vips, tracks,
                     words(text(n, "notify")), words(text(n, "notify_master")), words(text(n, "notify_backup")),
                     words(text(n, "notify_fault")), words(text(n, "notify_stop")), garpDelay, garpRepeat,
-                    garpRefresh, key, keyId, insecure, perInterval);
+                    garpRefresh, key, keyId, insecure, perInterval, lvs4j == null ? 0 : intOr(lvs4j, "max_flows", 0),
+                    lvs4j == null ? 0 : intOr(lvs4j, "max_conns", 0));
         }
 
         /** {@code ADDRESS[/PREFIX] [dev IF] [label L] [scope S]...}; only dev matters to lvs4j. */

@@ -362,9 +362,13 @@ public final class DefaultDirector implements Director {
 
     /** Takes a slot for a new TCP connection if the director proxies fewer than its maxConnections. */
     boolean tryAcquireConnection() {
-        int max = config.maxConnections();
-        for (int n = tcpConnections.get(); n < max; n = tcpConnections.get()) {
-            if (tcpConnections.compareAndSet(n, n + 1)) {
+        return incrementBelow(tcpConnections, config.maxConnections());
+    }
+
+    /** Adds one to {@code count} unless that would reach beyond {@code max}; whether it did. */
+    private static boolean incrementBelow(java.util.concurrent.atomic.AtomicInteger count, int max) {
+        for (int n = count.get(); n < max; n = count.get()) {
+            if (count.compareAndSet(n, n + 1)) {
                 return true;
             }
         }
@@ -730,13 +734,7 @@ public final class DefaultDirector implements Director {
 
     /** Takes a slot for a new UDP flow if the director holds fewer than maxFlows. */
     boolean tryAcquireFlow() {
-        int max = config.maxFlows();
-        for (int n = udpFlows.get(); n < max; n = udpFlows.get()) {
-            if (udpFlows.compareAndSet(n, n + 1)) {
-                return true;
-            }
-        }
-        return false;
+        return incrementBelow(udpFlows, config.maxFlows());
     }
 
     void releaseFlow() {
@@ -768,12 +766,10 @@ public final class DefaultDirector implements Director {
         if (fullest == null || fullest.size() == 0) {
             return false;
         }
-        for (int n = udpFlows.get(); n < config.maxFlows() + FLOW_BORROW; n = udpFlows.get()) {
-            if (udpFlows.compareAndSet(n, n + 1)) {
-                fullest.shedLater();
-                return true;
-            }
+        if (!incrementBelow(udpFlows, config.maxFlows() + FLOW_BORROW)) {
+            return false;
         }
-        return false;
+        fullest.shedLater();
+        return true;
     }
 }
