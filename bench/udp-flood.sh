@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FLOWS=${1:-70000}; SECS=${2:-8}; LIMIT=${3:-4096}; shift $(( $# < 3 ? $# : 3 ))
-work=$(mktemp -d /tmp/lvs4j-udp-flood.XXXXXX)
+work=$(mktemp -d /tmp/lvs4j-udp-flood.XXXXXX)  # kept: director.out and director.err for a closer look
 python3 - <<'PY' > "$work/echo.out" 2>&1 &
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 18491))
