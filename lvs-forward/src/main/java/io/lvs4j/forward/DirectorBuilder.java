@@ -19,6 +19,15 @@ import org.jspecify.annotations.Nullable;
  * {@value #DEFAULT_CONNECT_TIMEOUT_MS} ms, idle timeout 900 s (IPVS's TCP established timeout), half-closed
  * timeout 120 s (IPVS's FIN_WAIT), UDP flow timeout 300 s, {@value #DEFAULT_MAX_REDISPATCH} redispatches, no health
  * monitor, no outlier detector, no failover.
+ *
+ * <p>Resource limits: a UDP flow holds one file descriptor and a proxied TCP connection two, so by default both
+ * director-wide limits derive from the process's descriptor limit ({@code ulimit -n}, read through
+ * {@code com.sun.management.UnixOperatingSystemMXBean}; 1024
+ * where the JVM cannot tell): an eighth of the limit (at least 128) is kept for the rest of the process, and of the
+ * rest half goes to UDP flows ({@link #maxFlows(int)}) and half to TCP connections ({@link #maxConnections(int)}),
+ * each default at most 65,536. With {@code ulimit -n 4096}:
+ * 1,792 flows and 896 connections. A UDP flow whose real server has not replied lives
+ * {@value #DEFAULT_UDP_UNREPLIED_TIMEOUT_MS} ms without a datagram (conntrack's unreplied state).
  */
 public final class DirectorBuilder {
 
@@ -26,6 +35,9 @@ public final class DirectorBuilder {
     public static final long DEFAULT_CONNECT_TIMEOUT_MS = 5000;
     /** The default number of other real servers tried after a failed connect: {@value}. */
     public static final int DEFAULT_MAX_REDISPATCH = 2;
+
+    /** The default lifetime of an idle UDP flow that has had no reply, in milliseconds: {@value}. */
+    public static final long DEFAULT_UDP_UNREPLIED_TIMEOUT_MS = 5000;
 
     private final List<VirtualService> services = new ArrayList<>();
     private int ioThreads = Runtime.getRuntime().availableProcessors();
@@ -39,8 +51,21 @@ public final class DirectorBuilder {
     private OutlierDetector outlierDetector = OutlierDetector.none();
     private @Nullable Failover failover;
     private Ticker ticker = Ticker.system();
+    private int maxFlows = io.lvs4j.forward.internal.Descriptors.defaultMaxFlows(
+            io.lvs4j.forward.internal.Descriptors.limit());
+    private int maxConnections = io.lvs4j.forward.internal.Descriptors.defaultMaxConnections(
+            io.lvs4j.forward.internal.Descriptors.limit());
+    private Duration udpUnrepliedTimeout = Duration.ofMillis(DEFAULT_UDP_UNREPLIED_TIMEOUT_MS);
 
     DirectorBuilder() {
+    }
+
+    /**
+     * The process's file-descriptor limit that the default {@link #maxFlows(int)} and {@link #maxConnections(int)}
+     * derive from ({@code ulimit -n} as the JVM set it; 1024 where the JVM cannot tell).
+     */
+    public static long descriptorLimit() {
+        return io.lvs4j.forward.internal.Descriptors.limit();
     }
 
     /** Adds a virtual service; its protocol and address must be unique. */
@@ -94,6 +119,43 @@ public final class DirectorBuilder {
         return this;
     }
 
+    /**
+     * How long a UDP flow lives without a datagram while its real server has not replied (conntrack's unreplied
+     * state); from the first reply on, {@link #udpTimeout(Duration)} applies. Default
+     * {@value #DEFAULT_UDP_UNREPLIED_TIMEOUT_MS} ms.
+     */
+    public DirectorBuilder udpUnrepliedTimeout(Duration timeout) {
+        this.udpUnrepliedTimeout = positive("udpUnrepliedTimeout", timeout, Duration.ofDays(1));
+        return this;
+    }
+
+    /**
+     * The most UDP flows the director keeps at once, over all its virtual services, at least 1 (each holds a socket).
+     * A new flow beyond it evicts the least recently active flow of its virtual service (or, if that service has
+     * none, of the service with the most), so new clients are served during a flood. Default: derived from the
+     * descriptor limit (see the class comment).
+     */
+    public DirectorBuilder maxFlows(int maxFlows) {
+        if (maxFlows < 1) {
+            throw new IllegalArgumentException("maxFlows must be >= 1 but was " + maxFlows);
+        }
+        this.maxFlows = maxFlows;
+        return this;
+    }
+
+    /**
+     * The most TCP connections the director proxies at once, over all its virtual services, at least 1 (each takes
+     * two descriptors). At the limit the listeners stop accepting, as at a service's maxconn, and resume when a
+     * connection ends. Default: derived from the descriptor limit (see the class comment).
+     */
+    public DirectorBuilder maxConnections(int maxConnections) {
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be >= 1 but was " + maxConnections);
+        }
+        this.maxConnections = maxConnections;
+        return this;
+    }
+
     /** Other real servers tried after a failed connect, 0..16. */
     public DirectorBuilder maxRedispatch(int maxRedispatch) {
         if (maxRedispatch < 0 || maxRedispatch > 16) {
@@ -130,7 +192,8 @@ public final class DirectorBuilder {
     /** The settings as they stand. */
     public DirectorConfig config() {
         return new DirectorConfig(services, ioThreads, transport, connectTimeout, idleTimeout, halfClosedTimeout,
-                udpTimeout, maxRedispatch, healthMonitor, outlierDetector, failover, ticker);
+                udpTimeout, maxRedispatch, healthMonitor, outlierDetector, failover, ticker, maxFlows,
+                udpUnrepliedTimeout, maxConnections);
     }
 
     /**

@@ -24,11 +24,18 @@ import org.jspecify.annotations.Nullable;
  * @param outlierDetector where connect outcomes are reported
  * @param failover the failover protocol, or {@code null} to serve from start
  * @param ticker the time source for timers that tests drive
+ * @param maxFlows the most UDP flows the whole director keeps at once; a new flow beyond it evicts the least recently
+ *     active flow
+ * @param udpUnrepliedTimeout how long a UDP flow whose real server has not replied yet lives without a datagram
+ *     (conntrack's unreplied state)
+ * @param maxConnections the most TCP connections the whole director proxies at once (each takes two descriptors);
+ *     beyond it the listeners stop accepting until a connection ends
  */
 public record DirectorConfig(List<VirtualService> virtualServices, int ioThreads, Transport transport,
                              Duration connectTimeout, Duration idleTimeout, Duration halfClosedTimeout,
                              Duration udpTimeout, int maxRedispatch, @Nullable HealthMonitor healthMonitor,
-                             OutlierDetector outlierDetector, @Nullable Failover failover, Ticker ticker) {
+                             OutlierDetector outlierDetector, @Nullable Failover failover, Ticker ticker,
+                             int maxFlows, Duration udpUnrepliedTimeout, int maxConnections) {
 
     /** Copies the list. */
     public DirectorConfig {

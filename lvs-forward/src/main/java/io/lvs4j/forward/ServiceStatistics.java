@@ -16,10 +16,17 @@ import java.util.List;
  * @param totals totals and rates over the whole service
  * @param realServers one line per real server
  * @param persistenceTemplates live persistence templates ({@code ipvsadm -L -c} lists them); 0 when not persistent
+ * @param evictedFlows UDP flows evicted to make room for new ones (the director's or the service's flow limit was
+ *     reached), since start
+ * @param droppedDatagrams UDP datagrams dropped because their flow's socket could not be opened or too many waited
+ *     for it, since start
+ * @param acceptFailures failed accepts (the process or system out of descriptors, EMFILE/ENFILE) and TCP connections
+ *     closed because the socket to the real server could not be opened, since start
  */
 public record ServiceStatistics(Protocol protocol, InetSocketAddress address, String scheduler, int connections,
                                 StatsSnapshot totals, List<RealServerStatistics> realServers,
-                                long persistenceTemplates) {
+                                long persistenceTemplates, long evictedFlows, long droppedDatagrams,
+                                long acceptFailures) {
 
     /** Copies the list. */
     public ServiceStatistics {

@@ -7,7 +7,8 @@ import java.util.function.BiFunction;
 
 /**
  * Renders statistics the way {@code ipvsadm -L -n --stats --rate} lays them out, with lvs4j's extra columns (weight,
- * active and inactive connections, health state) on the real-server lines.
+ * active and inactive connections, health state) on the real-server lines. A service that has hit a resource limit
+ * gets one more line, {@code limits: N flows evicted, N datagrams dropped, N failed accepts}.
  */
 public final class StatisticsTable {
 
@@ -45,6 +46,10 @@ public final class StatisticsTable {
                         address(r.address()), r.weight(), rt.connections(), r.activeConnections(),
                         r.inactiveConnections(), rt.inBytes(), rt.outBytes(), rt.cps(), rt.inBps(), rt.outBps(),
                         state.apply(s, r)));
+            }
+            if (s.evictedFlows() > 0 || s.droppedDatagrams() > 0 || s.acceptFailures() > 0) {
+                sb.append(String.format("  limits: %d flows evicted, %d datagrams dropped, %d failed accepts%n",
+                        s.evictedFlows(), s.droppedDatagrams(), s.acceptFailures()));
             }
         }
         return sb.toString();

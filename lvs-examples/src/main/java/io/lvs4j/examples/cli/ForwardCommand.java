@@ -69,6 +69,22 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--maxconn", paramLabel = "N", description = "Most connections at once; 0 = no limit.")
     int maxConnections;
 
+    @Option(names = "--max-flows", paramLabel = "N",
+            description = "Most UDP flows at once (each holds a socket); a new flow beyond evicts the least recently "
+                    + "active. Default: derived from the descriptor limit, ulimit -n (see docs/forwarding.md).")
+    @org.jspecify.annotations.Nullable Integer maxFlows;
+
+    @Option(names = "--max-conns", paramLabel = "N",
+            description = "Most TCP connections at once over the whole director (each holds two sockets); beyond, "
+                    + "accepts wait as at --maxconn. Default: derived from the descriptor limit, ulimit -n.")
+    @org.jspecify.annotations.Nullable Integer maxConns;
+
+    @Option(names = "--udp-unreplied-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "How long a UDP flow whose real server has not replied lives without a datagram. "
+                    + "Default: 5s.")
+    Duration udpUnrepliedTimeout = Duration.ofSeconds(5);
+
     @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
             converter = DurationConverter.class, description = "Connect timeout to real servers. Default: 5s.")
     Duration connectTimeout = Duration.ofSeconds(5);
@@ -219,6 +235,9 @@ final class ForwardCommand implements Callable<Integer> {
             converter = DurationConverter.class, description = "How long a stop waits for connections. Default: 10s.")
     Duration grace = Duration.ofSeconds(10);
 
+    /** The settings of the director, for the start line. */
+    private io.lvs4j.forward.@org.jspecify.annotations.Nullable DirectorConfig limits;
+
     @Override
     public Integer call() throws Exception {
         Director director;
@@ -267,7 +286,22 @@ final class ForwardCommand implements Callable<Integer> {
                     + transport + "'");
         };
         DirectorBuilder builder = Director.builder().virtualService(service).ioThreads(threads).transport(io)
-                .connectTimeout(connectTimeout).idleTimeout(idleTimeout);
+                .connectTimeout(connectTimeout).idleTimeout(idleTimeout).udpUnrepliedTimeout(udpUnrepliedTimeout);
+        Integer flows = maxFlows;
+        if (flows != null) {
+            if (flows < 1) {
+                throw new IllegalArgumentException("--max-flows must be >= 1 but was " + flows);
+            }
+            builder.maxFlows(flows);
+        }
+        Integer conns = maxConns;
+        if (conns != null) {
+            if (conns < 1) {
+                throw new IllegalArgumentException("--max-conns must be >= 1 but was " + conns);
+            }
+            builder.maxConnections(conns);
+        }
+        limits = builder.config();
         if (!check.isEmpty()) {
             HealthMonitorConfig config = HealthMonitorConfig.custom().delayLoop(checkInterval).rise(rise).fall(fall)
                     .retry(0).build();
@@ -470,6 +504,10 @@ final class ForwardCommand implements Callable<Integer> {
         out.println("lvs4j forward: " + service.name() + " " + scheduler + " -> " + service.realServers().size()
                 + (service.realServers().size() == 1 ? " real server" : " real servers")
                 + "; SIGUSR2 prints statistics, SIGTERM stops");
+        io.lvs4j.forward.DirectorConfig settings = java.util.Objects.requireNonNull(limits, "limits");
+        out.println("lvs4j forward: at most " + (udp ? settings.maxFlows() + " UDP flows" : settings.maxConnections()
+                + " TCP connections") + " (--max-" + (udp ? "flows" : "conns") + "; ulimit -n "
+                + DirectorBuilder.descriptorLimit() + ")");
         out.flush();
         stopped.await();
         return 0;

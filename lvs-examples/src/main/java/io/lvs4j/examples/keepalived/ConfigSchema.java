@@ -220,7 +220,9 @@ public final class ConfigSchema {
                 : ipPort().check(a));
         Keyword lvs4j = block("lvs4j", 0, 0, kw("key_file", 1, 1, ANY), withCheck(kw("key_id", 1, 1, ANY),
                 range(0, 255)), flag("insecure"), withCheck(kw("advert_per_interval", 1, 1, ANY), range(1, 4)),
-                withCheck(kw("failover_port", 1, 1, ANY), range(1, 65535)));
+                withCheck(kw("failover_port", 1, 1, ANY), range(1, 65535)),
+                withCheck(kw("max_flows", 1, 1, ANY), range(1, Integer.MAX_VALUE)),
+                withCheck(kw("max_conns", 1, 1, ANY), range(1, Integer.MAX_VALUE)));
         Keyword instance = block("vrrp_instance", 1, 1,
                 withCheck(kw("state", 1, 1, ANY), oneOf("MASTER", "BACKUP")), kw("interface", 1, 1, ANY),
                 withCheck(kw("virtual_router_id", 1, 1, ANY), range(1, 255)),

@@ -27,7 +27,9 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Names: {@code lvs4j_service_connections_total}, {@code lvs4j_service_in_bytes_total},
  * {@code lvs4j_service_out_bytes_total}, {@code lvs4j_service_in_packets_total},
- * {@code lvs4j_service_out_packets_total}, {@code lvs4j_service_serving}; the same totals as
+ * {@code lvs4j_service_out_packets_total}, {@code lvs4j_service_serving}; what the resource limits turned away:
+ * {@code lvs4j_service_evicted_flows_total}, {@code lvs4j_service_dropped_datagrams_total},
+ * {@code lvs4j_service_accept_failures_total}; the same totals as
  * {@code lvs4j_real_server_*} plus {@code lvs4j_real_server_active_connections},
  * {@code lvs4j_real_server_inactive_connections}, {@code lvs4j_real_server_weight}, {@code lvs4j_real_server_up}
  * (1 when UP and not in maintenance); {@code lvs4j_vrrp_master}, {@code lvs4j_vrrp_priority},
@@ -106,6 +108,10 @@ public final class DirectorMetrics {
         out.add(counter("lvs4j.service.out.packets", tags, m -> stat(key, StatsSnapshot::outPackets)));
         out.add(counter("lvs4j.service.in.bytes", tags, m -> stat(key, StatsSnapshot::inBytes)));
         out.add(counter("lvs4j.service.out.bytes", tags, m -> stat(key, StatsSnapshot::outBytes)));
+        out.add(counter("lvs4j.service.evicted.flows", tags, m -> service(key, ServiceStatistics::evictedFlows)));
+        out.add(counter("lvs4j.service.dropped.datagrams", tags,
+                m -> service(key, ServiceStatistics::droppedDatagrams)));
+        out.add(counter("lvs4j.service.accept.failures", tags, m -> service(key, ServiceStatistics::acceptFailures)));
         KeepalivedDirector.ServiceKey sk = new KeepalivedDirector.ServiceKey(first.protocol(), first.address());
         out.add(Gauge.builder("lvs4j.service.serving", this, m -> m.services.containsKey(key)
                 ? (director.serving(sk) ? 1 : 0) : Double.NaN).tags(tags)
@@ -153,6 +159,11 @@ public final class DirectorMetrics {
     private double stat(String key, ToDoubleFunction<StatsSnapshot> field) {
         ServiceStatistics s = services.get(key);
         return s == null ? Double.NaN : field.applyAsDouble(s.totals());
+    }
+
+    private double service(String key, ToDoubleFunction<ServiceStatistics> field) {
+        ServiceStatistics s = services.get(key);
+        return s == null ? Double.NaN : field.applyAsDouble(s);
     }
 
     private double real(String key, ToDoubleFunction<RealServerStatistics> field) {

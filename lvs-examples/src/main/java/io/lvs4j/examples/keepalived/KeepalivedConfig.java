@@ -303,13 +303,17 @@ public final class KeepalivedConfig {
      * @param keyId the lvs4j block's key_id
      * @param insecure the lvs4j block's insecure
      * @param advertsPerInterval the lvs4j block's advert_per_interval
+     * @param maxFlows the lvs4j block's max_flows: the instance's director's UDP flow limit; 0 for the default
+     * @param maxConnections the lvs4j block's max_conns: the instance's director's TCP connection limit; 0 for the
+     *     default
      */
     public record Instance(ConfigNode.Position position, String name, String device, int routerId, int priority,
             Duration advertInterval, boolean preempt, Duration preemptDelay, @Nullable InetAddress source, int port,
             List<InetSocketAddress> peers, @Nullable InetAddress multicastGroup, List<VirtualAddress> virtualAddresses,
             List<Track> tracks, List<String> notifyChange, List<String> notifyMaster, List<String> notifyBackup,
             List<String> notifyFault, List<String> notifyStop, Duration garpDelay, int garpRepeat,
-            Duration garpRefresh, byte @Nullable [] key, int keyId, boolean insecure, int advertsPerInterval) {
+            Duration garpRefresh, byte @Nullable [] key, int keyId, boolean insecure, int advertsPerInterval,
+            int maxFlows, int maxConnections) {
 
         /** Copies the lists. */
         public Instance {
@@ -971,11 +975,13 @@ public final class KeepalivedConfig {
                     src == null ? null : address(src), port, peers, multicast, vips, tracks,
                     words(text(n, "notify")), words(text(n, "notify_master")), words(text(n, "notify_backup")),
                     words(text(n, "notify_fault")), words(text(n, "notify_stop")), garpDelay, garpRepeat,
-                    garpRefresh, key, keyId, insecure, perInterval);
+                    garpRefresh, key, keyId, insecure, perInterval, lvs4j == null ? 0 : intOr(lvs4j, "max_flows", 0),
+                    lvs4j == null ? 0 : intOr(lvs4j, "max_conns", 0));
             try {
                 // the failover's settings as a start builds them; where adverts leave from is the host's business
-                // (an interface's address), so a wildcard stands in for an instance without a source address
-                KeepalivedDirector.vrrp(i, new InetSocketAddress(src == null ? address("0.0.0.0") : address(src),
+                // (an interface's address), so loopback stands in for an instance without a source address (a
+                // failover refuses to bind a wildcard)
+                KeepalivedDirector.vrrp(i, new InetSocketAddress(src == null ? address("127.0.0.1") : address(src),
                         port), true);
             } catch (IllegalArgumentException e) {
                 String keyword = VRRP_KEYWORD_OF_FIELD.entrySet().stream().filter(f -> String.valueOf(

@@ -207,8 +207,15 @@ public final class KeepalivedDirector implements AutoCloseable {
             if (!i.tracks().isEmpty()) {
                 trackers.add(new ScriptTracker(i, failover));
             }
-            directors.put(i.name(), Director.builder().ioThreads(options.ioThreads()).healthMonitor(monitor)
-                    .failover(failover).build());
+            io.lvs4j.forward.DirectorBuilder builder = Director.builder().ioThreads(options.ioThreads())
+                    .healthMonitor(monitor).failover(failover);
+            if (i.maxFlows() > 0) {
+                builder.maxFlows(i.maxFlows());
+            }
+            if (i.maxConnections() > 0) {
+                builder.maxConnections(i.maxConnections());
+            }
+            directors.put(i.name(), builder.build());
         }
         for (KeepalivedConfig.Service s : config.services()) {
             String d = directorFor(config, s);

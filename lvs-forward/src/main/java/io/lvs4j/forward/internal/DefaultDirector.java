@@ -60,6 +60,16 @@ public final class DefaultDirector implements Director {
     private final List<Consumer<? super Boolean>> servingListeners =
             new CopyOnWriteArrayList<>();
     private volatile boolean stopped;
+    /** UDP flows of all services; at most maxFlows, plus {@value #FLOW_BORROW} borrowed for a moment. */
+    private final java.util.concurrent.atomic.AtomicInteger udpFlows = new java.util.concurrent.atomic.AtomicInteger();
+    /** TCP connections of all services; at most maxConnections. */
+    private final java.util.concurrent.atomic.AtomicInteger tcpConnections =
+            new java.util.concurrent.atomic.AtomicInteger();
+    /** Listeners that hold connections back for want of a director-wide slot; woken when one ends. */
+    final java.util.Set<AcceptLimiter> connectionWaiters = ConcurrentHashMap.newKeySet();
+    private final WarnLimiter socketWarning;
+    /** Slots a service with no flow of its own may borrow beyond maxFlows until another service gives one back. */
+    static final int FLOW_BORROW = 64;
 
     /** Service identity: protocol and address. */
     record Key(Protocol protocol, InetSocketAddress address) {
@@ -72,6 +82,7 @@ public final class DefaultDirector implements Director {
     public DefaultDirector(DirectorConfig config) {
         this.config = config;
         this.transport = IoTransport.of(config.transport());
+        this.socketWarning = new WarnLimiter(config.ticker());
         for (VirtualService vs : config.virtualServices()) {
             services.put(Key.of(vs), new ServiceRuntime(vs, config.ticker(), config.healthMonitor()));
         }
@@ -239,7 +250,7 @@ public final class DefaultDirector implements Director {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .handler(new AcceptLimiter(runtime)) // one per listener: it holds the connections it keeps waiting
+                .handler(new AcceptLimiter(this, runtime)) // one per listener: it holds the connections it keeps waiting
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true) // TCP_NODELAY: on by Netty's default
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -301,15 +312,29 @@ public final class DefaultDirector implements Director {
         }
     }
 
-    /** Called by a connection when it ends: resumes accepting when the service falls below its maxconn. */
+    /**
+     * Called by a connection or UDP flow when it ends: gives back its TCP slot and resumes accepting where a listener
+     * waits for one (this service's below its maxconn, any service's held back by the director's limit).
+     */
     void connectionClosed(ServiceRuntime runtime) {
         int open = runtime.open.decrementAndGet();
+        if (runtime.service().protocol() != Protocol.TCP) {
+            return;
+        }
+        tcpConnections.decrementAndGet();
+        if (!connectionWaiters.isEmpty()) {
+            for (AcceptLimiter waiter : connectionWaiters) {
+                if (connectionWaiters.remove(waiter)) {
+                    waiter.admitLater();
+                }
+            }
+        }
         int max = runtime.service().maxConnections();
         Channel l = runtime.listener;
         if (l != null && (max == 0 || open < max) && !l.config().isAutoRead()) {
             AcceptLimiter limiter = l.pipeline().get(AcceptLimiter.class);
             if (limiter != null) {
-                l.eventLoop().execute(limiter::admitWaiting);
+                limiter.admitLater();
             } else {
                 l.config().setAutoRead(true);
             }
@@ -317,18 +342,66 @@ public final class DefaultDirector implements Director {
     }
 
     /**
-     * Counts accepted connections and stops accepting at maxconn (accept backpressure, never accept-then-drop). A
-     * transport may have an accept in flight when the listener stops reading (io_uring submits accepts ahead): a
-     * connection it accepts beyond maxconn waits here, neither read nor connected, until a connection ends. One
-     * limiter per listener; its fields are used on the listener's event loop only.
+     * A TCP connection was closed because no socket towards its real server could be opened: counted with the failed
+     * accepts, logged once a minute at most.
+     */
+    void socketFailed(ServiceRuntime runtime, Throwable cause) {
+        runtime.acceptFailures.increment();
+        if (socketWarning.due()) {
+            LOG.warn("{}: closing new connections: cannot open a socket towards the real server ({}; ulimit -n, "
+                    + "maxConnections; {} so far)", runtime.service().name(), rootMessage(cause),
+                    runtime.acceptFailures.sum());
+        }
+        // accepting more would only close them too: the listener backs off as after a failed accept
+        Channel l = runtime.listener;
+        AcceptLimiter limiter = l == null ? null : l.pipeline().get(AcceptLimiter.class);
+        if (limiter != null) {
+            limiter.backOffLater();
+        }
+    }
+
+    /** Takes a slot for a new TCP connection if the director proxies fewer than its maxConnections. */
+    boolean tryAcquireConnection() {
+        return incrementBelow(tcpConnections, config.maxConnections());
+    }
+
+    /** Adds one to {@code count} unless that would reach beyond {@code max}; whether it did. */
+    private static boolean incrementBelow(java.util.concurrent.atomic.AtomicInteger count, int max) {
+        for (int n = count.get(); n < max; n = count.get()) {
+            if (count.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Counts accepted connections and stops accepting at the service's maxconn or the director's maxConnections
+     * (accept backpressure, never accept-then-drop). A transport may have an accept in flight when the listener stops
+     * reading (io_uring submits accepts ahead): a connection it accepts beyond a limit waits here, neither read nor
+     * connected, until a connection ends. A failed accept, or a connection closed for want of a socket towards its
+     * real server (the process out of descriptors: EMFILE, ENFILE), stops accepting for a back-off that doubles from
+     * {@value #MIN_BACKOFF_MILLIS} ms to {@value #MAX_BACKOFF_MILLIS} ms while failures go on, and is logged once a
+     * minute at most. One limiter per listener; its fields are used on
+     * the listener's event loop only.
      */
     static final class AcceptLimiter extends ChannelInboundHandlerAdapter {
+        static final long MIN_BACKOFF_MILLIS = 10;
+        static final long MAX_BACKOFF_MILLIS = 1000;
+
+        private final DefaultDirector director;
         private final ServiceRuntime runtime;
         private final java.util.ArrayDeque<Object> waiting = new java.util.ArrayDeque<>();
+        private final WarnLimiter acceptWarning;
         private @Nullable ChannelHandlerContext ctx;
+        private long backoffMillis;
+        private long lastFailureNanos;
+        private boolean backingOff;
 
-        AcceptLimiter(ServiceRuntime runtime) {
+        AcceptLimiter(DefaultDirector director, ServiceRuntime runtime) {
+            this.director = director;
             this.runtime = runtime;
+            this.acceptWarning = new WarnLimiter(director.ticker());
         }
 
         @Override
@@ -338,40 +411,109 @@ public final class DefaultDirector implements Director {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object child) {
-            int max = runtime.service().maxConnections();
-            if (max > 0 && (runtime.open.get() >= max || !waiting.isEmpty())) {
+            if (!waiting.isEmpty() || !tryAdmit(ctx, child)) {
                 waiting.add(child);
                 ctx.channel().config().setAutoRead(false);
-                return;
             }
-            admit(ctx, child, max);
         }
 
-        private void admit(ChannelHandlerContext ctx, Object child, int max) {
+        /** Admits {@code child} if the service and the director have room; else registers to hear of room. */
+        private boolean tryAdmit(ChannelHandlerContext ctx, Object child) {
+            int max = runtime.service().maxConnections();
+            if (max > 0 && runtime.open.get() >= max) {
+                return false;
+            }
+            if (!director.tryAcquireConnection()) {
+                director.connectionWaiters.add(this);
+                if (director.tryAcquireConnection()) { // a slot freed meanwhile: it would not have woken us
+                    director.connectionWaiters.remove(this);
+                } else {
+                    return false;
+                }
+            }
             int open = runtime.open.incrementAndGet();
             if (max > 0 && open >= max) {
                 ctx.channel().config().setAutoRead(false);
             }
             ctx.fireChannelRead(child);
+            return true;
         }
 
-        /** A connection ended: admits waiting connections while there is room, then accepts again. */
+        /** Runs {@link #admitWaiting()} on the listener's event loop. */
+        void admitLater() {
+            ChannelHandlerContext c = ctx;
+            if (c != null) {
+                c.executor().execute(this::admitWaiting);
+            }
+        }
+
+        /** Room was made: admits waiting connections while there is room, then accepts again. */
         void admitWaiting() {
             ChannelHandlerContext c = ctx;
-            if (c == null) {
+            if (c == null || !c.channel().isOpen()) {
                 return;
             }
-            int max = runtime.service().maxConnections();
-            while (!waiting.isEmpty() && (max == 0 || runtime.open.get() < max)) {
-                admit(c, waiting.poll(), max);
+            while (!waiting.isEmpty() && tryAdmit(c, waiting.peek())) {
+                waiting.poll();
             }
-            if (waiting.isEmpty() && (max == 0 || runtime.open.get() < max)) {
+            int max = runtime.service().maxConnections();
+            if (waiting.isEmpty() && !backingOff && (max == 0 || runtime.open.get() < max)) {
                 c.channel().config().setAutoRead(true);
             }
         }
 
         @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!(cause instanceof java.io.IOException)) {
+                ctx.fireExceptionCaught(cause);
+                return;
+            }
+            // not passed on: Netty's acceptor would resume reads a second later whatever the limits say, and the
+            // pipeline's tail would log every failed accept
+            runtime.acceptFailures.increment();
+            backOff();
+            if (acceptWarning.due()) {
+                LOG.warn("{}: cannot accept: {}; accepting again in {} ms, backing off up to {} ms while it lasts "
+                        + "(ulimit -n, maxConnections; {} failed accepts so far)", runtime.service().name(),
+                        cause.getMessage(), backoffMillis, MAX_BACKOFF_MILLIS, runtime.acceptFailures.sum());
+            }
+        }
+
+        /** Runs {@link #backOff()} on the listener's event loop. */
+        void backOffLater() {
+            ChannelHandlerContext c = ctx;
+            if (c != null) {
+                c.executor().execute(this::backOff);
+            }
+        }
+
+        /**
+         * Stops accepting for a while: the process is out of descriptors. The pause doubles while failures follow
+         * each other within twice the longest pause, and starts again at the shortest after a quiet spell.
+         */
+        private void backOff() {
+            ChannelHandlerContext c = ctx;
+            if (c == null || !c.channel().isOpen()) {
+                return;
+            }
+            long now = director.ticker().read();
+            boolean quiet = backoffMillis == 0
+                    || now - lastFailureNanos > TimeUnit.MILLISECONDS.toNanos(2 * MAX_BACKOFF_MILLIS);
+            backoffMillis = quiet ? MIN_BACKOFF_MILLIS : Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+            lastFailureNanos = now;
+            c.channel().config().setAutoRead(false);
+            if (!backingOff) {
+                backingOff = true;
+                c.executor().schedule(() -> {
+                    backingOff = false;
+                    admitWaiting();
+                }, backoffMillis, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            director.connectionWaiters.remove(this);
             for (Object child = waiting.poll(); child != null; child = waiting.poll()) {
                 if (child instanceof Channel ch) {
                     ch.close(); // accepted but never served: the listener is gone
@@ -415,6 +557,17 @@ public final class DefaultDirector implements Director {
                 }
             }
             services.values().forEach(ServiceRuntime::closeAllConnections);
+            // let the closes finish on the event loops (io_uring closes a socket once its pending operations are
+            // cancelled): a channel still closing when its loop terminates cannot deregister, and Netty warns
+            long closing = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (System.nanoTime() - closing < 0 && services.values().stream().anyMatch(s -> s.open.get() > 0)) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             services.values().forEach(ServiceRuntime::close);
             HealthMonitor monitor = config.healthMonitor();
             if (monitor != null) {
@@ -568,7 +721,60 @@ public final class DefaultDirector implements Director {
         return max;
     }
 
-    Duration udpTimeout() {
-        return config.udpTimeout();
+    long udpTimeoutNanos() {
+        return config.udpTimeout().toNanos();
+    }
+
+    long udpUnrepliedTimeoutNanos() {
+        return config.udpUnrepliedTimeout().toNanos();
+    }
+
+    io.lvs4j.api.Ticker ticker() {
+        return config.ticker();
+    }
+
+    int maxFlows() {
+        return config.maxFlows();
+    }
+
+    /** Takes a slot for a new UDP flow if the director holds fewer than maxFlows. */
+    boolean tryAcquireFlow() {
+        return incrementBelow(udpFlows, config.maxFlows());
+    }
+
+    void releaseFlow() {
+        udpFlows.decrementAndGet();
+    }
+
+    boolean flowsOverLimit() {
+        return udpFlows.get() > config.maxFlows();
+    }
+
+    /** UDP flows of all services now; for tests. */
+    int udpFlows() {
+        return udpFlows.get();
+    }
+
+    /**
+     * A service with no flow to evict needs a slot while others hold them all: it borrows one (at most
+     * {@value #FLOW_BORROW} beyond the limit) and the service with the most flows evicts its least recently active.
+     */
+    boolean borrowFlow(UdpRelay borrower) {
+        UdpRelay fullest = null;
+        for (ServiceRuntime s : services.values()) {
+            Channel l = s.listener;
+            UdpRelay relay = l == null ? null : l.pipeline().get(UdpRelay.class);
+            if (relay != null && relay != borrower && (fullest == null || relay.size() > fullest.size())) {
+                fullest = relay;
+            }
+        }
+        if (fullest == null || fullest.size() == 0) {
+            return false;
+        }
+        if (!incrementBelow(udpFlows, config.maxFlows() + FLOW_BORROW)) {
+            return false;
+        }
+        fullest.shedLater();
+        return true;
     }
 }

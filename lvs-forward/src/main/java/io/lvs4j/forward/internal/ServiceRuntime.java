@@ -41,6 +41,10 @@ final class ServiceRuntime {
     private final Map<RealServer, Set<Channel>> connections = new ConcurrentHashMap<>();
     private final Map<RealServer, Registration> subscriptions = new HashMap<>(); // guarded by this
     final AtomicInteger open = new AtomicInteger();
+    /** UDP flows evicted for room, datagrams dropped, failed accepts: rare events, counted for the statistics. */
+    final java.util.concurrent.atomic.LongAdder evictedFlows = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder droppedDatagrams = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder acceptFailures = new java.util.concurrent.atomic.LongAdder();
     volatile @Nullable Channel listener;
     /** A backup's listener, created and registered but not bound, so that a takeover only has to bind it. */
     volatile @Nullable Channel standby;
@@ -242,7 +246,8 @@ final class ServiceRuntime {
         }
         PersistentScheduler p = persistence();
         return new ServiceStatistics(vs.protocol(), vs.address(), vs.scheduler(), open.get(),
-                estimator.snapshot(stats.totals()), lines, p == null ? 0 : p.templateCount());
+                estimator.snapshot(stats.totals()), lines, p == null ? 0 : p.templateCount(), evictedFlows.sum(),
+                droppedDatagrams.sum(), acceptFailures.sum());
     }
 
     synchronized void close() {

@@ -263,6 +263,17 @@ final class TcpProxyConnection {
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, DefaultDirector.WATER_MARK)
                 .handler(new BackendSide());
         ChannelFuture f = b.connect(target);
+        if (f.isDone() && !f.isSuccess() && !f.channel().isRegistered()) {
+            // no socket at all (the process is out of descriptors): not the real server's fault, and Netty would
+            // report it on its global executor, off this connection's event loop
+            if (rs != null) {
+                rs.connectionClosed(false);
+            }
+            realServer = null;
+            director.socketFailed(service, f.cause());
+            closeBoth("cannot open a socket towards the real server");
+            return;
+        }
         backend = f.channel();
         f.addListener((ChannelFutureListener) future -> connected(future, rs, System.nanoTime() - started));
     }

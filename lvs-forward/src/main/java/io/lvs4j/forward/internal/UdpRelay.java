@@ -2,22 +2,25 @@ package io.lvs4j.forward.internal;
 
 import io.lvs4j.api.Flow;
 import io.lvs4j.api.RealServer;
+import io.lvs4j.api.Ticker;
 import io.lvs4j.api.VirtualService;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -27,8 +30,17 @@ import org.slf4j.LoggerFactory;
 /**
  * UDP forwarding for one virtual service: a flow table keyed by client address (and, with one-packet scheduling, by
  * real server too). Each flow has its own connected socket towards its real server, so replies are routed back to the
- * right client; a flow that carries no datagram for the UDP timeout expires. All of it runs on the listener's event
- * loop, so the table needs no lock.
+ * right client. A flow expires after the unreplied timeout without a datagram until its real server has replied, and
+ * after the UDP timeout from then on (conntrack's two UDP states).
+ *
+ * <p>Bounds: the table holds at most the service's maxconn flows (when set) and, with the other services, the
+ * director's flow limit. A new flow beyond either evicts the least recently active flow of this table (access order
+ * of a {@link LinkedHashMap}: O(1)); a service with no flow of its own to give takes a slot for a moment and asks
+ * the service with the most flows to evict one. A flow enters the table only once its socket exists; when the
+ * process is out of descriptors the least recently active flow gives its socket back and the socket is tried once
+ * more, else the datagram is dropped and counted. Warnings are rate-limited ({@link WarnLimiter}).
+ *
+ * <p>All of it runs on the listener's event loop (each flow's socket is registered on it), so the table needs no lock.
  */
 final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
 
@@ -38,7 +50,15 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
 
     private final DefaultDirector director;
     private final ServiceRuntime runtime;
-    private final Map<FlowKey, UdpFlow> flows = new HashMap<>();
+    private final Ticker ticker;
+    private final ChannelFactory<? extends Channel> sockets;
+    /** Access-ordered: iteration starts at the least recently active flow. */
+    private final LinkedHashMap<FlowKey, UdpFlow> flows = new LinkedHashMap<>(16, 0.75f, true);
+    /** The table's size, for another service's event loop choosing where to evict. */
+    private volatile int size;
+    private final WarnLimiter fullWarning;
+    private final WarnLimiter socketWarning;
+    private @Nullable Channel frontend;
 
     /** A flow's identity: the client, and the real server under one-packet scheduling. */
     record FlowKey(InetSocketAddress client, @Nullable InetSocketAddress realServer) {
@@ -48,6 +68,10 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
         super(false);
         this.director = director;
         this.runtime = runtime;
+        this.ticker = director.ticker();
+        this.sockets = new ReflectiveChannelFactory<>(director.transport().datagramChannel());
+        this.fullWarning = new WarnLimiter(ticker);
+        this.socketWarning = new WarnLimiter(ticker);
     }
 
     static CompletableFuture<Void> bind(DefaultDirector director, ServiceRuntime runtime, EventLoopGroup group) {
@@ -71,6 +95,24 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        frontend = ctx.channel();
+    }
+
+    /** The number of flows in the table now; read from any thread. */
+    int size() {
+        return size;
+    }
+
+    /** Runs {@link #shedIfOverLimit()} on this table's event loop. */
+    void shedLater() {
+        Channel c = frontend;
+        if (c != null) {
+            c.eventLoop().execute(this::shedIfOverLimit);
+        }
+    }
+
+    @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         ByteBuf content = packet.content();
         InetSocketAddress client = packet.sender();
@@ -91,38 +133,152 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
             }
         }
         if (flow == null) {
-            LOG.debug("{}: no real server for a datagram from {}", vs.name(), client);
+            LOG.debug("{}: no flow for a datagram from {}", vs.name(), client);
             content.release();
             return;
         }
         int n = content.readableBytes();
         runtime.stats().addIn(n, 1);
         flow.realServer.stats().addIn(n, 1);
+        flow.lastActive = ticker.read();
         flow.send(content);
     }
 
-    private UdpFlow open(ChannelHandlerContext ctx, FlowKey key, RealServer rs) {
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // a reply that could not be sent (the listener closing, a full socket buffer): lost as a datagram is; logged
+        // at debug only, since it can happen once per packet
+        LOG.debug("{}: {}", runtime.service().name(), cause.toString());
+    }
+
+    /** Opens a flow's socket and enters the flow in the table; {@code null} (counted) when there is no room. */
+    private @Nullable UdpFlow open(ChannelHandlerContext ctx, FlowKey key, RealServer rs) {
+        if (!makeRoom()) {
+            drop("the director's flow limit is reached and no service has a flow to give up", null);
+            return null;
+        }
+        Channel ch = newSocket();
+        if (ch == null) {
+            director.releaseFlow();
+            return null;
+        }
+        EventLoop loop = ctx.channel().eventLoop();
+        UdpFlow flow = new UdpFlow(ctx.channel(), key, rs, ch);
+        ch.pipeline().addLast(flow.new Replies());
+        flows.put(key, flow);
+        size = flows.size();
         rs.inactiveConnectionOpened();
         runtime.open.incrementAndGet();
         runtime.stats().addConnection();
-        UdpFlow flow = new UdpFlow(ctx.channel(), key, rs);
-        flows.put(key, flow);
-        long idle = director.udpTimeout().toMillis();
-        ChannelFuture f = new Bootstrap().group(ctx.channel().eventLoop())
-                .channel(director.transport().datagramChannel())
-                .handler(new io.netty.channel.ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS),
-                                flow.new Replies());
-                    }
-                })
-                .connect(rs.address());
-        flow.channel = f.channel();
-        f.addListener(future -> flow.connected(future.isSuccess()));
-        f.channel().closeFuture().addListener(future -> flow.closed());
-        runtime.register(rs, f.channel());
+        runtime.register(rs, ch);
+        flow.lastActive = ticker.read();
+        loop.register(ch).addListener(registered -> {
+            if (registered.isSuccess()) {
+                ch.closeFuture().addListener(closed -> flow.closed());
+                ch.connect(rs.address()).addListener(connected -> flow.connected(connected.isSuccess()));
+                flow.expireLater(director.udpUnrepliedTimeoutNanos());
+            } else {
+                flow.connected(false);
+                flow.closed(); // never registered: its close future's listeners would have no event loop
+            }
+        });
         return flow;
+    }
+
+    /**
+     * Frees a slot for a new flow under the service's maxconn and the director's flow limit, evicting the least
+     * recently active flows of this table; false when neither this table nor any other has a flow to give.
+     */
+    private boolean makeRoom() {
+        int max = runtime.service().maxConnections();
+        while (max > 0 && flows.size() >= max) {
+            evictEldest(true, "the virtual service's maxconn");
+        }
+        if (director.tryAcquireFlow()) {
+            return true;
+        }
+        if (!flows.isEmpty()) {
+            evictEldest(false, "the director's maxFlows"); // its slot goes to the new flow
+            return true;
+        }
+        // another service holds every slot: borrow one for a moment and have the fullest give one back
+        return director.borrowFlow(this);
+    }
+
+    /** Evicts this table's least recently active flow while the director holds more flows than its limit. */
+    private void shedIfOverLimit() {
+        if (director.flowsOverLimit() && !flows.isEmpty()) {
+            evictEldest(true, "the director's maxFlows");
+        }
+    }
+
+    private void evictEldest(boolean releaseSlot, String limit) {
+        Iterator<UdpFlow> eldest = flows.values().iterator();
+        UdpFlow flow = eldest.next();
+        forget(flow, releaseSlot);
+        runtime.evictedFlows.increment();
+        if (fullWarning.due()) {
+            LOG.warn("{}: {} reached: each new UDP flow evicts the least recently active one ({} evicted so far; "
+                    + "maxFlows {}, maxconn {})", runtime.service().name(), limit, runtime.evictedFlows.sum(),
+                    director.maxFlows(), runtime.service().maxConnections());
+        }
+        flow.channel.close();
+    }
+
+    /**
+     * A new socket for a flow, or {@code null} (the datagram counted as dropped) when the process has no descriptor
+     * left even after the least recently active flow gave its socket back.
+     */
+    private @Nullable Channel newSocket() {
+        try {
+            return sockets.newChannel();
+        } catch (RuntimeException first) {
+            if (flows.isEmpty()) {
+                drop("cannot open a socket towards the real server", first);
+                return null;
+            }
+            evictEldest(true, "the process's descriptor limit");
+            try {
+                return sockets.newChannel();
+            } catch (RuntimeException second) {
+                drop("cannot open a socket towards the real server", second);
+                return null;
+            }
+        }
+    }
+
+    private void drop(String why, @Nullable Throwable cause) {
+        runtime.droppedDatagrams.increment();
+        if (socketWarning.due()) {
+            LOG.warn("{}: dropping datagrams of new UDP flows: {} ({}; {} dropped so far)", runtime.service().name(),
+                    why, cause == null ? "no room" : rootMessage(cause), runtime.droppedDatagrams.sum());
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.toString();
+    }
+
+    /** Takes a flow out of the table and gives back its counters (once: eviction, expiry and close all end here). */
+    private void forget(UdpFlow flow, boolean releaseSlot) {
+        if (flows.remove(flow.key, flow)) {
+            size = flows.size();
+            flow.realServer.connectionClosed(false);
+            runtime.unregister(flow.realServer, flow.channel);
+            director.connectionClosed(runtime);
+            if (releaseSlot) {
+                director.releaseFlow();
+            }
+            ScheduledFuture<?> t = flow.timer;
+            flow.timer = null;
+            if (t != null) {
+                t.cancel(false);
+            }
+        }
     }
 
     /** One client's flow to one real server. */
@@ -130,13 +286,19 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
         private final Channel frontend;
         private final FlowKey key;
         final RealServer realServer;
-        private @Nullable Channel channel;
+        final Channel channel;
         private @Nullable ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+        /** Ticker reading of the last datagram either way. */
+        long lastActive;
+        private boolean replied;
+        private @Nullable ScheduledFuture<?> timer;
+        private final Runnable expiry = this::expireIfIdle;
 
-        UdpFlow(Channel frontend, FlowKey key, RealServer realServer) {
+        UdpFlow(Channel frontend, FlowKey key, RealServer realServer, Channel channel) {
             this.frontend = frontend;
             this.key = key;
             this.realServer = realServer;
+            this.channel = channel;
         }
 
         void send(ByteBuf datagram) {
@@ -145,12 +307,13 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
                 if (queue.size() < MAX_PENDING) {
                     queue.add(datagram);
                 } else {
+                    runtime.droppedDatagrams.increment();
                     datagram.release();
                 }
                 return;
             }
             Channel c = channel;
-            if (c != null && c.isActive()) {
+            if (c.isActive()) {
                 c.writeAndFlush(datagram, c.voidPromise());
             } else {
                 datagram.release();
@@ -160,33 +323,45 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
         void connected(boolean success) {
             ArrayDeque<ByteBuf> queue = pending;
             pending = null;
-            Channel c = channel;
             if (queue == null) {
                 return;
             }
-            if (!success || c == null) {
+            if (!success) {
                 queue.forEach(ByteBuf::release);
-                if (c != null) {
-                    c.close();
-                }
+                channel.close();
                 return;
             }
             for (ByteBuf b : queue) {
-                c.write(b, c.voidPromise());
+                channel.write(b, channel.voidPromise());
             }
-            c.flush();
+            channel.flush();
         }
 
         void closed() {
-            if (flows.remove(key, this)) {
-                realServer.connectionClosed(false);
-                runtime.unregister(realServer, channel);
-                director.connectionClosed(runtime);
-            }
+            forget(this, true);
             ArrayDeque<ByteBuf> queue = pending;
             pending = null;
             if (queue != null) {
                 queue.forEach(ByteBuf::release);
+            }
+        }
+
+        void expireLater(long delayNanos) {
+            timer = channel.eventLoop().schedule(expiry, delayNanos, TimeUnit.NANOSECONDS);
+        }
+
+        /** Closes the flow once it has been idle for its timeout: the unreplied one until the first reply. */
+        private void expireIfIdle() {
+            timer = null;
+            if (!channel.isOpen()) {
+                return;
+            }
+            long timeout = replied ? director.udpTimeoutNanos() : director.udpUnrepliedTimeoutNanos();
+            long idle = ticker.read() - lastActive;
+            if (idle >= timeout) {
+                channel.close();
+            } else {
+                expireLater(timeout - idle);
             }
         }
 
@@ -202,16 +377,10 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
                 int n = content.readableBytes();
                 runtime.stats().addOut(n, 1);
                 realServer.stats().addOut(n, 1);
+                replied = true;
+                lastActive = ticker.read();
+                flows.get(key); // a reply makes the flow the most recently active
                 frontend.writeAndFlush(new DatagramPacket(content, key.client()), frontend.voidPromise());
-            }
-
-            @Override
-            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                if (evt instanceof IdleStateEvent) {
-                    ctx.close();
-                } else {
-                    ctx.fireUserEventTriggered(evt);
-                }
             }
 
             @Override

@@ -1,0 +1,28 @@
+package io.lvs4j.forward.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class DescriptorsTest {
+
+    @Test
+    void theDefaultsLeaveAReserveAndTogetherFitTheLimit() {
+        // ulimit -n 4096: 512 kept back, 3584 left; half of them to UDP flows (one each), half to TCP (two each)
+        assertThat(Descriptors.defaultMaxFlows(4096)).isEqualTo(1792);
+        assertThat(Descriptors.defaultMaxConnections(4096)).isEqualTo(896);
+        assertThat(Descriptors.defaultMaxFlows(1024)).isEqualTo(448); // the table in docs/forwarding.md
+        assertThat(Descriptors.defaultMaxConnections(1024)).isEqualTo(224);
+        for (long limit : new long[] {256, 1024, 4096, 65_536, 1 << 20}) {
+            long used = Descriptors.defaultMaxFlows(limit) + 2L * Descriptors.defaultMaxConnections(limit);
+            assertThat(used).as("ulimit -n %d", limit).isLessThanOrEqualTo(limit - 128);
+        }
+        assertThat(Descriptors.defaultMaxFlows(1 << 20)).isEqualTo(65_536);
+        assertThat(Descriptors.defaultMaxFlows(10)).isEqualTo(16); // a tiny limit still gets a working director
+    }
+
+    @Test
+    void theLimitIsTheProcesssOwn() {
+        assertThat(Descriptors.limit()).isPositive();
+    }
+}
