@@ -73,13 +73,34 @@ public final class ProcessGroup {
         List<String> prefixed = new ArrayList<>(command.size() + 2);
         prefixed.add(SETSID.toString());
         prefixed.add("--");
-        prefixed.addAll(command);
+        prefixed.add(executable(builder));
+        prefixed.addAll(command.subList(1, command.size()));
         try {
             // setsid does not fork here (a child of this JVM never leads a group), so the pid is the group's id
             return new ProcessGroup(builder.command(prefixed).start(), true);
         } finally {
             builder.command(command);
         }
+    }
+
+    /**
+     * The program's file, found as the JVM would (a path with a slash as it is, else on the builder's {@code PATH}):
+     * {@code setsid} would report a missing program only as its exit status, 127, which a script can also exit with.
+     */
+    private static String executable(ProcessBuilder builder) throws IOException {
+        String program = builder.command().get(0);
+        List<String> dirs = program.contains("/") ? List.of("")
+                : List.of(builder.environment().getOrDefault("PATH", "/usr/bin:/bin").split(":", -1));
+        for (String dir : dirs) {
+            Path p = Path.of(dir.isEmpty() && !program.contains("/") ? "." : dir).resolve(program);
+            if (!p.isAbsolute() && builder.directory() != null) {
+                p = builder.directory().toPath().resolve(p);
+            }
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        throw new IOException("Cannot run program \"" + program + "\": no such executable file");
     }
 
     /** The command's process (with {@code setsid}, the group's leader). */

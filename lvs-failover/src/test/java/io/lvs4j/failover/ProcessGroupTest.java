@@ -1,6 +1,7 @@
 package io.lvs4j.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
@@ -72,9 +73,13 @@ class ProcessGroupTest {
     }
 
     @Test
-    void aCommandThatEndsInTimeGivesItsStatus() throws Exception {
-        ProcessGroup group = ProcessGroup.start(new ProcessBuilder("/bin/sh", "-c", "exit 3"));
+    void aCommandThatEndsInTimeGivesItsStatusAndAMissingOneCannotStart() throws Exception {
+        ProcessGroup group = ProcessGroup.start(new ProcessBuilder("sh", "-c", "exit 3")); // found on PATH
         assertThat(group.waitOrKill(Duration.ofSeconds(10))).isTrue();
         assertThat(group.process().exitValue()).isEqualTo(3);
+        // not setsid's exit status 127, which a script may exit with too
+        assertThatIOException().isThrownBy(() -> ProcessGroup.start(new ProcessBuilder("/no/such/program")))
+                .withMessage("Cannot run program \"/no/such/program\": no such executable file");
+        assertThatIOException().isThrownBy(() -> ProcessGroup.start(new ProcessBuilder("no-such-program-here")));
     }
 }
