@@ -33,9 +33,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,8 +67,8 @@ import org.slf4j.LoggerFactory;
  * bind is wanted.
  *
  * <p>Every connection carries one request and is closed after its answer. At most {@link Limits#maxConnections()}
- * connections are served at once; more wait in the kernel's accept queue (they cost the director no descriptor) until
- * one ends. A connection must deliver its whole request, and read the answer, within {@link Limits#requestDeadline()}
+ * connections are open at once: a new one closes the oldest (unless it waits for a reload), so a client holding
+ * connections open cannot keep a legitimate caller out. A connection must deliver its whole request, and read the answer, within {@link Limits#requestDeadline()}
  * of being accepted (the time a reload runs is not counted): a client that sends a byte now and then cannot hold it.
  */
 public final class AdminServer implements AutoCloseable {
@@ -83,9 +85,9 @@ public final class AdminServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
     private final ExecutorService reloads;
-    private final AtomicInteger connections;
+    private final Connections connections;
 
-    private AdminServer(EventLoopGroup group, Channel channel, ExecutorService reloads, AtomicInteger connections) {
+    private AdminServer(EventLoopGroup group, Channel channel, ExecutorService reloads, Connections connections) {
         this.group = group;
         this.channel = channel;
         this.reloads = reloads;
@@ -95,8 +97,8 @@ public final class AdminServer implements AutoCloseable {
     /**
      * The endpoint's limits.
      *
-     * @param maxConnections connections served at once (default {@value #DEFAULT_MAX_CONNECTIONS}); more wait to be
-     *     accepted
+     * @param maxConnections connections open at once (default {@value #DEFAULT_MAX_CONNECTIONS}); a new one past it
+     *     closes the oldest
      * @param requestDeadline how long after being accepted a connection may take to send its whole request and read
      *     the answer, a reload's own run not counted (default 10 s)
      */
@@ -148,17 +150,18 @@ public final class AdminServer implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lvs4j-admin", true),
                 NioIoHandler.newFactory());
         ExecutorService reloads = Executors.newSingleThreadExecutor(new DefaultThreadFactory("lvs4j-reload", true));
-        AtomicInteger connections = new AtomicInteger();
+        Connections connections = new Connections(limits.maxConnections());
         ErrorLog errors = new ErrorLog();
         try {
             Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                    // one accept at a time, so that the limit stops the next one
+                    // one accept per turn of the loop, so that a flood of connections cannot crowd out the reads
+                    // of a legitimate request accepted just before it
                     .option(ChannelOption.RECVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator()
                             .maxMessagesPerRead(1))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
-                            if (!admit(c, connections, limits.maxConnections())) {
+                            if (!connections.admit(c)) {
                                 return;
                             }
                             c.pipeline().addLast(new Deadline(limits.requestDeadline()),
@@ -176,30 +179,61 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
-     * Counts {@code c} in; at the limit the listening channel stops accepting until a connection ends. Runs on the one
-     * event loop, so the count and the pausing do not race; a connection accepted past the limit is closed at once.
+     * The open connections, oldest first. At the limit a new connection closes the oldest one that is not waiting for a
+     * reload (an authenticated call): a hostile client holding connections open is the oldest, while a legitimate
+     * request is read as soon as it is accepted. Used on the one event loop only.
      */
-    private static boolean admit(SocketChannel c, AtomicInteger connections, int max) {
-        Channel listener = c.parent();
-        int open = connections.incrementAndGet();
-        c.closeFuture().addListener(f -> {
-            if (connections.decrementAndGet() < max && listener != null) {
-                listener.config().setAutoRead(true);
+    private static final class Connections {
+        private final int max;
+        private final Set<Channel> open = new LinkedHashSet<>();
+        private final AtomicInteger count = new AtomicInteger();
+        private long closed;
+        private long warned = Long.MIN_VALUE;
+
+        Connections(int max) {
+            this.max = max;
+        }
+
+        /** Whether {@code c} is served; if not, it is closed. */
+        boolean admit(Channel c) {
+            if (open.size() >= max) {
+                Channel oldest = null;
+                for (Channel o : open) {
+                    Deadline d = o.pipeline().get(Deadline.class);
+                    if (d == null || d.timer != null || d.answered) {
+                        oldest = o;
+                        break;
+                    }
+                }
+                Channel victim = oldest != null ? oldest : c;
+                closed++;
+                long now = System.nanoTime();
+                if (warned == Long.MIN_VALUE || now - warned >= ERROR_LOG_EVERY) {
+                    warned = now;
+                    LOG.warn("admin endpoint at its limit of {} connections: closed the {} ({} closed so far; logged "
+                            + "at most once a minute)", max, victim == c ? "newest (all others wait for reloads)"
+                            : "oldest", closed);
+                }
+                open.remove(victim);
+                count.set(open.size());
+                victim.close();
+                if (victim == c) {
+                    return false;
+                }
             }
-        });
-        if (open >= max && listener != null) {
-            listener.config().setAutoRead(false);
+            open.add(c);
+            count.set(open.size());
+            c.closeFuture().addListener(f -> {
+                open.remove(c);
+                count.set(open.size());
+            });
+            return true;
         }
-        if (open > max) {
-            c.close();
-            return false;
-        }
-        return true;
     }
 
     /** Connections open now; for tests. */
     int openConnections() {
-        return connections.get();
+        return connections.count.get();
     }
 
     /** Where the endpoint listens. */
