@@ -1,6 +1,7 @@
 package io.lvs4j.failover;
 
 import io.lvs4j.api.Registration;
+import io.lvs4j.api.Ticker;
 import io.lvs4j.api.failover.Failover;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.api.failover.RoleChange;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -33,36 +33,27 @@ public final class TakeoverActions {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
     /** How long {@link #run} waits for a finished command's output to end (a background child may hold it open). */
     private static final Duration OUTPUT_GRACE = Duration.ofSeconds(1);
+    /** How many role changes may wait for the takeover actions of one failover: {@value}. */
+    public static final int NOTIFY_QUEUE_CAPACITY = 16;
     private static final Pattern DEVICE = Pattern.compile("[A-Za-z0-9._@:-]{1,15}");
 
     private TakeoverActions() {
     }
 
     /**
-     * Runs {@code actions} on every role change of {@code failover}, on a thread of their own, in order. Closing the
-     * registration stops listening and closes the actions.
+     * Runs {@code actions} on every role change of {@code failover}, on a thread of their own, in order. At most
+     * {@value #NOTIFY_QUEUE_CAPACITY} changes wait for that thread: when more arrive (a flapping node behind a slow
+     * notify command), the oldest waiting change is dropped, so the actions always see the node's newest role; a WARN
+     * says so, at most once a minute. Closing the registration stops listening; the changes already waiting still run,
+     * then the actions are closed.
      */
     public static Registration attach(Failover failover, TakeoverAction... actions) {
-        List<TakeoverAction> list = List.of(actions);
-        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "lvs4j-takeover");
-            t.setDaemon(true);
-            return t;
-        });
-        Registration listening = failover.onRoleChange(change -> thread.execute(() -> {
-            for (TakeoverAction a : list) {
-                try {
-                    a.roleChanged(change);
-                } catch (Exception e) {
-                    LOG.warn("takeover action {} failed on {} -> {}", a, change.previous(), change.current(), e);
-                }
-            }
-        }));
-        return () -> {
-            listening.close();
-            thread.execute(() -> list.forEach(TakeoverAction::close));
-            thread.shutdown();
-        };
+        return attach(failover, NOTIFY_QUEUE_CAPACITY, Ticker.system(), actions);
+    }
+
+    /** {@link #attach(Failover, TakeoverAction...)} with another queue capacity and clock; for tests. */
+    static NotifyQueue attach(Failover failover, int capacity, Ticker ticker, TakeoverAction... actions) {
+        return new NotifyQueue(failover, capacity, ticker, List.of(actions));
     }
 
     /** keepalived's state names: MASTER, BACKUP, FAULT, and STOP for a stopped instance. */
@@ -133,21 +124,26 @@ public final class TakeoverActions {
     }
 
     /**
-     * Runs a command as the takeover actions run theirs (keepalived's notify scripts): killed after
-     * 10 s, its output and a failing exit status logged. Its output is read while it runs (the first 64 KiB kept for
-     * the log, the rest read and dropped), so a talkative command never stalls on a full pipe, and a background
-     * process it leaves holding the output open does not hold up the caller. Blocks until it ends; call it off
-     * event loops.
+     * Runs a command as the takeover actions run theirs (keepalived's notify scripts): in a process group of its own
+     * ({@link ProcessGroup}), killed with everything it started after 10 s, its output and a failing exit status
+     * logged. Its output is read while it runs (the first 64 KiB kept for the log, the rest read and dropped), so a
+     * talkative command never stalls on a full pipe, and a background process it leaves holding the output open does
+     * not hold up the caller. Blocks until it ends; call it off event loops. Interrupted, it kills the command.
      *
      * @return its exit status, or -1 when it was killed
      */
     public static int run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return run(command, COMMAND_TIMEOUT);
+    }
+
+    /** {@link #run(List)} with another timeout; for tests. */
+    static int run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+        ProcessGroup group = ProcessGroup.start(new ProcessBuilder(command).redirectErrorStream(true));
+        Process p = group.process();
         p.getOutputStream().close();
         OutputDrain output = new OutputDrain(p.getInputStream(), command);
-        if (!p.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            LOG.warn("{} did not finish within {} s; killed", command, COMMAND_TIMEOUT.toSeconds());
+        if (!group.waitOrKill(timeout)) {
+            LOG.warn("{} did not finish within {} ms; killed with its process group", command, timeout.toMillis());
             return -1;
         }
         int status = p.exitValue();

@@ -1,11 +1,14 @@
 package io.lvs4j.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.health.CheckResult;
 import io.lvs4j.api.health.HealthMonitor;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -68,6 +72,21 @@ class MiscCheckTest {
         assertThat(r.healthy()).isFalse();
         assertThat(r.detail()).isEqualTo("/bin/sh still running after PT0.3S: killed");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aCommandPastItsTimeoutLeavesNoProcessBehind(@TempDir Path dir) throws Exception {
+        // a background child, and a grandchild whose parent has exited (no longer a descendant, still in the group)
+        Path pids = dir.resolve("pids");
+        String script = "(sleep 1000 & echo $! >> '" + pids + "'); sleep 1000 & echo $! >> '" + pids + "'; echo $$ >> '"
+                + pids + "'; wait";
+        CheckResult r = run(script, false, Duration.ofMillis(500));
+        assertThat(r.healthy()).isFalse();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pids) && Files.readAllLines(pids).size() == 3);
+        List<Long> all = Files.readAllLines(pids).stream().map(Long::parseLong).toList();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(all).allSatisfy(pid -> assertThat(
+                ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("process %d", pid).isEmpty()));
     }
 
     @Test

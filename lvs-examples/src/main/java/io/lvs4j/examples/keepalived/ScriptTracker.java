@@ -1,5 +1,6 @@
 package io.lvs4j.examples.keepalived;
 
+import io.lvs4j.failover.ProcessGroup;
 import io.lvs4j.failover.VrrpFailover;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * keepalived's {@code track_script} for one VRRP instance: runs each vrrp_script every interval (exit 0 passes; a
- * script running past its timeout is killed and fails), counts rise and fall, and applies the outcome: a script of
+ * script running past its timeout is killed with its process group and fails), counts rise and fall, and applies the outcome: a script of
  * weight 0 puts the instance in FAULT while it is down; a positive weight is added to the priority while the script is
  * up, a negative one while it is down (an address owner, priority 255, is never changed, as in keepalived).
  */
@@ -29,6 +30,7 @@ final class ScriptTracker implements AutoCloseable {
     private static final class Tracked {
         final KeepalivedConfig.Track track;
         boolean up;
+        Outcome last = Outcome.PASSED;
         int passes;
         int failures;
 
@@ -56,7 +58,7 @@ final class ScriptTracker implements AutoCloseable {
      */
     void start() {
         for (Tracked t : tracked) {
-            boolean passed = run(t.track);
+            boolean passed = run(t);
             synchronized (this) {
                 t.up = passed;
                 t.passes = passed ? 1 : 0;
@@ -71,7 +73,7 @@ final class ScriptTracker implements AutoCloseable {
     }
 
     private void round(Tracked t) {
-        boolean passed = run(t.track);
+        boolean passed = run(t);
         boolean changed = false;
         synchronized (this) {
             if (passed) {
@@ -112,28 +114,52 @@ final class ScriptTracker implements AutoCloseable {
         }
     }
 
-    /** Whether the script exits 0 within its timeout. */
-    private static boolean run(KeepalivedConfig.Track track) {
-        Process p = null;
+    /** How a run of a script ended. */
+    enum Outcome { PASSED, FAILED, TIMED_OUT, CANNOT_RUN }
+
+    /**
+     * Runs the script in a process group of its own; at its timeout (or when the tracker closes) the whole group is
+     * killed, so nothing it started outlives it.
+     */
+    static Outcome run(KeepalivedConfig.Track track) {
+        ProcessGroup group;
         try {
-            p = new ProcessBuilder(track.command()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(track.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                LOG.warn("vrrp_script {} ran past its timeout of {}; killed", track.script(), track.timeout());
-                return false;
-            }
-            return p.exitValue() == 0;
+            group = ProcessGroup.start(new ProcessBuilder(track.command()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD));
         } catch (IOException e) {
-            LOG.warn("vrrp_script {} cannot run: {}", track.script(), e.toString());
-            return false;
+            LOG.debug("vrrp_script {} cannot run", track.script(), e);
+            return Outcome.CANNOT_RUN;
+        }
+        try {
+            if (!group.waitOrKill(track.timeout())) {
+                return Outcome.TIMED_OUT;
+            }
+            return group.process().exitValue() == 0 ? Outcome.PASSED : Outcome.FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            if (p != null && p.isAlive()) {
-                p.destroyForcibly();
-            }
+            return Outcome.FAILED;
         }
+    }
+
+    /**
+     * Runs the script once; a timeout or a script that cannot run is logged at WARN when it starts happening, not at
+     * every round.
+     */
+    private boolean run(Tracked t) {
+        Outcome outcome = run(t.track);
+        Outcome previous;
+        synchronized (this) {
+            previous = t.last;
+            t.last = outcome;
+        }
+        if (outcome != previous && outcome == Outcome.TIMED_OUT) {
+            LOG.warn("vrrp_script {} ran past its timeout of {}; killed with everything it started (logged again "
+                    + "only after a round that does not time out)", t.track.script(), t.track.timeout());
+        } else if (outcome != previous && outcome == Outcome.CANNOT_RUN) {
+            LOG.warn("vrrp_script {} cannot run: {} (logged again only after a round that runs)", t.track.script(),
+                    t.track.command());
+        }
+        return outcome == Outcome.PASSED;
     }
 
     /** Whether the script named {@code name} counts as up; for tests and status. */

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * keepalived's {@code MISC_CHECK}: runs a command for each real server. Exit 0 passes and 1 fails; with
  * {@code misc_dynamic}, exit codes 2..255 pass and set the weight to {@code code - 2}. A command still running at the
- * timeout is killed and the check fails. The real server's address and port are appended as the last two arguments
- * and set as {@code LVS4J_RS_IP} and {@code LVS4J_RS_PORT}. Output is discarded. No thread waits for the process.
+ * timeout is killed with its process group (everything it started, see {@link ProcessGroup}) and the check fails. The
+ * real server's address and port are appended as the last two arguments and set as {@code LVS4J_RS_IP} and
+ * {@code LVS4J_RS_PORT}. Output is discarded. No thread waits for the process.
  */
 public final class MiscCheck implements HealthCheck {
 
@@ -49,16 +50,14 @@ public final class MiscCheck implements HealthCheck {
         pb.environment().put("LVS4J_RS_PORT", port);
         Process process;
         try {
-            process = pb.start();
+            process = ProcessGroup.start(pb);
         } catch (IOException e) {
             return CompletableFuture.completedFuture(CheckResult.down("cannot run " + command.get(0) + ": "
                     + e.getMessage()));
         }
         return process.onExit().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((p, error) -> {
             if (error != null) {
-                // like keepalived killing the process group: the command's children go too
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
+                ProcessGroup.kill(process);
                 return CheckResult.down(error instanceof TimeoutException
                         ? command.get(0) + " still running after " + timeout + ": killed"
                         : command.get(0) + " failed: " + error);
