@@ -1,7 +1,7 @@
 package io.lvs4j.examples.cli;
 
-import io.lvs4j.examples.keepalived.AdminServer;
-import io.lvs4j.examples.keepalived.AdminToken;
+import io.lvs4j.keepalived.AdminServer;
+import io.lvs4j.keepalived.AdminToken;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;

@@ -1,15 +1,15 @@
 package io.lvs4j.examples.cli;
 
-import io.lvs4j.examples.keepalived.AdminServer;
-import io.lvs4j.examples.keepalived.AdminToken;
-import io.lvs4j.examples.keepalived.ConfigException;
-import io.lvs4j.examples.keepalived.ConfigNode;
-import io.lvs4j.examples.keepalived.ConfigParser;
-import io.lvs4j.examples.keepalived.ConfigSchema;
-import io.lvs4j.examples.keepalived.DirectorMetrics;
-import io.lvs4j.examples.keepalived.KeepalivedConfig;
-import io.lvs4j.examples.keepalived.KeepalivedDirector;
-import io.lvs4j.examples.keepalived.Reloader;
+import io.lvs4j.keepalived.AdminServer;
+import io.lvs4j.keepalived.AdminToken;
+import io.lvs4j.keepalived.ConfigException;
+import io.lvs4j.keepalived.ConfigNode;
+import io.lvs4j.keepalived.ConfigParser;
+import io.lvs4j.keepalived.ConfigSchema;
+import io.lvs4j.keepalived.DirectorMetrics;
+import io.lvs4j.keepalived.KeepalivedConfig;
+import io.lvs4j.keepalived.KeepalivedDirector;
+import io.lvs4j.keepalived.Reloader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

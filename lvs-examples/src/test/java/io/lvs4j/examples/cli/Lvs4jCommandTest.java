@@ -141,8 +141,9 @@ class Lvs4jCommandTest {
     @Test
     void directorCheckValidatesAKeepalivedConfAndPrintsItResolved(@org.junit.jupiter.api.io.TempDir
             java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path conf = java.nio.file.Path.of(getClass().getResource("/keepalived/active-standby.conf")
-                .toURI());
+        // lvs-keepalived's corpus file, as an operator names a file
+        java.nio.file.Path conf = java.nio.file.Path.of("..", "lvs-keepalived", "src", "test", "resources",
+                "keepalived", "active-standby.conf").toAbsolutePath();
         java.nio.file.Files.setPosixFilePermissions(conf.resolveSibling("group.key"),
                 java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")); // a checkout makes it 0644
         assertThat(run("director", "--check", "-f", conf.toString())).isEqualTo(0);
