@@ -108,8 +108,10 @@ class UdpFlowLimitTest {
             assertThat(stats.droppedDatagrams()).isZero();
             assertThat(StatisticsTable.format(director.statistics()))
                     .contains("limits: " + stats.evictedFlows() + " flows evicted, 0 datagrams dropped");
-            // the flood's sockets come and go one at a time; the director holds at most one socket per flow
-            assertThat(peak.get() - baseline).isLessThanOrEqualTo(limit + 16);
+            // the director holds at most one socket per flow; the slack is this process's own: the flood's and the
+            // asking client's sockets, the echo server's, and a flow socket closing while its successor opens (16
+            // was exceeded by one in a full verify); an unbounded table would hold thousands
+            assertThat(peak.get() - baseline).isLessThanOrEqualTo(limit + 32);
             director.stop(Duration.ZERO).toCompletableFuture().get(10, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> ResourceProbe.openDescriptors() <= baseline); // listener and flows closed
