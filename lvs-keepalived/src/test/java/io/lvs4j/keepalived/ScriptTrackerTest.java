@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.lvs4j.api.failover.Role;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,7 @@ class ScriptTrackerTest {
         assertThat(script.toFile().setExecutable(true)).isTrue();
         Path key = dir.resolve("group.key");
         Files.writeString(key, "a-test-key-of-thirty-two-bytes!!");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------")); // else refused, as ssh does
         Path conf = dir.resolve("track.conf");
         Files.writeString(conf, "vrrp_script chk {\n    script \"" + script + "\"\n    interval 0.05\n"
                 + "    timeout 0.2\n}\nvrrp_instance VI_1 {\n    virtual_router_id 53\n    priority 100\n"
