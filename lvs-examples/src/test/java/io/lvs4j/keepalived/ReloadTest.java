@@ -1,4 +1,4 @@
-package io.lvs4j.examples.cli;
+package io.lvs4j.keepalived;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
