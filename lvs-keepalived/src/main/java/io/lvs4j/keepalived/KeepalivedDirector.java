@@ -30,8 +30,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,11 +107,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         }
     }
 
-    private final ExecutorService commands = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "lvs4j-notify");
-        t.setDaemon(true);
-        return t;
-    });
+    private final NotifyCommands commands = new NotifyCommands();
     private final Map<String, Director> directors = new LinkedHashMap<>();
     private final Map<String, VrrpFailover> failovers = new LinkedHashMap<>();
     /** Per instance: completed while it is master, for ha_suspend's checks to wait on. */
@@ -389,21 +383,10 @@ public final class KeepalivedDirector implements AutoCloseable {
 
     /**
      * Runs a notify command off the monitor's thread, as the failover's notify scripts run (a timeout, the output
-     * logged).
+     * logged, the process group killed); at most {@value NotifyCommands#DEFAULT_CAPACITY} wait, the oldest dropped.
      */
     private void run(List<String> command) {
-        if (command.isEmpty()) {
-            return;
-        }
-        commands.execute(() -> {
-            try {
-                TakeoverActions.run(command);
-            } catch (java.io.IOException e) {
-                LOG.warn("{} could not run: {}", command, e.toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        commands.submit(command);
     }
 
     /**
