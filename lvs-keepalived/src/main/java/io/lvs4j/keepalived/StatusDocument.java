@@ -9,7 +9,10 @@ import io.lvs4j.api.Addresses;
 import io.lvs4j.api.stats.StatsSnapshot;
 import io.lvs4j.failover.VrrpFailover;
 import io.lvs4j.forward.ServiceStatistics;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
@@ -33,6 +36,24 @@ public final class StatusDocument {
     /** The document of {@code director} now, pretty-printed, ending with a newline. */
     public static String of(KeepalivedDirector director) {
         return write(tree(director));
+    }
+
+    /**
+     * Where {@code lvs4j director} writes the document on SIGUSR1 (keepalived's data dump):
+     * {@code $LVS4J_HOME/director-PID.json}, {@code LVS4J_HOME} defaulting to {@code ~/.lvs4j}.
+     */
+    public static Path defaultDumpFile() {
+        return AdminToken.home().resolve("director-" + ProcessHandle.current().pid() + ".json");
+    }
+
+    /**
+     * Writes the document of {@code director} now to {@code file}, replacing it at once (a reader never sees half a
+     * document), readable by this user only.
+     *
+     * @throws IOException naming what could not be written
+     */
+    public static void dump(KeepalivedDirector director, Path file) throws IOException {
+        AdminToken.writePrivately(file, of(director).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Serialises a tree. */

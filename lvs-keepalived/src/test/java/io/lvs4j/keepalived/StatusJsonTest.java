@@ -1,17 +1,21 @@
 package io.lvs4j.keepalived;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -155,6 +159,31 @@ class StatusJsonTest {
         assertThat(d.call("POST", "/enable?" + target, "Bearer " + d.token).statusCode()).isEqualTo(200);
         assertThat(real(status(), d.a).get("hold").asText()).isEqualTo("READY");
         assertThat(real(status(), d.a).at("/lastChange/to").asText()).isEqualTo("READY");
+    }
+
+    @Test
+    void theDumpReplacesItsFileWholeAndOnlyThisUserCanReadIt() throws Exception {
+        Path file = dir.resolve("home").resolve("director-1.json");
+        StatusDocument.dump(d.director, file);
+        JsonNode first = JSON.readTree(Files.readString(file));
+        assertThat(first.get("schema").asInt()).isEqualTo(1);
+        assertThat(first.at("/services/0/realServers")).hasSize(2);
+        assertThat(first.has("admin")).isFalse(); // the endpoint's own section is the endpoint's
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(file.getParent()))
+                .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        d.director.drain(new KeepalivedDirector.ServiceKey(io.lvs4j.api.Protocol.TCP,
+                new java.net.InetSocketAddress("127.0.0.1", d.vip)), new java.net.InetSocketAddress("127.0.0.1",
+                d.a.port()));
+        StatusDocument.dump(d.director, file);
+        assertThat(real(JSON.readTree(Files.readString(file)), d.a).get("hold").asText()).isEqualTo("DRAIN");
+        try (Stream<Path> left = Files.list(file.getParent())) {
+            assertThat(left).containsExactly(file); // no temporary file left behind
+        }
+        Path blocked = dir.resolve("a-file");
+        Files.writeString(blocked, "");
+        assertThatThrownBy(() -> StatusDocument.dump(d.director, blocked.resolve("x.json")))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("a-file");
     }
 
     @Test
