@@ -176,6 +176,30 @@ class AdminServerTest {
     }
 
     @Test
+    void statusJsonPrintsTheDocumentAndTakesNoOtherFormat() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String real = "127.0.0.1:" + a.port();
+        assertThat(lvs4j(out, err, "drain", "-t", "127.0.0.1:" + vip, "-r", real)).isZero();
+        out.getBuffer().setLength(0);
+        assertThat(lvs4j(out, err, "status", "--json")).isZero();
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.toString());
+        assertThat(doc.get("schema").asInt()).isEqualTo(1);
+        assertThat(doc.at("/services/0/address").asText()).isEqualTo("127.0.0.1:" + vip);
+        com.fasterxml.jackson.databind.JsonNode drained = null;
+        for (com.fasterxml.jackson.databind.JsonNode r : doc.at("/services/0/realServers")) {
+            if (r.get("address").asText().equals(real)) {
+                drained = r;
+            }
+        }
+        assertThat(drained).isNotNull();
+        assertThat(drained.get("hold").asText()).isEqualTo("DRAIN");
+        assertThat(lvs4j(out, err, "status", "--json", "--metrics")).isEqualTo(2);
+        assertThat(err.toString()).contains("mutually exclusive");
+    }
+
+    @Test
     void metricsCountTheConnectionsAndFollowAReload() throws Exception {
         for (int i = 0; i < 3; i++) {
             try (LoopbackTest.Client c = new LoopbackTest.Client(vip)) {

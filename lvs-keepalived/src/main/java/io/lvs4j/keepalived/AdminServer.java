@@ -52,7 +52,11 @@ import org.slf4j.LoggerFactory;
  * The director's admin endpoint: HTTP on loopback, every call authenticated with {@code Authorization: Bearer TOKEN}.
  *
  * <ul>
+ *   <li>{@code GET /}: the stats page ({@link StatsPage}), the one call served without the token: it holds no data,
+ *       and asks for the token to fetch {@code /status.json};</li>
  *   <li>{@code GET /status}: the {@code ipvsadm -L -n --stats --rate} table with roles and holds;</li>
+ *   <li>{@code GET /status.json}: the whole state as JSON ({@link StatusDocument}), with this endpoint's own limits
+ *       and counters under {@code "admin"};</li>
  *   <li>{@code GET /metrics}: Prometheus text format;</li>
  *   <li>{@code POST /weight?protocol=tcp&service=VIP:PORT&real=RIP:PORT&weight=N},
  *       {@code POST /drain?...}, {@code POST /disable?...}, {@code POST /enable?...}: HAProxy's runtime-API
@@ -166,7 +170,8 @@ public final class AdminServer implements AutoCloseable {
                             }
                             c.pipeline().addLast(new Deadline(limits.requestDeadline()),
                                     new HttpServerCodec(4096, 8192, 8192), new BodyLimit(),
-                                    new Handler(token, director, metrics, reload, reloads, errors));
+                                    new Handler(token, director, metrics, reload, reloads, errors, limits,
+                                            connections));
                         }
                     }).bind(bind).syncUninterruptibly().channel();
             return new AdminServer(group, ch, reloads, connections);
@@ -364,10 +369,14 @@ public final class AdminServer implements AutoCloseable {
         private final Callable<String> reload;
         private final ExecutorService reloads;
         private final ErrorLog errors;
+        private final Limits limits;
+        private final Connections connections;
         private boolean handled;
 
         Handler(String token, KeepalivedDirector director, DirectorMetrics metrics, Callable<String> reload,
-                ExecutorService reloads, ErrorLog errors) {
+                ExecutorService reloads, ErrorLog errors, Limits limits, Connections connections) {
+            this.limits = limits;
+            this.connections = connections;
             this.token = token;
             this.director = director;
             this.metrics = metrics;
@@ -390,6 +399,16 @@ public final class AdminServer implements AutoCloseable {
                         + "nor the headers 8192\n" : "malformed HTTP request\n", "text/plain");
                 return;
             }
+            if (request.method().equals(HttpMethod.GET) && (request.uri().equals("/")
+                    || request.uri().equals("/index.html"))) {
+                FullHttpResponse page = response(HttpResponseStatus.OK, StatsPage.HTML, "text/html");
+                page.headers().set("Content-Security-Policy", StatsPage.CONTENT_SECURITY_POLICY);
+                page.headers().set("X-Content-Type-Options", "nosniff");
+                page.headers().set("Referrer-Policy", "no-referrer");
+                page.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                answer(ctx, page);
+                return;
+            }
             String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
             if (!auth.startsWith("Bearer ") || !AdminToken.matches(token, auth.substring(7).strip())) {
                 FullHttpResponse r = response(HttpResponseStatus.UNAUTHORIZED, "a valid admin token is needed: "
@@ -406,6 +425,20 @@ public final class AdminServer implements AutoCloseable {
                     case "/status" -> {
                         expect(method, HttpMethod.GET);
                         respond(ctx, HttpResponseStatus.OK, director.status(), "text/plain");
+                    }
+                    case "/status.json" -> {
+                        expect(method, HttpMethod.GET);
+                        com.fasterxml.jackson.databind.node.ObjectNode tree = StatusDocument.tree(director);
+                        com.fasterxml.jackson.databind.node.ObjectNode admin = tree.putObject("admin");
+                        admin.put("maxConnections", limits.maxConnections());
+                        admin.put("requestDeadlineMillis", limits.requestDeadline().toMillis());
+                        admin.put("openConnections", connections.count.get());
+                        admin.put("closedAtLimit", connections.closed);
+                        FullHttpResponse r = response(HttpResponseStatus.OK, StatusDocument.write(tree),
+                                "application/json");
+                        r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                        r.headers().set("X-Content-Type-Options", "nosniff");
+                        answer(ctx, r);
                     }
                     case "/metrics" -> {
                         expect(method, HttpMethod.GET);
@@ -445,7 +478,7 @@ public final class AdminServer implements AutoCloseable {
                         });
                     }
                     default -> throw new Refused(HttpResponseStatus.NOT_FOUND, "no such call: " + path
-                            + " (calls: GET /status, GET /metrics, POST /weight /drain /disable /enable /reload)");
+                            + " (calls: GET /, GET /status, GET /status.json, GET /metrics, POST /weight /drain /disable /enable /reload)");
                 }
             } catch (Refused e) {
                 respond(ctx, e.status, e.getMessage() + "\n", "text/plain");

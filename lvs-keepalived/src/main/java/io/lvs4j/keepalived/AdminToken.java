@@ -34,14 +34,25 @@ public final class AdminToken {
      * {@code LVS4J_HOME} defaulting to {@code ~/.lvs4j}.
      */
     public static Path defaultFile(int port) {
+        return home().resolve("admin-" + port + ".token");
+    }
+
+    /** {@code $LVS4J_HOME}, defaulting to {@code ~/.lvs4j}. */
+    static Path home() {
         String home = System.getenv("LVS4J_HOME");
-        Path dir = home != null && !home.isBlank() ? Path.of(home)
-                : Path.of(System.getProperty("user.home"), ".lvs4j");
-        return dir.resolve("admin-" + port + ".token");
+        return home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".lvs4j");
     }
 
     /** Writes {@code token} to {@code file}, readable by this user only, replacing what was there. */
     public static void write(Path file, String token) throws IOException {
+        writePrivately(file, (token + "\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Replaces {@code file} at once (a reader sees the old content or the new, never part) with {@code content},
+     * readable by this user only; makes its folder (0700) when missing.
+     */
+    static void writePrivately(Path file, byte[] content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         if (!Files.isDirectory(dir)) {
@@ -63,7 +74,7 @@ public final class AdminToken {
         } else {
             Files.createFile(tmp);
         }
-        Files.writeString(tmp, token + "\n", StandardCharsets.US_ASCII);
+        Files.write(tmp, content);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

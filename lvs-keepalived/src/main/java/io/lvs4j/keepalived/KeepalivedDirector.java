@@ -123,6 +123,7 @@ public final class KeepalivedDirector implements AutoCloseable {
     private volatile Map<RealKey, KeepalivedConfig.Real> realSpecs = Map.of();
     private volatile Map<ServiceKey, KeepalivedConfig.Service> serviceSpecs = Map.of();
     private final HealthMonitor monitor;
+    private final StatusHistory history = new StatusHistory(java.time.Clock.systemUTC());
     private HealthMonitors.@Nullable Checks builtIns;
     private KeepalivedConfig config; // guarded by this
     private boolean started; // guarded by this
@@ -188,6 +189,7 @@ public final class KeepalivedDirector implements AutoCloseable {
                     new java.util.concurrent.atomic.AtomicReference<>(new CompletableFuture<>());
             masterGates.put(i.name(), gate);
             failover.onRoleChange(change -> {
+                history.roleChanged(i.name(), change.current().name(), change.reason());
                 if (change.current() == Role.MASTER) {
                     gate.get().complete(null);
                 } else if (gate.get().isDone()) {
@@ -315,10 +317,16 @@ public final class KeepalivedDirector implements AutoCloseable {
             CompletableFuture<Void> gate = ref == null ? null : ref.get();
             if (gate != null && !gate.isDone()) {
                 // not on the notify thread, where a slow notify command would hold the check back
-                return gate.thenComposeAsync(v -> c.check(target));
+                return recorded(k, gate.thenComposeAsync(v -> c.check(target)));
             }
         }
-        return c.check(target);
+        return recorded(k, c.check(target));
+    }
+
+    /** Records the check's outcome for the status document. */
+    private CompletionStage<CheckResult> recorded(RealKey k, CompletionStage<CheckResult> check) {
+        return check.whenComplete((r, e) -> history.checked(k, r != null ? r
+                : CheckResult.down("check failed: " + e)));
     }
 
     /** The real server's checkers as one check: up when every one is up (none: always up). */
@@ -369,9 +377,11 @@ public final class KeepalivedDirector implements AutoCloseable {
             return;
         }
         if (e instanceof HealthEvent.RealServerUp up) {
+            history.changed(new RealKey(sk, up.realServer().address()), "UP", up.detail());
             KeepalivedConfig.Real r = realSpecs.get(new RealKey(sk, up.realServer().address()));
             run(r == null ? List.of() : r.notifyUp());
         } else if (e instanceof HealthEvent.RealServerDown down) {
+            history.changed(new RealKey(sk, down.realServer().address()), "DOWN", down.detail());
             KeepalivedConfig.Real r = realSpecs.get(new RealKey(sk, down.realServer().address()));
             run(r == null ? List.of() : r.notifyDown());
         } else if (e instanceof HealthEvent.QuorumUp) {
@@ -538,6 +548,8 @@ public final class KeepalivedDirector implements AutoCloseable {
         }
         holds.keySet().removeIf(k -> !plan.next.containsKey(k.service())
                 || !plan.next.get(k.service()).reals.containsKey(k.address()));
+        history.retain(k -> plan.next.containsKey(k.service())
+                && plan.next.get(k.service()).reals.containsKey(k.address()));
         running.clear();
         running.putAll(plan.next);
         config = plan.config;
@@ -631,6 +643,7 @@ public final class KeepalivedDirector implements AutoCloseable {
     public synchronized String drain(ServiceKey service, InetSocketAddress realServer) {
         RealServer rs = realServer(service, realServer);
         holds.put(new RealKey(service, realServer), AdminState.DRAIN); // from maintenance: checks resume
+        history.changed(new RealKey(service, realServer), "DRAIN", "operator");
         rs.setDraining(true);
         return name(service, realServer) + ": draining, " + remaining(rs);
     }
@@ -642,6 +655,7 @@ public final class KeepalivedDirector implements AutoCloseable {
     public synchronized String disable(ServiceKey service, InetSocketAddress realServer) {
         RealServer rs = realServer(service, realServer);
         holds.put(new RealKey(service, realServer), AdminState.MAINT);
+        history.changed(new RealKey(service, realServer), "MAINT", "operator");
         rs.setDraining(false);
         rs.setState(RealServerState.DOWN);
         return name(service, realServer) + ": in maintenance, " + remaining(rs);
@@ -656,6 +670,9 @@ public final class KeepalivedDirector implements AutoCloseable {
         RealKey k = new RealKey(service, realServer);
         AdminState hold = holds.remove(k);
         rs.setDraining(false);
+        if (hold != null) {
+            history.changed(k, "READY", "operator");
+        }
         if (hold != AdminState.MAINT) {
             return name(service, realServer) + (hold == null ? ": already ready" : ": ready");
         }
@@ -706,6 +723,17 @@ public final class KeepalivedDirector implements AutoCloseable {
     /** The VRRP instances, by name. */
     Map<String, VrrpFailover> failovers() {
         return failovers;
+    }
+
+    /** Last checks and transitions, for the status document. */
+    StatusHistory history() {
+        return history;
+    }
+
+    /** The VRRP instance whose director serves {@code service}, or {@code null} when it is always served. */
+    synchronized @Nullable String vrrpInstance(ServiceKey service) {
+        Running r = running.get(service);
+        return r == null || r.director.equals(ALWAYS) ? null : r.director;
     }
 
     /** Statistics of every virtual service, in file order. */

@@ -109,20 +109,31 @@ final class AdminCommands {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Print a running director's table, as ipvsadm -L -n --stats --rate, with each VRRP "
-                    + "instance's role and each real server's health and operator hold (DRAIN, MAINT).")
+            description = {"Print a running director's table, as ipvsadm -L -n --stats --rate, with each VRRP "
+                    + "instance's role and each real server's health and operator hold (DRAIN, MAINT).",
+                "--json prints the whole state as the versioned JSON document of GET /status.json (schema in "
+                    + "docs/keepalived.md)."})
     static final class Status implements Callable<Integer> {
         @Spec
         @SuppressWarnings("NullAway.Init")
         CommandSpec spec;
         @Mixin
         Endpoint endpoint = new Endpoint();
-        @Option(names = "--metrics", description = "Print the Prometheus metrics instead.")
-        boolean metrics;
+        @ArgGroup(exclusive = true)
+        @Nullable Format format;
+
+        static final class Format {
+            @Option(names = "--metrics", description = "Print the Prometheus metrics instead.")
+            boolean metrics;
+
+            @Option(names = "--json", description = "Print the status as JSON (schema 1, docs/keepalived.md).")
+            boolean json;
+        }
 
         @Override
         public Integer call() {
-            return endpoint.call(spec, "GET", metrics ? "/metrics" : "/status");
+            Format f = format;
+            return endpoint.call(spec, "GET", f == null ? "/status" : f.metrics ? "/metrics" : "/status.json");
         }
     }
 

@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
                     + "when not.",
             "Running: SIGHUP (or 'lvs4j reload') applies the file again without dropping connections; a file that "
                     + "fails validation, or whose new services cannot be bound, leaves the running configuration as it "
-                    + "is. SIGUSR2 prints the status. "
+                    + "is. SIGUSR2 prints the status; SIGUSR1 writes the whole state as JSON (the document of "
+                    + "'lvs4j status --json') to --dump-file. "
                     + "SIGTERM stops gracefully.",
             "The admin endpoint (loopback, port 9180 by default) serves 'lvs4j status', 'weight', 'drain', "
                     + "'disable', 'enable', 'reload' and Prometheus metrics at /metrics; its token is written to "
@@ -76,6 +77,10 @@ final class DirectorCommand implements Callable<Integer> {
             description = "Where to write the admin token. Default: $LVS4J_HOME/admin-PORT.token, LVS4J_HOME "
                     + "defaulting to ~/.lvs4j.")
     @Nullable Path tokenFile;
+
+    @Option(names = "--dump-file", paramLabel = "PATH", description = "Where SIGUSR1 writes the state as JSON. "
+            + "Default: $LVS4J_HOME/director-PID.json, LVS4J_HOME defaulting to ~/.lvs4j.")
+    @Nullable Path dumpFile;
 
     @Option(names = "--stop-grace", paramLabel = "DURATION", defaultValue = "10s",
             converter = DurationConverter.class, description = "How long a stop waits for connections. Default: 10s.")
@@ -174,6 +179,7 @@ final class DirectorCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         AdminServer endpoint = server;
         Path written = token;
+        Path dump = dumpFile != null ? dumpFile : io.lvs4j.keepalived.StatusDocument.defaultDumpFile();
         Thread hook = new Thread(() -> {
             if (endpoint != null) {
                 endpoint.close();
@@ -193,6 +199,15 @@ final class DirectorCommand implements Callable<Integer> {
             }
             out.flush();
         }, "lvs4j-sighup").start());
+        Signals.on("USR1", () -> {
+            try {
+                io.lvs4j.keepalived.StatusDocument.dump(director, dump);
+                out.println("lvs4j director: wrote the state to " + dump);
+            } catch (IOException | RuntimeException e) {
+                out.println("lvs4j director: cannot write the state to " + dump + ": " + e);
+            }
+            out.flush();
+        });
         Signals.on("USR2", () -> {
             out.print(director.status());
             out.flush();
