@@ -85,7 +85,7 @@ public final class DirectorMeterBinder implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         synchronized (lock) {
-            Gauge.builder("lvs4j.virtual.services", this, b -> b.current().services().size())
+            Gauge.builder("lvs4j.virtual.services", directors, d -> current().services().size())
                     .description("Virtual services configured now").register(registry);
             // the per-service meters are registered again, on every bound registry, by the next reading
             meters.values().forEach(this::remove);
@@ -227,7 +227,10 @@ public final class DirectorMeterBinder implements MeterBinder {
         return out.meters;
     }
 
-    /** Registers one entity's meters on every bound registry. */
+    /**
+     * Registers one entity's meters on every bound registry. Micrometer holds a meter's state object weakly and its
+     * function strongly: the functions reach this binder, so an application need not keep a reference to it.
+     */
     private final class Meters {
         final Tags tags;
         final List<Meter> meters = new ArrayList<>();
@@ -238,16 +241,16 @@ public final class DirectorMeterBinder implements MeterBinder {
 
         void counter(String name, String unit, String description, ToDoubleFunction<DirectorMeterBinder> value) {
             for (MeterRegistry registry : registries) {
-                meters.add(FunctionCounter.builder(name, DirectorMeterBinder.this, value).tags(tags).baseUnit(unit)
-                        .description(description).register(registry));
+                meters.add(FunctionCounter.builder(name, directors, d -> value.applyAsDouble(DirectorMeterBinder.this))
+                        .tags(tags).baseUnit(unit).description(description).register(registry));
             }
         }
 
         void gauge(String name, @Nullable String unit, String description,
                    ToDoubleFunction<DirectorMeterBinder> value) {
             for (MeterRegistry registry : registries) {
-                meters.add(Gauge.builder(name, DirectorMeterBinder.this, value).tags(tags).baseUnit(unit)
-                        .description(description).register(registry));
+                meters.add(Gauge.builder(name, directors, d -> value.applyAsDouble(DirectorMeterBinder.this))
+                        .tags(tags).baseUnit(unit).description(description).register(registry));
             }
         }
     }

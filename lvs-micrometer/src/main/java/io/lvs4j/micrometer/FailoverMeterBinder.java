@@ -72,11 +72,11 @@ public final class FailoverMeterBinder implements MeterBinder, AutoCloseable {
     }
 
     private void register(MeterRegistry registry, Role r) {
-        meters.add(Gauge.builder("lvs4j.failover.role", this, b -> b.role(r)).tags("instance", instance, "role",
+        meters.add(Gauge.builder("lvs4j.failover.role", failover, f -> role(r)).tags("instance", instance, "role",
                 r.name()).description("1 while the instance is in this role").register(registry));
         meters.add(Counter.builder("lvs4j.failover.role.transitions").tags("instance", instance, "role", r.name())
                 .description("Changes of the instance into this role").register(registry));
-        meters.add(FunctionCounter.builder("lvs4j.failover.time.in.role", this, b -> b.secondsIn(r))
+        meters.add(FunctionCounter.builder("lvs4j.failover.time.in.role", failover, f -> secondsIn(r))
                 .tags("instance", instance, "role", r.name()).baseUnit("seconds")
                 .description("Time the instance spent in this role").register(registry));
     }

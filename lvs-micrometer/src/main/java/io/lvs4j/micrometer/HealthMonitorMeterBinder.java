@@ -90,7 +90,7 @@ public final class HealthMonitorMeterBinder implements MeterBinder, AutoCloseabl
     }
 
     private void quorumGauge(MeterRegistry registry, Tags service) {
-        meters.add(Gauge.builder("lvs4j.health.quorum", this, b -> b.hasQuorum(service)).tags(service)
+        meters.add(Gauge.builder("lvs4j.health.quorum", monitor, m -> hasQuorum(service)).tags(service)
                 .description("1 while the virtual service's live weight meets its quorum").register(registry));
     }
 

@@ -147,6 +147,20 @@ class DirectorMeterBinderTest {
     }
 
     @Test
+    void keepsCountingWhenTheApplicationKeepsNoReferenceToTheBinder() throws IOException {
+        LvsMetrics.director(director).bindTo(registry); // as with Micrometer's own binders: bound and forgotten
+        for (int i = 0; i < 5; i++) {
+            System.gc(); // Micrometer holds a meter's state object weakly
+        }
+        ask(web.address());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            nextReading();
+            assertThat(registry.get("lvs4j.service.connections").tags(service(web)).functionCounter().count())
+                    .isEqualTo(1);
+        });
+    }
+
+    @Test
     void oneReadingServesEveryMeterUntilItIsOld() throws IOException {
         LvsMetrics.director(director).bindTo(registry);
         ask(web.address());
