@@ -189,7 +189,7 @@ public final class DirectorMeterBinder implements MeterBinder {
                     + "socket could not be opened or too many waited for it, since start",
                     b -> b.service(key, ServiceStatistics::droppedDatagrams));
         } else {
-            out.counter("lvs4j.service.accept.failures", "connections", "Failed accepts (out of descriptors) and "
+            out.counter("lvs4j.service.accept.failures", null, "Failed accepts (out of descriptors) and "
                     + "connections closed because the socket to the real server could not be opened, since start",
                     b -> b.service(key, ServiceStatistics::acceptFailures));
         }
@@ -239,7 +239,7 @@ public final class DirectorMeterBinder implements MeterBinder {
             this.tags = tags;
         }
 
-        void counter(String name, String unit, String description, ToDoubleFunction<DirectorMeterBinder> value) {
+        void counter(String name, @Nullable String unit, String description, ToDoubleFunction<DirectorMeterBinder> value) {
             for (MeterRegistry registry : registries) {
                 meters.add(FunctionCounter.builder(name, directors, d -> value.applyAsDouble(DirectorMeterBinder.this))
                         .tags(tags).baseUnit(unit).description(description).register(registry));

@@ -22,6 +22,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -267,11 +269,24 @@ class DirectorMeterBinderTest {
                 "lvs4j_service_serving{" + service + "} 1.0",
                 "# TYPE lvs4j_real_server_out_bytes_total counter",
                 "# TYPE lvs4j_service_dropped_datagrams_total counter");
-        // every series has a HELP line
-        Matcher types = Pattern.compile("(?m)^# TYPE (\\S+) ").matcher(scrape);
+        // every series has a HELP line, and the names are exactly these (no unit appended twice, _total on counters)
+        Matcher types = Pattern.compile("(?m)^# TYPE (\\S+) (\\S+)").matcher(scrape);
+        Set<String> names = new TreeSet<>();
         while (types.find()) {
             assertThat(scrape).contains("# HELP " + types.group(1) + " ");
+            names.add(types.group(1) + " " + types.group(2));
         }
+        assertThat(names).containsExactlyInAnyOrder("lvs4j_virtual_services gauge",
+                "lvs4j_service_connections_total counter", "lvs4j_service_in_bytes_total counter",
+                "lvs4j_service_out_bytes_total counter", "lvs4j_service_open_connections gauge",
+                "lvs4j_service_serving gauge", "lvs4j_service_in_packets_total counter",
+                "lvs4j_service_out_packets_total counter", "lvs4j_service_evicted_flows_total counter",
+                "lvs4j_service_dropped_datagrams_total counter", "lvs4j_service_accept_failures_total counter",
+                "lvs4j_service_persistence_templates gauge", "lvs4j_real_server_connections_total counter",
+                "lvs4j_real_server_in_bytes_total counter", "lvs4j_real_server_out_bytes_total counter",
+                "lvs4j_real_server_in_packets_total counter", "lvs4j_real_server_out_packets_total counter",
+                "lvs4j_real_server_active_connections gauge", "lvs4j_real_server_inactive_connections gauge",
+                "lvs4j_real_server_weight gauge", "lvs4j_real_server_up gauge");
         prometheus.close();
     }
 }
