@@ -22,6 +22,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -193,6 +198,43 @@ class DirectorMeterBinderTest {
         assertThat(registry.find("lvs4j.real_server.connections").tags(tags).meters()).isEmpty();
         // the first real server's meters stayed
         assertThat(registry.find("lvs4j.real_server.weight").tags(service(web)).meters()).hasSize(1);
+    }
+
+    @Test
+    void concurrentScrapesDuringReloadsNeitherFailNorLeaveStaleMeters() throws Exception {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT,
+                new PrometheusRegistry(), clock);
+        DirectorMeterBinder binder = LvsMetrics.director(director);
+        binder.bindTo(prometheus);
+        RealServer second = RealServer.of("127.0.0.1", backend2.getLocalPort());
+        AtomicBoolean done = new AtomicBoolean();
+        List<CompletableFuture<Integer>> scrapers = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            scrapers.add(CompletableFuture.supplyAsync(() -> {
+                int n = 0;
+                while (!done.get() && n < 10_000) { // bounded in count as well as by the reloads
+                    clock.add(Duration.ofMillis(DirectorMeterBinder.MAX_AGE_MILLIS));
+                    assertThat(prometheus.scrape()).contains("lvs4j_virtual_services");
+                    n++;
+                }
+                return n;
+            }));
+        }
+        try {
+            for (int i = 0; i < 200; i++) {
+                director.addRealServer(web, second);
+                director.removeRealServer(web, second.address(), false);
+            }
+        } finally {
+            done.set(true);
+        }
+        for (CompletableFuture<Integer> s : scrapers) {
+            assertThat(s.get(30, TimeUnit.SECONDS)).isPositive();
+        }
+        binder.refresh();
+        assertThat(prometheus.scrape()).doesNotContain("real_server=\"" + port(second) + "\"")
+                .contains("real_server=\"" + port(web.realServers().get(0)) + "\"");
+        prometheus.close();
     }
 
     @Test
