@@ -163,6 +163,9 @@ class AdminServerTest {
         assertThat(lvs4j(out, err, "disable", "-t", service, "-r", real)).isZero();
         assertThat(lvs4j(out, err, "status")).isZero();
         assertThat(out.toString()).contains("DOWN MAINT");
+        assertThat(lvs4j(out, err, "status", "--metrics")).isZero();
+        assertThat(out.toString()).contains("lvs4j_real_servers_held{hold=\"MAINT\"} 1",
+                "lvs4j_real_servers_held{hold=\"DRAIN\"} 0");
         assertThat(lvs4j(out, err, "enable", "-t", service, "-r", real)).isZero();
         assertThat(out.toString()).contains(real + " in TCP " + service + ": ready");
         // a UDP service of that address does not exist: the director says so, and the command fails

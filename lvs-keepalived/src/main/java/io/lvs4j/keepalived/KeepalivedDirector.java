@@ -736,6 +736,16 @@ public final class KeepalivedDirector implements AutoCloseable {
         return r == null || r.director.equals(ALWAYS) ? null : r.director;
     }
 
+    /** The directors, by VRRP instance (and one for the services outside VRRP), for the metrics. */
+    Map<String, Director> directors() {
+        return directors;
+    }
+
+    /** The health monitor of every virtual service, for the metrics. */
+    HealthMonitor healthMonitor() {
+        return monitor;
+    }
+
     /** Statistics of every virtual service, in file order. */
     public List<ServiceStatistics> statistics() {
         List<ServiceStatistics> out = new ArrayList<>();

@@ -99,7 +99,11 @@ class FailoverKeyTest extends LoopbackTest {
         assertThat(d.status()).contains("VRRP VI_1: MASTER priority 100 INSECURE (no key: anyone can forge its "
                 + "adverts)\n");
         assertThat(metrics.scrape()).contains("lvs4j_vrrp_insecure{instance=\"VI_1\"} 1",
-                "lvs4j_vrrp_adverts_refused_total{instance=\"VI_1\",reason=\"BAD_MAC\"} 0");
+                "lvs4j_vrrp_adverts_refused_total{instance=\"VI_1\",reason=\"BAD_MAC\"} 0",
+                // the generic failover meters, from lvs-micrometer
+                "lvs4j_failover_role{instance=\"VI_1\",role=\"MASTER\"} 1",
+                "lvs4j_failover_priority{instance=\"VI_1\"} 100",
+                "# HELP lvs4j_failover_time_in_role_seconds_total ");
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
             byte[] junk = "not an advert".getBytes(StandardCharsets.US_ASCII);
             s.send(new DatagramPacket(junk, junk.length, InetAddress.getByName("127.0.0.1"), failoverPort));

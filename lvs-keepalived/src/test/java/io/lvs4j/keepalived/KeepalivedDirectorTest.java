@@ -211,10 +211,19 @@ class KeepalivedDirectorTest extends LoopbackTest {
         }
         assertThat(d.weight(vs, mineAddress, 5)).endsWith(": weight 5 (still DRAIN)");
         assertThat(d.status()).containsPattern("127\\.0\\.0\\.1:" + mine.port() + " +5 .*UP DRAIN");
+        DirectorMetrics metrics = new DirectorMetrics(d);
+        assertThat(metrics.scrape()).contains("lvs4j_real_servers_held{hold=\"DRAIN\"} 1",
+                        "lvs4j_real_servers_held{hold=\"MAINT\"} 0",
+                        "lvs4j_service_persistence_templates{protocol=\"TCP\",service=\"127.0.0.1:" + vip + "\"} 2")
+                .doesNotContain("packets"); // TCP: a user-space proxy sees no segments
 
         assertThat(d.disable(vs, mineAddress)).contains("in maintenance");
         assertThat(names(vip, 3)).isEqualTo(other.name); // maintenance: not even persistent clients
         assertThat(d.status()).contains("DOWN MAINT");
+        assertThat(metrics.scrape()).contains("lvs4j_real_servers_held{hold=\"DRAIN\"} 0",
+                "lvs4j_real_servers_held{hold=\"MAINT\"} 1",
+                "lvs4j_real_server_up{protocol=\"TCP\",real_server=\"127.0.0.1:" + mine.port()
+                        + "\",service=\"127.0.0.1:" + vip + "\"} 0");
 
         assertThat(d.enable(vs, mineAddress)).contains("ready"); // no checker: back at once
         assertThat(d.status()).containsPattern("127\\.0\\.0\\.1:" + mine.port() + " +5 .*UP\\n");

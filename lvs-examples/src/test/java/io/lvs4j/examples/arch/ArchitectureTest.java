@@ -36,6 +36,7 @@ class ArchitectureTest {
             "lvs-failover", resideInAPackage("io.lvs4j.failover..")
                     .and(not(resideInAPackage("io.lvs4j.failover.zookeeper.."))),
             "lvs-failover-zookeeper", resideInAPackage("io.lvs4j.failover.zookeeper.."),
+            "lvs-micrometer", resideInAPackage("io.lvs4j.micrometer.."),
             "lvs-keepalived", resideInAPackage("io.lvs4j.keepalived.."),
             "lvs-examples", resideInAPackage("io.lvs4j.examples.."),
             "jmh", resideInAPackage("io.lvs4j.jmh.."));
@@ -48,9 +49,11 @@ class ArchitectureTest {
             "lvs-forward", List.of("lvs-api", "lvs-scheduler"),
             "lvs-failover", List.of("lvs-api"),
             "lvs-failover-zookeeper", List.of("lvs-api"),
-            "lvs-keepalived", List.of("lvs-api", "lvs-scheduler", "lvs-health", "lvs-forward", "lvs-failover"),
+            "lvs-micrometer", List.of("lvs-api", "lvs-forward"),
+            "lvs-keepalived", List.of("lvs-api", "lvs-scheduler", "lvs-health", "lvs-forward", "lvs-failover",
+                    "lvs-micrometer"),
             "lvs-examples", List.of("lvs-api", "lvs-scheduler", "lvs-health", "lvs-forward", "lvs-failover",
-                    "lvs-failover-zookeeper", "lvs-keepalived"),
+                    "lvs-failover-zookeeper", "lvs-micrometer", "lvs-keepalived"),
             "jmh", List.of("lvs-api", "lvs-scheduler", "lvs-health", "lvs-forward", "lvs-failover",
                     "lvs-failover-zookeeper"));
 
