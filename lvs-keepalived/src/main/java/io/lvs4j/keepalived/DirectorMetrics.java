@@ -2,6 +2,7 @@ package io.lvs4j.keepalived;
 
 import io.lvs4j.api.Addresses;
 import io.lvs4j.api.RealServerState;
+import io.lvs4j.api.ServiceKey;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.api.stats.StatsSnapshot;
 import io.lvs4j.failover.AdvertRejection;
@@ -112,7 +113,7 @@ public final class DirectorMetrics {
         out.add(counter("lvs4j.service.dropped.datagrams", tags,
                 m -> service(key, ServiceStatistics::droppedDatagrams)));
         out.add(counter("lvs4j.service.accept.failures", tags, m -> service(key, ServiceStatistics::acceptFailures)));
-        KeepalivedDirector.ServiceKey sk = new KeepalivedDirector.ServiceKey(first.protocol(), first.address());
+        ServiceKey sk = new ServiceKey(first.protocol(), first.address());
         out.add(Gauge.builder("lvs4j.service.serving", this, m -> m.services.containsKey(key)
                 ? (director.serving(sk) ? 1 : 0) : Double.NaN).tags(tags)
                 .description("1 while the virtual service's listener is bound here").register(registry));
@@ -125,7 +126,7 @@ public final class DirectorMetrics {
         ServiceStatistics owner = services.get(service);
         Tags tags = Tags.of("protocol", owner.protocol().name(), "service", Addresses.format(owner.address()),
                 "real_server", Addresses.format(first.address()));
-        KeepalivedDirector.ServiceKey sk = new KeepalivedDirector.ServiceKey(owner.protocol(), owner.address());
+        ServiceKey sk = new ServiceKey(owner.protocol(), owner.address());
         List<Meter> out = new ArrayList<>();
         out.add(counter("lvs4j.real_server.connections", tags, m -> real(key, r -> r.totals().connections())));
         out.add(counter("lvs4j.real_server.in.packets", tags, m -> real(key, r -> r.totals().inPackets())));

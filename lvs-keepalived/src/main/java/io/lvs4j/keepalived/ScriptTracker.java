@@ -1,6 +1,7 @@
 package io.lvs4j.keepalived;
 
 import io.lvs4j.failover.ProcessGroup;
+import io.lvs4j.failover.TrackedScript;
 import io.lvs4j.failover.VrrpFailover;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -13,9 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * keepalived's {@code track_script} for one VRRP instance: runs each vrrp_script every interval (exit 0 passes; a
- * script running past its timeout is killed with its process group and fails), counts rise and fall, and applies the outcome: a script of
- * weight 0 puts the instance in FAULT while it is down; a positive weight is added to the priority while the script is
- * up, a negative one while it is down (an address owner, priority 255, is never changed, as in keepalived).
+ * script running past its timeout is killed with its process group and fails), counts rise and fall, and hands the
+ * scripts' states to {@link VrrpFailover#trackScripts}, which applies keepalived's weights: a script of weight 0 puts
+ * the instance in FAULT while it is down; a positive weight is added to the priority while the script is up, a
+ * negative one while it is down (an address owner, priority 255, is never changed).
  */
 final class ScriptTracker implements AutoCloseable {
 
@@ -100,18 +102,8 @@ final class ScriptTracker implements AutoCloseable {
 
     /** Sets the FAULT sources and the tracked priority from every script's state. */
     private synchronized void apply() {
-        int priority = instance.priority();
-        for (Tracked t : tracked) {
-            int w = t.track.weight();
-            if (w == 0) {
-                failover.setFault("vrrp_script " + t.track.script(), !t.up);
-            } else if (w > 0 && t.up || w < 0 && !t.up) {
-                priority += w;
-            }
-        }
-        if (instance.priority() < 255) {
-            failover.setTrackedPriority(Math.max(1, Math.min(254, priority)));
-        }
+        failover.trackScripts(tracked.stream().map(t -> new TrackedScript(t.track.script(), t.track.weight(), t.up))
+                .toList());
     }
 
     /** How a run of a script ended. */
