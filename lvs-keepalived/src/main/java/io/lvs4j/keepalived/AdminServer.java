@@ -2,6 +2,7 @@ package io.lvs4j.keepalived;
 
 import io.lvs4j.api.Protocol;
 import io.lvs4j.api.ServiceKey;
+import io.lvs4j.keepalived.internal.ConfigSchema;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -21,6 +21,8 @@ import io.lvs4j.forward.StatisticsTable;
 import io.lvs4j.health.CheckFactory;
 import io.lvs4j.health.HealthMonitorConfig;
 import io.lvs4j.health.HealthMonitors;
+import io.lvs4j.keepalived.internal.ScriptTracker;
+import io.lvs4j.keepalived.internal.ServiceBuild;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -576,7 +578,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         KeepalivedConfig next = result.config();
         if (next == null) {
             throw new IllegalStateException(file + " is not valid (" + String.join("; ", result.problems().stream()
-                    .filter(ConfigSchema.Problem::error).map(Object::toString).toList())
+                    .filter(ConfigProblem::error).map(Object::toString).toList())
                     + "); the running configuration is unchanged");
         }
         return reload(next);

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -41,13 +42,13 @@ class KeepalivedDirectorTest extends LoopbackTest {
     /** A key file only its owner may read, as lvs4j requires. */
     private Path privateKey() throws IOException {
         Path p = write("group.key", "a-test-key-of-thirty-two-bytes!!");
-        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
         return p;
     }
 
     private KeepalivedDirector start(Path file) throws Exception {
         KeepalivedConfig.Result r = KeepalivedConfig.load(file);
-        assertThat(r.problems()).filteredOn(ConfigSchema.Problem::error).isEmpty();
+        assertThat(r.problems()).filteredOn(ConfigProblem::error).isEmpty();
         KeepalivedDirector d = new KeepalivedDirector(r.config(), new KeepalivedDirector.Options(1, false));
         closing(() -> d.stop(Duration.ofMillis(200)).toCompletableFuture().join());
         d.start().toCompletableFuture().join();

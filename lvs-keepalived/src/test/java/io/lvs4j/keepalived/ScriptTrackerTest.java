@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.lvs4j.api.failover.Role;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,7 @@ class ScriptTrackerTest {
         assertThat(script.toFile().setExecutable(true)).isTrue();
         Path key = dir.resolve("group.key");
         Files.writeString(key, "a-test-key-of-thirty-two-bytes!!");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------")); // a readable key is refused
         Path conf = dir.resolve("track.conf");
         Files.writeString(conf, "vrrp_script chk {\n    script \"" + script + "\"\n    interval 0.05\n"
                 + "    timeout 0.2\n}\nvrrp_instance VI_1 {\n    virtual_router_id 53\n    priority 100\n"
@@ -40,7 +42,7 @@ class ScriptTrackerTest {
                 + "    track_script {\n        chk\n    }\n    lvs4j {\n        key_file " + key
                 + "\n        failover_port " + LoopbackTest.freePort() + "\n    }\n}\n");
         KeepalivedConfig.Result r = KeepalivedConfig.load(conf);
-        assertThat(r.problems()).filteredOn(ConfigSchema.Problem::error).isEmpty();
+        assertThat(r.problems()).filteredOn(ConfigProblem::error).isEmpty();
         try (LogCapture log = new LogCapture()) {
             KeepalivedDirector d = new KeepalivedDirector(r.config(), new KeepalivedDirector.Options(1, false));
             try {

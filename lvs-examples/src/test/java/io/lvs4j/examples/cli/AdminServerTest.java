@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import io.lvs4j.api.Protocol;
 import io.lvs4j.api.ServiceKey;
 import io.lvs4j.examples.cli.Lvs4jCommand;
+import io.lvs4j.keepalived.AdminServer;
+import io.lvs4j.keepalived.AdminToken;
+import io.lvs4j.keepalived.DirectorMetrics;
+import io.lvs4j.keepalived.KeepalivedConfig;
+import io.lvs4j.keepalived.KeepalivedDirector;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;

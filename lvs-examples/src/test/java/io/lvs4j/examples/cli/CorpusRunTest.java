@@ -9,6 +9,8 @@ import io.lvs4j.api.ServiceKey;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.examples.demo.DemoDnsServer;
 import io.lvs4j.forward.ServiceStatistics;
+import io.lvs4j.keepalived.KeepalivedConfig;
+import io.lvs4j.keepalived.KeepalivedDirector;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

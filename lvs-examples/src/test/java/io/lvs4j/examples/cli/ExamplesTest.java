@@ -10,6 +10,8 @@ import io.lvs4j.api.failover.Role;
 import io.lvs4j.examples.demo.DemoDnsServer;
 import io.lvs4j.examples.demo.DemoRealServer;
 import io.lvs4j.forward.ServiceStatistics;
+import io.lvs4j.keepalived.KeepalivedConfig;
+import io.lvs4j.keepalived.KeepalivedDirector;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

@@ -1,8 +1,9 @@
-package io.lvs4j.keepalived;
+package io.lvs4j.keepalived.internal;
 
 import io.lvs4j.failover.ProcessGroup;
 import io.lvs4j.failover.TrackedScript;
 import io.lvs4j.failover.VrrpFailover;
+import io.lvs4j.keepalived.KeepalivedConfig;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * the instance in FAULT while it is down; a positive weight is added to the priority while the script is up, a
  * negative one while it is down (an address owner, priority 255, is never changed).
  */
-final class ScriptTracker implements AutoCloseable {
+public final class ScriptTracker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScriptTracker.class);
 
@@ -41,7 +42,7 @@ final class ScriptTracker implements AutoCloseable {
         }
     }
 
-    ScriptTracker(KeepalivedConfig.Instance instance, VrrpFailover failover) {
+    public ScriptTracker(KeepalivedConfig.Instance instance, VrrpFailover failover) {
         this.instance = instance;
         this.failover = failover;
         instance.tracks().forEach(t -> tracked.add(new Tracked(t)));
@@ -58,7 +59,7 @@ final class ScriptTracker implements AutoCloseable {
      * Runs every script once and applies the results (so a node whose check fails starts in FAULT), then every
      * interval. Blocks for up to the longest script timeout.
      */
-    void start() {
+    public void start() {
         for (Tracked t : tracked) {
             boolean passed = run(t);
             synchronized (this) {
@@ -155,7 +156,7 @@ final class ScriptTracker implements AutoCloseable {
     }
 
     /** Whether the script named {@code name} counts as up; for tests and status. */
-    synchronized boolean up(String name) {
+    public synchronized boolean up(String name) {
         return tracked.stream().anyMatch(t -> t.track.script().equals(name) && t.up);
     }
 
