@@ -29,8 +29,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A keepalived.conf turned into what lvs4j runs: virtual services with their real servers and checkers, VRRP
  * instances with their tracked scripts, virtual addresses and notify commands, and sync groups. {@link #load} parses,
- * checks the keywords (the internal {@code ConfigSchema}) and then the meaning (unknown groups and scripts, duplicate services,
- * unreadable key files), and builds every object a start or a reload builds (real servers with their thresholds,
+ * checks the keywords (the internal {@code ConfigSchema}) and then the meaning (unknown groups and scripts, duplicate
+ * services, unreadable key files), and builds every object a start or a reload builds (real servers with their thresholds,
  * virtual services with their schedulers and flags, failover settings, tracked scripts: {@code ServiceBuild}), each
  * refusal an error at its place; a configuration is returned only when no error was found.
  *

@@ -11,6 +11,7 @@ import io.lvs4j.keepalived.AdminToken;
 import io.lvs4j.keepalived.DirectorMetrics;
 import io.lvs4j.keepalived.KeepalivedConfig;
 import io.lvs4j.keepalived.KeepalivedDirector;
+import io.lvs4j.keepalived.LoopbackTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;

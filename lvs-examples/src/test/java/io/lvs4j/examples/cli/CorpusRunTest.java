@@ -11,6 +11,8 @@ import io.lvs4j.examples.demo.DemoDnsServer;
 import io.lvs4j.forward.ServiceStatistics;
 import io.lvs4j.keepalived.KeepalivedConfig;
 import io.lvs4j.keepalived.KeepalivedDirector;
+import io.lvs4j.keepalived.KeepalivedTestAccess;
+import io.lvs4j.keepalived.LoopbackTest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -171,8 +173,8 @@ class CorpusRunTest extends LoopbackTest {
         // instance's commands ran, and the service on the virtual address is bound
         await().atMost(Duration.ofSeconds(10)).until(() -> d.roles().values().stream()
                 .allMatch(r -> r == Role.MASTER));
-        await().atMost(Duration.ofSeconds(5)).until(() -> d.failovers().get("VI_A").priority() == 170);
-        assertThat(d.failovers().get("VI_B").priority()).isEqualTo(150);
+        await().atMost(Duration.ofSeconds(5)).until(() -> KeepalivedTestAccess.failovers(d).get("VI_A").priority() == 170);
+        assertThat(KeepalivedTestAccess.failovers(d).get("VI_B").priority()).isEqualTo(150);
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("a-master"))
                 && Files.exists(dir.resolve("group-master")) && Files.exists(dir.resolve("notify.log")));
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Files.readString(dir.resolve(

@@ -12,6 +12,7 @@ import io.lvs4j.examples.demo.DemoRealServer;
 import io.lvs4j.forward.ServiceStatistics;
 import io.lvs4j.keepalived.KeepalivedConfig;
 import io.lvs4j.keepalived.KeepalivedDirector;
+import io.lvs4j.keepalived.LoopbackTest;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

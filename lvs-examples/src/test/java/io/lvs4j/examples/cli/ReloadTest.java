@@ -9,6 +9,7 @@ import io.lvs4j.keepalived.AdminToken;
 import io.lvs4j.keepalived.DirectorMetrics;
 import io.lvs4j.keepalived.KeepalivedConfig;
 import io.lvs4j.keepalived.KeepalivedDirector;
+import io.lvs4j.keepalived.LoopbackTest;
 import io.lvs4j.keepalived.Reloader;
 import java.io.IOException;
 import java.io.PrintWriter;
