@@ -3,7 +3,15 @@ package io.lvs4j.keepalived;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.lvs4j.api.Protocol;
+import io.lvs4j.api.ServiceKey;
 import io.lvs4j.examples.cli.Lvs4jCommand;
+import io.lvs4j.keepalived.AdminServer;
+import io.lvs4j.keepalived.AdminToken;
+import io.lvs4j.keepalived.DirectorMetrics;
+import io.lvs4j.keepalived.KeepalivedConfig;
+import io.lvs4j.keepalived.KeepalivedDirector;
+import io.lvs4j.keepalived.LoopbackTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -88,7 +96,7 @@ class AdminServerTest {
             assertThat(call(c[0], c[1], token.replace(token.charAt(0), token.charAt(0) == 'a' ? 'b' : 'a'))
                     .statusCode()).as(c[1]).isEqualTo(401);
         }
-        assertThat(director.adminState(new KeepalivedDirector.ServiceKey(io.lvs4j.api.Protocol.TCP,
+        assertThat(director.adminState(new ServiceKey(Protocol.TCP,
                 new InetSocketAddress("127.0.0.1", vip)), new InetSocketAddress("127.0.0.1", a.port())))
                 .isEqualTo(KeepalivedDirector.AdminState.READY);
         assertThat(call("GET", "/status", token).statusCode()).isEqualTo(200);

@@ -3,10 +3,16 @@ package io.lvs4j.keepalived;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.lvs4j.api.Addresses;
 import io.lvs4j.api.Protocol;
+import io.lvs4j.api.ServiceKey;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.examples.demo.DemoDnsServer;
 import io.lvs4j.forward.ServiceStatistics;
+import io.lvs4j.keepalived.KeepalivedConfig;
+import io.lvs4j.keepalived.KeepalivedDirector;
+import io.lvs4j.keepalived.KeepalivedTestAccess;
+import io.lvs4j.keepalived.LoopbackTest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -167,13 +173,13 @@ class CorpusRunTest extends LoopbackTest {
         // instance's commands ran, and the service on the virtual address is bound
         await().atMost(Duration.ofSeconds(10)).until(() -> d.roles().values().stream()
                 .allMatch(r -> r == Role.MASTER));
-        await().atMost(Duration.ofSeconds(5)).until(() -> d.failovers().get("VI_A").priority() == 170);
-        assertThat(d.failovers().get("VI_B").priority()).isEqualTo(150);
+        await().atMost(Duration.ofSeconds(5)).until(() -> KeepalivedTestAccess.failovers(d).get("VI_A").priority() == 170);
+        assertThat(KeepalivedTestAccess.failovers(d).get("VI_B").priority()).isEqualTo(150);
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("a-master"))
                 && Files.exists(dir.resolve("group-master")) && Files.exists(dir.resolve("notify.log")));
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Files.readString(dir.resolve(
                 "notify.log"))).contains("INSTANCE VI_A MASTER 150", "GROUP PAIR MASTER 150"));
-        KeepalivedDirector.ServiceKey vip = new KeepalivedDirector.ServiceKey(Protocol.TCP,
+        ServiceKey vip = new ServiceKey(Protocol.TCP,
                 new InetSocketAddress("127.0.0.50", Integer.parseInt(values.get("VIPVS"))));
         await().atMost(Duration.ofSeconds(5)).until(() -> d.serving(vip));
         try (Client c = new Client(InetAddress.getByName("127.0.0.50"),
@@ -189,8 +195,8 @@ class CorpusRunTest extends LoopbackTest {
         Map<String, String> out = new LinkedHashMap<>();
         for (ServiceStatistics s : d.statistics()) {
             for (ServiceStatistics.RealServerStatistics r : s.realServers()) {
-                out.put(s.protocol() + " " + io.lvs4j.api.Addresses.format(s.address()) + " "
-                        + io.lvs4j.api.Addresses.format(r.address()), r.state() + " " + r.weight());
+                out.put(s.protocol() + " " + Addresses.format(s.address()) + " "
+                        + Addresses.format(r.address()), r.state() + " " + r.weight());
             }
         }
         return out;

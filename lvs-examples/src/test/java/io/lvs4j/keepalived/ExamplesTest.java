@@ -3,11 +3,16 @@ package io.lvs4j.keepalived;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.lvs4j.api.Protocol;
 import io.lvs4j.api.RealServerState;
+import io.lvs4j.api.ServiceKey;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.examples.demo.DemoDnsServer;
 import io.lvs4j.examples.demo.DemoRealServer;
 import io.lvs4j.forward.ServiceStatistics;
+import io.lvs4j.keepalived.KeepalivedConfig;
+import io.lvs4j.keepalived.KeepalivedDirector;
+import io.lvs4j.keepalived.LoopbackTest;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -159,7 +164,7 @@ class ExamplesTest extends LoopbackTest {
                 "/tmp/lvs4j-example-fault-", dir.resolve("fault-").toString());
         KeepalivedDirector a = run(example("active-standby-a.conf", common));
         KeepalivedDirector b = run(example("active-standby-b.conf", common));
-        KeepalivedDirector.ServiceKey service = new KeepalivedDirector.ServiceKey(io.lvs4j.api.Protocol.TCP,
+        ServiceKey service = new ServiceKey(Protocol.TCP,
                 new InetSocketAddress("127.0.0.100", Integer.parseInt(vip)));
         await().atMost(Duration.ofSeconds(10)).until(() -> a.serving(service)
                 && b.roles().get("VI_EXAMPLE") == Role.BACKUP);

@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lvs4j.examples.cli.Lvs4jCommand;
+import io.lvs4j.keepalived.AdminServer;
+import io.lvs4j.keepalived.AdminToken;
+import io.lvs4j.keepalived.DirectorMetrics;
+import io.lvs4j.keepalived.KeepalivedConfig;
+import io.lvs4j.keepalived.KeepalivedDirector;
+import io.lvs4j.keepalived.LoopbackTest;
+import io.lvs4j.keepalived.Reloader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -25,6 +25,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -363,6 +364,39 @@ public final class VrrpFailover implements Failover {
                 setFault(source, false);
             }
         });
+    }
+
+    /**
+     * keepalived's {@code track_script}: applies the current state of every script this node tracks. A script of
+     * weight 0 holds the node in FAULT (source {@code "vrrp_script NAME"}) while it is down; the others move the
+     * priority as {@link #trackedPriority} says, from the next advert and election on. An address owner (configured
+     * priority 255) never changes its priority, as in keepalived. Call it with all scripts whenever one changes.
+     */
+    public void trackScripts(Collection<TrackedScript> scripts) {
+        for (TrackedScript s : scripts) {
+            if (s.weight() == 0) {
+                setFault("vrrp_script " + s.name(), !s.up());
+            }
+        }
+        if (config.priority() < 255) {
+            setTrackedPriority(trackedPriority(config.priority(), scripts));
+        }
+    }
+
+    /**
+     * The priority keepalived's {@code track_script} gives a node configured with {@code priority}: the weight of each
+     * script with a positive weight that is up and of each script with a negative weight that is down is added, then
+     * the sum is kept within 1..254. Scripts of weight 0 do not count (they put the node in FAULT instead).
+     */
+    public static int trackedPriority(int priority, Collection<TrackedScript> scripts) {
+        int sum = priority;
+        for (TrackedScript s : scripts) {
+            int w = s.weight();
+            if (w > 0 && s.up() || w < 0 && !s.up()) {
+                sum += w;
+            }
+        }
+        return Math.max(1, Math.min(254, sum));
     }
 
     @Override

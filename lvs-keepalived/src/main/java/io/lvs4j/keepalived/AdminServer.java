@@ -1,6 +1,8 @@
 package io.lvs4j.keepalived;
 
 import io.lvs4j.api.Protocol;
+import io.lvs4j.api.ServiceKey;
+import io.lvs4j.keepalived.internal.ConfigSchema;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -504,7 +506,7 @@ public final class AdminServer implements AutoCloseable {
                 default -> throw new IllegalArgumentException("protocol must be tcp or udp but was '" + protocolText
                         + "'");
             };
-            KeepalivedDirector.ServiceKey service = new KeepalivedDirector.ServiceKey(protocol,
+            ServiceKey service = new ServiceKey(protocol,
                     endpoint("service", param(params, "service", null)));
             InetSocketAddress real = endpoint("real", param(params, "real", null));
             return switch (path) {

@@ -5,16 +5,16 @@ public final class ConfigException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
-    private final ConfigNode.Position position;
+    private final ConfigPosition position;
 
     /** A problem at {@code position}. */
-    public ConfigException(ConfigNode.Position position, String message) {
+    public ConfigException(ConfigPosition position, String message) {
         super(position + ": " + message);
         this.position = position;
     }
 
     /** Where the problem is. */
-    public ConfigNode.Position position() {
+    public ConfigPosition position() {
         return position;
     }
 }

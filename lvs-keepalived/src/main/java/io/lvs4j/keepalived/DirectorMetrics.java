@@ -1,5 +1,6 @@
 package io.lvs4j.keepalived;
 
+import io.lvs4j.api.ServiceKey;
 import io.lvs4j.failover.AdvertRejection;
 import io.lvs4j.forward.ServiceStatistics;
 import io.lvs4j.forward.ServiceStatistics.RealServerStatistics;
@@ -56,7 +57,7 @@ public final class DirectorMetrics {
     private static int held(KeepalivedDirector director, KeepalivedDirector.AdminState hold) {
         int n = 0;
         for (ServiceStatistics s : director.statistics()) {
-            KeepalivedDirector.ServiceKey key = new KeepalivedDirector.ServiceKey(s.protocol(), s.address());
+            ServiceKey key = new ServiceKey(s.protocol(), s.address());
             for (RealServerStatistics rs : s.realServers()) {
                 n += director.adminState(key, rs.address()) == hold ? 1 : 0;
             }

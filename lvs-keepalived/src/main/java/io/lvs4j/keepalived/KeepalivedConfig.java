@@ -5,6 +5,10 @@ import io.lvs4j.api.RealServer;
 import io.lvs4j.api.VirtualService;
 import io.lvs4j.health.HealthMonitorConfig;
 import io.lvs4j.health.HttpGet;
+import io.lvs4j.keepalived.internal.ConfigNode;
+import io.lvs4j.keepalived.internal.ConfigParser;
+import io.lvs4j.keepalived.internal.ConfigSchema;
+import io.lvs4j.keepalived.internal.ServiceBuild;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -25,8 +29,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A keepalived.conf turned into what lvs4j runs: virtual services with their real servers and checkers, VRRP
  * instances with their tracked scripts, virtual addresses and notify commands, and sync groups. {@link #load} parses,
- * checks the keywords ({@link ConfigSchema}) and then the meaning (unknown groups and scripts, duplicate services,
- * unreadable key files), and builds every object a start or a reload builds (real servers with their thresholds,
+ * checks the keywords (the internal {@code ConfigSchema}) and then the meaning (unknown groups and scripts, duplicate
+ * services, unreadable key files), and builds every object a start or a reload builds (real servers with their thresholds,
  * virtual services with their schedulers and flags, failover settings, tracked scripts: {@code ServiceBuild}), each
  * refusal an error at its place; a configuration is returned only when no error was found.
  *
@@ -56,11 +60,11 @@ public final class KeepalivedConfig {
     private final List<Service> services;
     private final List<Instance> instances;
     private final List<SyncGroup> syncGroups;
-    private final List<ConfigSchema.Problem> warnings;
+    private final List<ConfigProblem> warnings;
     private final String vrrpText;
 
     private KeepalivedConfig(String routerId, List<Service> services, List<Instance> instances,
-            List<SyncGroup> syncGroups, List<ConfigSchema.Problem> warnings, String vrrpText) {
+            List<SyncGroup> syncGroups, List<ConfigProblem> warnings, String vrrpText) {
         this.routerId = routerId;
         this.services = List.copyOf(services);
         this.instances = List.copyOf(instances);
@@ -70,7 +74,7 @@ public final class KeepalivedConfig {
     }
 
     /** A file's problems (errors and warnings, in file order) and, when it has no error, its configuration. */
-    public record Result(@Nullable KeepalivedConfig config, List<ConfigSchema.Problem> problems) {
+    public record Result(@Nullable KeepalivedConfig config, List<ConfigProblem> problems) {
         /** Copies the list. */
         public Result {
             problems = List.copyOf(problems);
@@ -78,7 +82,7 @@ public final class KeepalivedConfig {
 
         /** The number of errors. */
         public long errors() {
-            return problems.stream().filter(ConfigSchema.Problem::error).count();
+            return problems.stream().filter(ConfigProblem::error).count();
         }
     }
 
@@ -91,15 +95,24 @@ public final class KeepalivedConfig {
         return of(ConfigParser.parse(file));
     }
 
+    /**
+     * {@code file} as {@code keepalived -t} would show it: includes inlined, comments gone, canonically indented.
+     *
+     * @throws ConfigException on a syntax error (an unclosed block or quote, a bad include)
+     */
+    public static String resolved(Path file) throws ConfigException {
+        return render(ConfigParser.parse(file));
+    }
+
     /** Turns parsed statements into a configuration, or the errors that stop it. */
-    public static Result of(List<ConfigNode> nodes) {
-        List<ConfigSchema.Problem> problems = new ArrayList<>(ConfigSchema.check(nodes));
-        if (problems.stream().anyMatch(ConfigSchema.Problem::error)) {
+    static Result of(List<ConfigNode> nodes) {
+        List<ConfigProblem> problems = new ArrayList<>(ConfigSchema.check(nodes));
+        if (problems.stream().anyMatch(ConfigProblem::error)) {
             return new Result(null, problems);
         }
         Translator t = new Translator(problems);
         KeepalivedConfig config = t.translate(nodes);
-        return new Result(problems.stream().anyMatch(ConfigSchema.Problem::error) ? null : config, problems);
+        return new Result(problems.stream().anyMatch(ConfigProblem::error) ? null : config, problems);
     }
 
     /** global_defs router_id, or the host's name as keepalived uses. */
@@ -123,7 +136,7 @@ public final class KeepalivedConfig {
     }
 
     /** The warnings found while loading. */
-    public List<ConfigSchema.Problem> warnings() {
+    public List<ConfigProblem> warnings() {
         return warnings;
     }
 
@@ -155,7 +168,7 @@ public final class KeepalivedConfig {
      * @param quorumDown quorum_down command, empty for none
      * @param realServers its real servers
      */
-    public record Service(ConfigNode.Position position, Protocol protocol, InetSocketAddress address,
+    public record Service(ConfigPosition position, Protocol protocol, InetSocketAddress address,
             String scheduler, Set<String> flags, boolean onePacket, Duration persistence, int persistenceNetmask,
             int quorum, int hysteresis, @Nullable InetSocketAddress sorryServer, boolean omega, boolean haSuspend,
             List<String> quorumUp, List<String> quorumDown, List<Real> realServers) {
@@ -307,7 +320,7 @@ public final class KeepalivedConfig {
      * @param maxConnections the lvs4j block's max_conns: the instance's director's TCP connection limit; 0 for the
      *     default
      */
-    public record Instance(ConfigNode.Position position, String name, String device, int routerId, int priority,
+    public record Instance(ConfigPosition position, String name, String device, int routerId, int priority,
             Duration advertInterval, boolean preempt, Duration preemptDelay, @Nullable InetAddress source, int port,
             List<InetSocketAddress> peers, @Nullable InetAddress multicastGroup, List<VirtualAddress> virtualAddresses,
             List<Track> tracks, List<String> notifyChange, List<String> notifyMaster, List<String> notifyBackup,
@@ -422,17 +435,17 @@ public final class KeepalivedConfig {
 
     /** Turns checked statements into the records above, adding errors for what the schema cannot see. */
     private static final class Translator {
-        private final List<ConfigSchema.Problem> problems;
+        private final List<ConfigProblem> problems;
         private final Map<String, ConfigNode> groups = new LinkedHashMap<>();
         private final Map<String, ConfigNode> scripts = new LinkedHashMap<>();
         private @Nullable ConfigNode global;
 
-        Translator(List<ConfigSchema.Problem> problems) {
+        Translator(List<ConfigProblem> problems) {
             this.problems = problems;
         }
 
-        void error(ConfigNode.Position at, String message) {
-            problems.add(new ConfigSchema.Problem(true, at, message));
+        void error(ConfigPosition at, String message) {
+            problems.add(new ConfigProblem(true, at, message));
         }
 
         KeepalivedConfig translate(List<ConfigNode> nodes) {
@@ -459,7 +472,7 @@ public final class KeepalivedConfig {
             List<Service> services = new ArrayList<>();
             List<Instance> instances = new ArrayList<>();
             List<SyncGroup> syncGroups = new ArrayList<>();
-            Map<String, ConfigNode.Position> seen = new LinkedHashMap<>();
+            Map<String, ConfigPosition> seen = new LinkedHashMap<>();
             for (ConfigNode n : nodes) {
                 int errorsBefore = errors();
                 try {
@@ -476,20 +489,20 @@ public final class KeepalivedConfig {
                     syncGroups.add(syncGroup(n, instances));
                 }
             }
-            List<ConfigSchema.Problem> warnings = problems.stream().filter(p -> !p.error()).toList();
+            List<ConfigProblem> warnings = problems.stream().filter(p -> !p.error()).toList();
             return new KeepalivedConfig(routerId, services, instances, syncGroups, warnings, vrrp.toString());
         }
 
         int errors() {
-            return (int) problems.stream().filter(ConfigSchema.Problem::error).count();
+            return (int) problems.stream().filter(ConfigProblem::error).count();
         }
 
         private void translateOne(ConfigNode n, List<Service> services, List<Instance> instances,
-                Map<String, ConfigNode.Position> seen) {
+                Map<String, ConfigPosition> seen) {
             switch (n.keyword()) {
                 case "virtual_server" -> {
                     for (Service s : services(n)) {
-                        ConfigNode.Position before = seen.putIfAbsent(s.name(), n.position());
+                        ConfigPosition before = seen.putIfAbsent(s.name(), n.position());
                         if (before != null) {
                             error(n.position(), "virtual_server " + s.name() + " is already declared at "
                                     + before);
@@ -1172,7 +1185,7 @@ public final class KeepalivedConfig {
     }
 
     /** The file as text, resolved (includes inlined, comments gone), as {@code keepalived -t} would show it. */
-    public static String render(List<ConfigNode> nodes) {
+    static String render(List<ConfigNode> nodes) {
         StringBuilder sb = new StringBuilder();
         nodes.forEach(n -> render(n, sb, ""));
         return sb.toString();

@@ -1,9 +1,9 @@
 package io.lvs4j.keepalived;
 
 import io.lvs4j.api.Addresses;
-import io.lvs4j.api.Protocol;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.RealServerState;
+import io.lvs4j.api.ServiceKey;
 import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.api.health.CheckResult;
@@ -21,15 +21,24 @@ import io.lvs4j.forward.StatisticsTable;
 import io.lvs4j.health.CheckFactory;
 import io.lvs4j.health.HealthMonitorConfig;
 import io.lvs4j.health.HealthMonitors;
+import io.lvs4j.keepalived.internal.ScriptTracker;
+import io.lvs4j.keepalived.internal.ServiceBuild;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,15 +57,6 @@ public final class KeepalivedDirector implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeepalivedDirector.class);
     private static final String ALWAYS = "";
-
-    /** A virtual service's identity: protocol and address. */
-    public record ServiceKey(Protocol protocol, InetSocketAddress address) {
-        /** {@code TCP 10.0.0.1:80}. */
-        @Override
-        public String toString() {
-            return protocol + " " + Addresses.format(address);
-        }
-    }
 
     /** A real server within a virtual service. */
     record RealKey(ServiceKey service, InetSocketAddress address) {
@@ -111,7 +111,7 @@ public final class KeepalivedDirector implements AutoCloseable {
     private final Map<String, Director> directors = new LinkedHashMap<>();
     private final Map<String, VrrpFailover> failovers = new LinkedHashMap<>();
     /** Per instance: completed while it is master, for ha_suspend's checks to wait on. */
-    private final Map<String, java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>>> masterGates =
+    private final Map<String, AtomicReference<CompletableFuture<Void>>> masterGates =
             new ConcurrentHashMap<>();
     private final List<VrrpSyncGroup> syncGroups = new ArrayList<>();
     private final List<ScriptTracker> trackers = new ArrayList<>();
@@ -185,8 +185,8 @@ public final class KeepalivedDirector implements AutoCloseable {
         for (KeepalivedConfig.Instance i : config.instances()) {
             VrrpFailover failover = new VrrpFailover(vrrp(i, i.bind(), options.insecure()));
             failovers.put(i.name(), failover);
-            java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> gate =
-                    new java.util.concurrent.atomic.AtomicReference<>(new CompletableFuture<>());
+            AtomicReference<CompletableFuture<Void>> gate =
+                    new AtomicReference<>(new CompletableFuture<>());
             masterGates.put(i.name(), gate);
             failover.onRoleChange(change -> {
                 history.roleChanged(i.name(), change.current().name(), change.reason());
@@ -217,7 +217,7 @@ public final class KeepalivedDirector implements AutoCloseable {
             String d = directorFor(config, s);
             Running r = new Running(d, s, ServiceBuild.virtualService(s, KeepalivedConfig.Real::newRealServer));
             r.service.realServers().forEach(rs -> r.reals.put(rs.address(), rs));
-            running.put(key(r.service), r);
+            running.put(ServiceKey.of(r.service), r);
         }
     }
 
@@ -312,7 +312,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         if (spec != null && spec.haSuspend()) {
             // keepalived's ha_suspend: no check while the instance holding the address is not master; the server
             // keeps the state it has, and its next check runs when the instance becomes master
-            java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> ref =
+            AtomicReference<CompletableFuture<Void>> ref =
                     masterGates.get(directorFor(config(), spec));
             CompletableFuture<Void> gate = ref == null ? null : ref.get();
             if (gate != null && !gate.isDone()) {
@@ -331,13 +331,13 @@ public final class KeepalivedDirector implements AutoCloseable {
 
     /** The real server's checkers as one check: up when every one is up (none: always up). */
     private HealthCheck compose(VirtualService service, KeepalivedConfig.Real spec) {
-        HealthMonitors.Checks b = java.util.Objects.requireNonNull(builtIns, "checks");
+        HealthMonitors.Checks b = Objects.requireNonNull(builtIns, "checks");
         RealServer probe = spec.newRealServer();
-        List<HealthCheck> all = new ArrayList<>();
+        List<CheckFactory> all = new ArrayList<>();
         for (KeepalivedConfig.Check c : spec.checks()) {
             CheckFactory f = switch (c.kind()) {
                 case TCP -> b.tcp(c.connectTimeout());
-                case HTTP, SSL -> b.http(java.util.Objects.requireNonNull(c.http(), "http"));
+                case HTTP, SSL -> b.http(Objects.requireNonNull(c.http(), "http"));
                 case MISC -> b.command(c.command(), c.connectTimeout(), c.dynamic());
                 case DNS -> b.dns(c.dnsType(), c.dnsName(), c.connectTimeout());
                 case SMTP -> b.smtp(c.helo(), c.connectTimeout());
@@ -347,31 +347,13 @@ public final class KeepalivedDirector implements AutoCloseable {
             if (to != null && c.kind() != KeepalivedConfig.CheckKind.MISC) {
                 f = CheckFactory.connectTo(to, f);
             }
-            all.add(f.checkFor(service, probe));
+            all.add(f);
         }
-        if (all.isEmpty()) {
-            return rs -> CompletableFuture.completedFuture(CheckResult.up());
-        }
-        if (all.size() == 1) {
-            return all.get(0);
-        }
-        return rs -> {
-            List<CompletableFuture<CheckResult>> results = all.stream()
-                    .map(h -> h.check(rs).toCompletableFuture()).toList();
-            return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0])).handle((v, e) -> {
-                for (CompletableFuture<CheckResult> f : results) {
-                    CheckResult r = f.isCompletedExceptionally() ? CheckResult.down("check failed") : f.join();
-                    if (!r.healthy()) {
-                        return r;
-                    }
-                }
-                return CheckResult.up();
-            });
-        };
+        return CheckFactory.allOf(all).checkFor(service, probe);
     }
 
     private void healthEvent(HealthEvent e) {
-        ServiceKey sk = key(e.service());
+        ServiceKey sk = ServiceKey.of(e.service());
         KeepalivedConfig.Service spec = serviceSpecs.get(sk);
         if (spec == null) {
             return;
@@ -525,7 +507,7 @@ public final class KeepalivedDirector implements AutoCloseable {
                 undo.add(directors.get(r.director).removeVirtualService(r.service).toCompletableFuture());
             }
             CompletableFuture.allOf(undo.toArray(new CompletableFuture<?>[0])).exceptionally(x -> null).join();
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+            Throwable cause = e instanceof CompletionException && e.getCause() != null
                     ? e.getCause() : e;
             throw new IllegalStateException(cause.getMessage() + "; what this reload bound is closed again and the "
                     + "running configuration is unchanged", cause);
@@ -562,11 +544,11 @@ public final class KeepalivedDirector implements AutoCloseable {
      * ignored while the reload said it was applied.
      */
     private void refuseKeyChange(KeepalivedConfig next) {
-        Map<String, KeepalivedConfig.Instance> running = new java.util.HashMap<>();
+        Map<String, KeepalivedConfig.Instance> running = new HashMap<>();
         config.instances().forEach(i -> running.put(i.name(), i));
         for (KeepalivedConfig.Instance i : next.instances()) {
             KeepalivedConfig.Instance was = running.get(i.name());
-            if (was != null && !java.util.Arrays.equals(was.key(), i.key())) {
+            if (was != null && !Arrays.equals(was.key(), i.key())) {
                 throw new IllegalStateException("the key_file of vrrp_instance " + i.name() + " (" + i.position()
                         + ") holds another key than when the director started: a reload does not change a running "
                         + "failover group's key; restart the director (and its peers, with the same key) to apply "
@@ -591,7 +573,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         KeepalivedConfig next = result.config();
         if (next == null) {
             throw new IllegalStateException(file + " is not valid (" + String.join("; ", result.problems().stream()
-                    .filter(ConfigSchema.Problem::error).map(Object::toString).toList())
+                    .filter(ConfigProblem::error).map(Object::toString).toList())
                     + "); the running configuration is unchanged");
         }
         return reload(next);
@@ -778,7 +760,7 @@ public final class KeepalivedDirector implements AutoCloseable {
                 .append(c.services().size() == 1 ? " virtual service" : " virtual services").append('\n');
         failovers.forEach((name, f) -> sb.append("VRRP ").append(name).append(": ").append(f.role())
                 .append(" priority ").append(f.priority()).append(f.faults().isEmpty() ? ""
-                        : " faults: " + String.join(", ", new java.util.TreeSet<>(f.faults())))
+                        : " faults: " + String.join(", ", new TreeSet<>(f.faults())))
                 .append(f.insecure() ? " INSECURE (no key: anyone can forge its adverts)" : "")
                 .append(refusals(f)).append('\n'));
         List<ServiceStatistics> stats = statistics();
@@ -845,11 +827,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         }
     }
 
-    private static ServiceKey key(VirtualService vs) {
-        return new ServiceKey(vs.protocol(), vs.address());
-    }
-
     private static RealKey key(VirtualService vs, RealServer rs) {
-        return new RealKey(key(vs), rs.address());
+        return new RealKey(ServiceKey.of(vs), rs.address());
     }
 }

@@ -78,7 +78,7 @@ public final class StatusDocument {
         long dropped = 0;
         long acceptFailures = 0;
         for (ServiceStatistics s : director.statistics()) {
-            KeepalivedDirector.ServiceKey key = new KeepalivedDirector.ServiceKey(s.protocol(), s.address());
+            ServiceKey key = new ServiceKey(s.protocol(), s.address());
             ObjectNode service = services.addObject();
             service.put("protocol", s.protocol().name());
             service.put("address", Addresses.format(s.address()));
@@ -116,7 +116,7 @@ public final class StatusDocument {
     }
 
     private static ObjectNode real(KeepalivedDirector director, StatusHistory history,
-            KeepalivedDirector.ServiceKey service, ServiceStatistics.RealServerStatistics r) {
+            ServiceKey service, ServiceStatistics.RealServerStatistics r) {
         InetSocketAddress address = r.address();
         KeepalivedDirector.RealKey key = new KeepalivedDirector.RealKey(service, address);
         ObjectNode real = JSON.createObjectNode();

@@ -50,7 +50,7 @@ class FailoverKeyTest extends LoopbackTest {
         } catch (ConfigException e) {
             throw new AssertionError(e);
         }
-        assertThat(r.problems()).filteredOn(ConfigSchema.Problem::error).isEmpty();
+        assertThat(r.problems()).filteredOn(ConfigProblem::error).isEmpty();
         KeepalivedDirector d = new KeepalivedDirector(r.config(), new KeepalivedDirector.Options(1, insecure));
         closing(() -> d.stop(Duration.ofMillis(100)).toCompletableFuture().join());
         d.start().toCompletableFuture().join();

@@ -3,6 +3,9 @@ package io.lvs4j.keepalived;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lvs4j.keepalived.internal.ConfigNode;
+import io.lvs4j.keepalived.internal.ConfigParser;
+import io.lvs4j.keepalived.internal.ConfigSchema;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,20 +25,20 @@ class KeepalivedConfigTest {
         return Path.of(KeepalivedConfigTest.class.getResource("/keepalived/" + name).toURI());
     }
 
-    private static List<ConfigSchema.Problem> problems(String text) throws ConfigException {
+    private static List<ConfigProblem> problems(String text) throws ConfigException {
         return ConfigSchema.check(ConfigParser.parse("test.conf", text));
     }
 
     private static List<String> errors(String text) throws ConfigException {
-        return problems(text).stream().filter(ConfigSchema.Problem::error).map(Object::toString).toList();
+        return problems(text).stream().filter(ConfigProblem::error).map(Object::toString).toList();
     }
 
     @Test
     void theCorpusParsesWithoutErrorsAndWarnsWhereLvs4jDiffers() throws Exception {
         for (String file : List.of("http-cluster.conf", "dns-cluster.conf", "active-standby.conf")) {
             List<ConfigNode> nodes = ConfigParser.parse(corpus(file));
-            List<ConfigSchema.Problem> problems = ConfigSchema.check(nodes);
-            assertThat(problems).as(file).noneMatch(ConfigSchema.Problem::error);
+            List<ConfigProblem> problems = ConfigSchema.check(nodes);
+            assertThat(problems).as(file).noneMatch(ConfigProblem::error);
         }
         List<ConfigNode> http = ConfigParser.parse(corpus("http-cluster.conf"));
         assertThat(ConfigSchema.check(http)).extracting(Object::toString).anyMatch(w -> w.contains(
@@ -210,12 +213,10 @@ class KeepalivedConfigTest {
 
     @Test
     void anInstanceWithoutAKeyIsAWarningAndABlockMayOpenOnTheNextLine() throws Exception {
-        List<ConfigSchema.Problem> p = problems("vrrp_instance VI_1\n{\n  priority 100\n}\n");
+        List<ConfigProblem> p = problems("vrrp_instance VI_1\n{\n  priority 100\n}\n");
         assertThat(p).extracting(Object::toString).containsExactly("test.conf:1:1: warning: vrrp_instance VI_1 has "
                 + "no lvs4j { key_file PATH } block: its adverts would not be authenticated, and starting it needs "
                 + "--insecure");
-        assertThat(ConfigSchema.distance("lb_algoo", "lb_algo")).isEqualTo(1);
-        assertThat(ConfigSchema.closest("zzzzzz", List.of("lb_algo", "delay_loop"))).isNull();
     }
 
     @Test
@@ -364,7 +365,7 @@ class KeepalivedConfigTest {
     void aStatementThatMeansNothingHereIsAnErrorWithItsPlace(String text, String expected) throws Exception {
         KeepalivedConfig.Result r = KeepalivedConfig.of(ConfigParser.parse("test.conf", text));
         assertThat(r.config()).isNull();
-        assertThat(r.problems()).filteredOn(ConfigSchema.Problem::error).extracting(Object::toString)
+        assertThat(r.problems()).filteredOn(ConfigProblem::error).extracting(Object::toString)
                 .anyMatch(p -> p.startsWith(expected));
     }
 }

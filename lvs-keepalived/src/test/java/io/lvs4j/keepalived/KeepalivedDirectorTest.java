@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.lvs4j.api.Protocol;
 import io.lvs4j.api.RealServerState;
+import io.lvs4j.api.ServiceKey;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.forward.ServiceStatistics;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -40,13 +42,13 @@ class KeepalivedDirectorTest extends LoopbackTest {
     /** A key file only its owner may read, as lvs4j requires. */
     private Path privateKey() throws IOException {
         Path p = write("group.key", "a-test-key-of-thirty-two-bytes!!");
-        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
         return p;
     }
 
     private KeepalivedDirector start(Path file) throws Exception {
         KeepalivedConfig.Result r = KeepalivedConfig.load(file);
-        assertThat(r.problems()).filteredOn(ConfigSchema.Problem::error).isEmpty();
+        assertThat(r.problems()).filteredOn(ConfigProblem::error).isEmpty();
         KeepalivedDirector d = new KeepalivedDirector(r.config(), new KeepalivedDirector.Options(1, false));
         closing(() -> d.stop(Duration.ofMillis(200)).toCompletableFuture().join());
         d.start().toCompletableFuture().join();
@@ -93,7 +95,7 @@ class KeepalivedDirectorTest extends LoopbackTest {
                 + "    real_server 127.0.0.1 " + b.getAddress().getPort() + " {\n        weight 1\n"
                 + "        notify_down \"touch " + marker + "\"\n" + check + "    }\n}\n");
         KeepalivedDirector d = start(conf);
-        KeepalivedDirector.ServiceKey vs = new KeepalivedDirector.ServiceKey(Protocol.TCP,
+        ServiceKey vs = new ServiceKey(Protocol.TCP,
                 new InetSocketAddress("127.0.0.1", vip));
         assertThat(d.serving(vs)).isTrue();
         bStatus.set(500);
@@ -195,7 +197,7 @@ class KeepalivedDirectorTest extends LoopbackTest {
         Path conf = write("p.conf", "virtual_server 127.0.0.1 " + vip + " {\n    lb_algo rr\n    lb_kind NAT\n"
                 + "    persistence_timeout 60\n" + real(a, 1) + real(b, 1) + "}\n");
         KeepalivedDirector d = start(conf);
-        KeepalivedDirector.ServiceKey vs = new KeepalivedDirector.ServiceKey(Protocol.TCP,
+        ServiceKey vs = new ServiceKey(Protocol.TCP,
                 new InetSocketAddress("127.0.0.1", vip));
         String sticky = names(vip, 1); // every connection from 127.0.0.1 goes to one real server
         Echo mine = sticky.equals("A") ? a : b;
@@ -243,7 +245,7 @@ class KeepalivedDirectorTest extends LoopbackTest {
                 + "        TCP_CHECK {\n            connect_timeout 1\n            retry 3\n"
                 + "            delay_before_retry 0.5\n            warmup 0\n        }\n    }\n}\n");
         KeepalivedDirector d = start(conf);
-        KeepalivedDirector.ServiceKey vs = new KeepalivedDirector.ServiceKey(Protocol.TCP,
+        ServiceKey vs = new ServiceKey(Protocol.TCP,
                 new InetSocketAddress("127.0.0.1", vip));
         InetSocketAddress real = new InetSocketAddress("127.0.0.1", a.port());
         await().atMost(Duration.ofSeconds(5)).until(() -> a.accepted.get() >= 2); // checked, and passing
@@ -273,7 +275,7 @@ class KeepalivedDirectorTest extends LoopbackTest {
                 .replace("PRIO", "100").replace("SELF", "127.0.0.2").replace("PEER", "127.0.0.1")));
         await().atMost(Duration.ofSeconds(10)).until(() -> master.roles().get("VI_1") == Role.MASTER
                 && backup.roles().get("VI_1") == Role.BACKUP);
-        KeepalivedDirector.ServiceKey vs = new KeepalivedDirector.ServiceKey(Protocol.TCP,
+        ServiceKey vs = new ServiceKey(Protocol.TCP,
                 new InetSocketAddress("127.0.0.100", port));
         await().atMost(Duration.ofSeconds(5)).until(() -> master.serving(vs));
         assertThat(backup.serving(vs)).isFalse();

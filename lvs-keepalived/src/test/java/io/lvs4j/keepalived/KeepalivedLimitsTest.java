@@ -2,6 +2,8 @@ package io.lvs4j.keepalived;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lvs4j.keepalived.internal.ConfigParser;
+import io.lvs4j.keepalived.internal.ConfigSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +24,7 @@ class KeepalivedLimitsTest {
         Path conf = dir.resolve("k.conf");
         Files.writeString(conf, INSTANCE.formatted("  max_flows 300\n  max_conns 40\n"));
         KeepalivedConfig.Result r = KeepalivedConfig.load(conf);
-        assertThat(r.problems()).noneMatch(ConfigSchema.Problem::error);
+        assertThat(r.problems()).noneMatch(ConfigProblem::error);
         KeepalivedConfig.Instance i = r.config().instances().get(0);
         assertThat(i.maxFlows()).isEqualTo(300);
         assertThat(i.maxConnections()).isEqualTo(40);
@@ -36,7 +38,7 @@ class KeepalivedLimitsTest {
     void aLimitOutOfRangeIsAnErrorAtItsLine() throws Exception {
         List<String> errors = ConfigSchema.check(ConfigParser.parse("test.conf",
                         INSTANCE.formatted("  max_flows 0\n  max_conns many\n"))).stream()
-                .filter(ConfigSchema.Problem::error).map(Object::toString).toList();
+                .filter(ConfigProblem::error).map(Object::toString).toList();
         assertThat(errors).anyMatch(e -> e.startsWith("test.conf:10:") && e.contains("max_flows")
                 && e.contains("must be a whole number 1..2147483647 but was '0'"));
         assertThat(errors).anyMatch(e -> e.startsWith("test.conf:11:") && e.contains("max_conns")

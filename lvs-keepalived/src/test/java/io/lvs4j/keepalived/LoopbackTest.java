@@ -17,9 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 
 /**
  * What the tests that run a director on loopback share: line-echo real servers, clients, free ports, and closing
- * everything a test opened, last first.
+ * everything a test opened, last first. Public for the tests in lvs-examples that drive the lvs4j command (through
+ * this module's test jar).
  */
-abstract class LoopbackTest {
+public abstract class LoopbackTest {
 
     private final List<AutoCloseable> closing = new ArrayList<>();
 
@@ -31,19 +32,19 @@ abstract class LoopbackTest {
     }
 
     /** Closes {@code c} after the test. */
-    <T extends AutoCloseable> T closing(T c) {
+    protected <T extends AutoCloseable> T closing(T c) {
         closing.add(c);
         return c;
     }
 
     /** A TCP real server that answers each line with its name and the line. */
-    static final class Echo implements AutoCloseable {
+    public static final class Echo implements AutoCloseable {
         final String name;
         final ServerSocket server;
         final AtomicInteger accepted = new AtomicInteger();
         final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        Echo(String name) throws IOException {
+        public Echo(String name) throws IOException {
             this.name = name;
             this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             Thread t = new Thread(this::accept, "echo-" + name);
@@ -51,7 +52,7 @@ abstract class LoopbackTest {
             t.start();
         }
 
-        int port() {
+        public int port() {
             return server.getLocalPort();
         }
 
@@ -93,20 +94,20 @@ abstract class LoopbackTest {
     }
 
     /** A client connection through the director. */
-    static final class Client implements AutoCloseable {
+    public static final class Client implements AutoCloseable {
         final Socket socket;
         final BufferedReader in;
         final PrintWriter out;
 
-        Client(int port) throws IOException {
+        public Client(int port) throws IOException {
             this(InetAddress.getLoopbackAddress(), port);
         }
 
-        Client(InetAddress address, int port) throws IOException {
+        public Client(InetAddress address, int port) throws IOException {
             this(address, port, null);
         }
 
-        Client(InetAddress address, int port, InetAddress from) throws IOException {
+        public Client(InetAddress address, int port, InetAddress from) throws IOException {
             socket = new Socket();
             if (from != null) {
                 socket.bind(new InetSocketAddress(from, 0));
@@ -117,7 +118,7 @@ abstract class LoopbackTest {
             out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
         }
 
-        String ask(String line) throws IOException {
+        public String ask(String line) throws IOException {
             out.println(line);
             return in.readLine();
         }
@@ -128,7 +129,7 @@ abstract class LoopbackTest {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

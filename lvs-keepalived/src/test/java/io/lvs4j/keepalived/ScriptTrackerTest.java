@@ -42,7 +42,7 @@ class ScriptTrackerTest {
                 + "    track_script {\n        chk\n    }\n    lvs4j {\n        key_file " + key
                 + "\n        failover_port " + LoopbackTest.freePort() + "\n    }\n}\n");
         KeepalivedConfig.Result r = KeepalivedConfig.load(conf);
-        assertThat(r.problems()).filteredOn(ConfigSchema.Problem::error).isEmpty();
+        assertThat(r.problems()).filteredOn(ConfigProblem::error).isEmpty();
         try (LogCapture log = new LogCapture()) {
             KeepalivedDirector d = new KeepalivedDirector(r.config(), new KeepalivedDirector.Options(1, false));
             try {

@@ -3,15 +3,14 @@ package io.lvs4j.examples.cli;
 import io.lvs4j.keepalived.AdminServer;
 import io.lvs4j.keepalived.AdminToken;
 import io.lvs4j.keepalived.ConfigException;
-import io.lvs4j.keepalived.ConfigNode;
-import io.lvs4j.keepalived.ConfigParser;
-import io.lvs4j.keepalived.ConfigSchema;
 import io.lvs4j.keepalived.DirectorMetrics;
 import io.lvs4j.keepalived.KeepalivedConfig;
 import io.lvs4j.keepalived.KeepalivedDirector;
 import io.lvs4j.keepalived.Reloader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,7 +98,7 @@ final class DirectorCommand implements Callable<Integer> {
             return 1;
         }
         if (check) {
-            return printResolved();
+            return printResolved(config);
         }
         return run(config);
     }
@@ -119,16 +118,16 @@ final class DirectorCommand implements Callable<Integer> {
         return result;
     }
 
-    private int printResolved() {
+    private int printResolved(KeepalivedConfig config) {
         PrintWriter out = spec.commandLine().getOut();
-        List<ConfigNode> nodes;
+        String resolved;
         try {
-            nodes = ConfigParser.parse(file);
+            resolved = KeepalivedConfig.resolved(file);
         } catch (ConfigException e) {
             throw new IllegalStateException(e); // parsed a moment ago
         }
-        long warnings = ConfigSchema.check(nodes).size();
-        out.print(KeepalivedConfig.render(nodes));
+        long warnings = config.warnings().size();
+        out.print(resolved);
         out.println("# " + file + " is valid" + (warnings == 0 ? "" : " (" + warnings
                 + (warnings == 1 ? " warning)" : " warnings)")));
         out.flush();
@@ -160,13 +159,13 @@ final class DirectorCommand implements Callable<Integer> {
         Path token = null;
         if (!noAdmin) {
             try {
-                java.net.InetSocketAddress bind = Endpoints.address("--admin", admin);
+                InetSocketAddress bind = Endpoints.address("--admin", admin);
                 String secret = AdminToken.create();
                 server = AdminServer.start(bind, adminRemote, secret, director, new DirectorMetrics(director),
                         reloader::reload);
                 token = tokenFile != null ? tokenFile : AdminToken.defaultFile(server.address().getPort());
                 AdminToken.write(token, secret);
-            } catch (IllegalArgumentException | IOException | java.io.UncheckedIOException e) {
+            } catch (IllegalArgumentException | IOException | UncheckedIOException e) {
                 err.println("lvs4j director: " + e.getMessage());
                 err.flush();
                 if (server != null) {

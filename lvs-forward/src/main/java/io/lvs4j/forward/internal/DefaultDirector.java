@@ -3,6 +3,7 @@ package io.lvs4j.forward.internal;
 import io.lvs4j.api.Protocol;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.Registration;
+import io.lvs4j.api.ServiceKey;
 import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.failover.Failover;
 import io.lvs4j.api.failover.Role;
@@ -22,9 +23,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -32,11 +35,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -52,7 +57,7 @@ public final class DefaultDirector implements Director {
 
     private final DirectorConfig config;
     private volatile IoTransport transport; // set again only by start(), before any channel exists
-    private final Map<Key, ServiceRuntime> services = new ConcurrentHashMap<>();
+    private final Map<ServiceKey, ServiceRuntime> services = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
     private @Nullable EventLoopGroup group; // guarded by lifecycle
     private @Nullable ScheduledFuture<?> estimatorTask; // guarded by lifecycle
@@ -61,22 +66,15 @@ public final class DefaultDirector implements Director {
             new CopyOnWriteArrayList<>();
     private volatile boolean stopped;
     /** UDP flows of all services; at most maxFlows, plus {@value #FLOW_BORROW} borrowed for a moment. */
-    private final java.util.concurrent.atomic.AtomicInteger udpFlows = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger udpFlows = new AtomicInteger();
     /** TCP connections of all services; at most maxConnections. */
-    private final java.util.concurrent.atomic.AtomicInteger tcpConnections =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger tcpConnections =
+            new AtomicInteger();
     /** Listeners that hold connections back for want of a director-wide slot; woken when one ends. */
-    final java.util.Set<AcceptLimiter> connectionWaiters = ConcurrentHashMap.newKeySet();
+    final Set<AcceptLimiter> connectionWaiters = ConcurrentHashMap.newKeySet();
     private final WarnLimiter socketWarning;
     /** Slots a service with no flow of its own may borrow beyond maxFlows until another service gives one back. */
     static final int FLOW_BORROW = 64;
-
-    /** Service identity: protocol and address. */
-    record Key(Protocol protocol, InetSocketAddress address) {
-        static Key of(VirtualService vs) {
-            return new Key(vs.protocol(), vs.address());
-        }
-    }
 
     /** Builds a director from its settings; nothing is bound until {@link #start()}. */
     public DefaultDirector(DirectorConfig config) {
@@ -84,7 +82,7 @@ public final class DefaultDirector implements Director {
         this.transport = IoTransport.of(config.transport());
         this.socketWarning = new WarnLimiter(config.ticker());
         for (VirtualService vs : config.virtualServices()) {
-            services.put(Key.of(vs), new ServiceRuntime(vs, config.ticker(), config.healthMonitor()));
+            services.put(ServiceKey.of(vs), new ServiceRuntime(vs, config.ticker(), config.healthMonitor()));
         }
     }
 
@@ -264,7 +262,7 @@ public final class DefaultDirector implements Director {
                 });
         if (vs.maxConnections() > 0) {
             // one accept per read, so pausing accepts at maxconn takes effect at once
-            b.option(ChannelOption.RECVBUF_ALLOCATOR, new io.netty.channel.ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1));
+            b.option(ChannelOption.RECVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1));
         }
         return b;
     }
@@ -366,7 +364,7 @@ public final class DefaultDirector implements Director {
     }
 
     /** Adds one to {@code count} unless that would reach beyond {@code max}; whether it did. */
-    private static boolean incrementBelow(java.util.concurrent.atomic.AtomicInteger count, int max) {
+    private static boolean incrementBelow(AtomicInteger count, int max) {
         for (int n = count.get(); n < max; n = count.get()) {
             if (count.compareAndSet(n, n + 1)) {
                 return true;
@@ -518,7 +516,7 @@ public final class DefaultDirector implements Director {
                 if (child instanceof Channel ch) {
                     ch.close(); // accepted but never served: the listener is gone
                 } else {
-                    io.netty.util.ReferenceCountUtil.release(child);
+                    ReferenceCountUtil.release(child);
                 }
             }
             ctx.fireChannelInactive();
@@ -626,7 +624,7 @@ public final class DefaultDirector implements Director {
 
     @Override
     public CompletionStage<Void> putVirtualService(VirtualService service) {
-        Key key = Key.of(service);
+        ServiceKey key = ServiceKey.of(service);
         ServiceRuntime existing = services.get(key);
         ServiceRuntime runtime;
         try {
@@ -652,7 +650,7 @@ public final class DefaultDirector implements Director {
 
     @Override
     public CompletionStage<Void> removeVirtualService(VirtualService service) {
-        ServiceRuntime runtime = services.remove(Key.of(service));
+        ServiceRuntime runtime = services.remove(ServiceKey.of(service));
         if (runtime == null) {
             return CompletableFuture.completedFuture(null);
         }
@@ -691,7 +689,7 @@ public final class DefaultDirector implements Director {
     }
 
     private ServiceRuntime runtime(VirtualService service) {
-        ServiceRuntime runtime = services.get(Key.of(service));
+        ServiceRuntime runtime = services.get(ServiceKey.of(service));
         if (runtime == null) {
             throw new IllegalArgumentException("no virtual service " + service.name());
         }
@@ -700,7 +698,7 @@ public final class DefaultDirector implements Director {
 
     @Override
     public @Nullable InetSocketAddress boundAddress(VirtualService service) {
-        ServiceRuntime runtime = services.get(Key.of(service));
+        ServiceRuntime runtime = services.get(ServiceKey.of(service));
         Channel l = runtime == null ? null : runtime.listener;
         return l == null ? null : (InetSocketAddress) l.localAddress();
     }

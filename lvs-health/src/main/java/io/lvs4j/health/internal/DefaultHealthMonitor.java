@@ -1,8 +1,8 @@
 package io.lvs4j.health.internal;
 
-import io.lvs4j.api.Protocol;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.Registration;
+import io.lvs4j.api.ServiceKey;
 import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.health.HealthEvent;
 import io.lvs4j.api.health.HealthMonitor;
@@ -10,7 +10,6 @@ import io.lvs4j.health.CheckFactory;
 import io.lvs4j.health.CheckTimer;
 import io.lvs4j.health.ConfigFactory;
 import io.lvs4j.health.HealthMonitorConfig;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -37,15 +36,9 @@ public final class DefaultHealthMonitor implements HealthMonitor {
     private final ToLongFunction<HealthMonitorConfig> warmupNanos;
     private final Runnable onClose;
     // Changed under this object's lock; read without it by hasQuorum, which event loops call on every pick.
-    private final Map<Key, Watched> services = new ConcurrentHashMap<>();
+    private final Map<ServiceKey, Watched> services = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Consumer<? super HealthEvent>> listeners = new CopyOnWriteArrayList<>();
     private boolean closed; // guarded by this
-
-    record Key(Protocol protocol, InetSocketAddress address) {
-        static Key of(VirtualService vs) {
-            return new Key(vs.protocol(), vs.address());
-        }
-    }
 
     /** One watched service: its checkers and quorum state. */
     final class Watched {
@@ -99,7 +92,7 @@ public final class DefaultHealthMonitor implements HealthMonitor {
             if (closed) {
                 throw new IllegalStateException("health monitor is closed");
             }
-            Watched w = services.computeIfAbsent(Key.of(service), k -> new Watched(service));
+            Watched w = services.computeIfAbsent(ServiceKey.of(service), k -> new Watched(service));
             w.service = service;
             Map<RealServer, RealServerChecker> keep = new IdentityHashMap<>();
             for (RealServer rs : service.realServers()) {
@@ -121,7 +114,7 @@ public final class DefaultHealthMonitor implements HealthMonitor {
     @Override
     public void unwatch(VirtualService service) {
         synchronized (this) {
-            Watched w = services.remove(Key.of(service));
+            Watched w = services.remove(ServiceKey.of(service));
             if (w != null) {
                 w.checkers.values().forEach(RealServerChecker::stop);
             }
@@ -130,7 +123,7 @@ public final class DefaultHealthMonitor implements HealthMonitor {
 
     @Override
     public boolean hasQuorum(VirtualService service) {
-        Watched w = services.get(Key.of(service));
+        Watched w = services.get(ServiceKey.of(service));
         return w == null || w.quorumUp;
     }
 

@@ -1,6 +1,8 @@
-package io.lvs4j.keepalived;
+package io.lvs4j.keepalived.internal;
 
 import io.lvs4j.api.scheduler.Schedulers;
+import io.lvs4j.keepalived.ConfigPosition;
+import io.lvs4j.keepalived.ConfigProblem;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The keepalived.conf keywords lvs4j knows, where each may stand, its arguments, and whether lvs4j supports it, ignores
@@ -44,16 +47,8 @@ public final class ConfigSchema {
 
     /** Checks a statement's arguments; returns a message or {@code null}. */
     @FunctionalInterface
-    interface ArgCheck {
-        @org.jspecify.annotations.Nullable String check(List<String> args);
-    }
-
-    /** A problem found in a file. */
-    public record Problem(boolean error, ConfigNode.Position position, String message) {
-        @Override
-        public String toString() {
-            return position + ": " + (error ? "error: " : "warning: ") + message;
-        }
+    public interface ArgCheck {
+        @Nullable String check(List<String> args);
     }
 
     private static final ArgCheck ANY = a -> null;
@@ -92,7 +87,7 @@ public final class ConfigSchema {
         return new Keyword(k.name(), k.minArgs(), k.maxArgs(), k.block(), k.support(), k.why(), k.children(), check);
     }
 
-    static ArgCheck range(long min, long max) {
+    public static ArgCheck range(long min, long max) {
         return a -> {
             if (!INTEGER.matcher(a.get(0)).matches() || Long.parseLong(a.get(0)) < min
                     || Long.parseLong(a.get(0)) > max) {
@@ -137,7 +132,7 @@ public final class ConfigSchema {
     }
 
     /** A message when {@code text} is not an IP literal (names are never resolved), else {@code null}. */
-    static @org.jspecify.annotations.Nullable String ip(String text) {
+    public static @Nullable String ip(String text) {
         if (text.isEmpty() || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
             return "must be an IP address but was '" + text + "'";
         }
@@ -285,52 +280,52 @@ public final class ConfigSchema {
     }
 
     /** Every problem of a parsed file, in file order. */
-    public static List<Problem> check(List<ConfigNode> nodes) {
-        List<Problem> out = new ArrayList<>();
+    public static List<ConfigProblem> check(List<ConfigNode> nodes) {
+        List<ConfigProblem> out = new ArrayList<>();
         check(nodes, ROOT, "the top level", out);
         return out;
     }
 
     private static void check(List<ConfigNode> nodes, Map<String, Keyword> context, String where,
-            List<Problem> out) {
+            List<ConfigProblem> out) {
         for (ConfigNode n : nodes) {
             Keyword k = context.get(n.keyword());
             if (k == null) {
                 String near = closest(n.keyword(), context.keySet());
-                out.add(new Problem(true, n.position(), "unknown keyword '" + n.keyword() + "' in " + where
+                out.add(new ConfigProblem(true, n.position(), "unknown keyword '" + n.keyword() + "' in " + where
                         + (near == null ? "" : "; did you mean '" + near + "'?")));
                 continue;
             }
             int count = n.args().size();
             if (count < k.minArgs() || count > k.maxArgs()) {
-                out.add(new Problem(true, n.position(), k.name() + " takes " + (k.minArgs() == k.maxArgs()
+                out.add(new ConfigProblem(true, n.position(), k.name() + " takes " + (k.minArgs() == k.maxArgs()
                         ? k.minArgs() : k.minArgs() + ".." + k.maxArgs()) + (k.maxArgs() == 1 ? " argument"
                         : " arguments") + " but was given " + count));
                 continue;
             }
             if (k.block() == Block.NONE && n.children() != null) {
-                out.add(new Problem(true, n.position(), k.name() + " takes no block"));
+                out.add(new ConfigProblem(true, n.position(), k.name() + " takes no block"));
                 continue;
             }
             if (k.block() != Block.NONE && n.children() == null) {
-                out.add(new Problem(true, n.position(), k.name() + " needs a block: " + k.name() + " ... { ... }"));
+                out.add(new ConfigProblem(true, n.position(), k.name() + " needs a block: " + k.name() + " ... { ... }"));
                 continue;
             }
             if (k.support() == Support.IGNORED) {
-                out.add(new Problem(false, n.position(), k.name() + " is not supported by lvs4j (" + k.why()
+                out.add(new ConfigProblem(false, n.position(), k.name() + " is not supported by lvs4j (" + k.why()
                         + "); ignored"));
                 continue;
             }
             if (k.support() == Support.REFUSED) {
-                out.add(new Problem(true, n.position(), k.name() + ": " + k.why()));
+                out.add(new ConfigProblem(true, n.position(), k.name() + ": " + k.why()));
                 continue;
             }
             if (count > 0 || k.minArgs() > 0) {
                 String bad = count == 0 ? null : k.check().check(n.args().stream().map(ConfigNode.Arg::text)
                         .toList());
                 if (bad != null) {
-                    ConfigNode.Position at = n.args().isEmpty() ? n.position() : n.args().get(0).position();
-                    out.add(new Problem(true, at, k.name() + " " + bad));
+                    ConfigPosition at = n.args().isEmpty() ? n.position() : n.args().get(0).position();
+                    out.add(new ConfigProblem(true, at, k.name() + " " + bad));
                 }
             }
             if (k.block() == Block.STATEMENTS) {
@@ -339,7 +334,7 @@ public final class ConfigSchema {
             }
             if (n.keyword().equals("vrrp_instance") && n.block().stream().noneMatch(c -> c.keyword().equals("lvs4j")
                     && c.block().stream().anyMatch(d -> d.keyword().equals("key_file")))) {
-                out.add(new Problem(false, n.position(), "vrrp_instance " + n.args().get(0).text() + " has no "
+                out.add(new ConfigProblem(false, n.position(), "vrrp_instance " + n.args().get(0).text() + " has no "
                         + "lvs4j { key_file PATH } block: its adverts would not be authenticated, and starting it "
                         + "needs --insecure"));
             }
@@ -347,7 +342,7 @@ public final class ConfigSchema {
     }
 
     /** The known keyword closest to {@code word} (edit distance at most a third of its length, at least 2). */
-    static @org.jspecify.annotations.Nullable String closest(String word, Iterable<String> known) {
+    public static @Nullable String closest(String word, Iterable<String> known) {
         String best = null;
         int bestDistance = Math.max(2, word.length() / 3) + 1;
         for (String k : known) {

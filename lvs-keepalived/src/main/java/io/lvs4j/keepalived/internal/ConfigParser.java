@@ -1,5 +1,7 @@
-package io.lvs4j.keepalived;
+package io.lvs4j.keepalived.internal;
 
+import io.lvs4j.keepalived.ConfigException;
+import io.lvs4j.keepalived.ConfigPosition;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +43,7 @@ public final class ConfigParser {
     }
 
     /** A token: a word, a quoted string, a brace, or the end of a line. */
-    private record Token(Kind kind, String text, ConfigNode.Position position) {
+    private record Token(Kind kind, String text, ConfigPosition position) {
     }
 
     private enum Kind { WORD, OPEN, CLOSE, END_OF_LINE }
@@ -62,9 +64,9 @@ public final class ConfigParser {
         return parse(file, new Reading(), 0, null);
     }
 
-    private static List<ConfigNode> parse(Path file, Reading reading, int depth, ConfigNode.@Nullable Position from)
+    private static List<ConfigNode> parse(Path file, Reading reading, int depth, @Nullable ConfigPosition from)
             throws ConfigException {
-        ConfigNode.Position at = from != null ? from : new ConfigNode.Position(file.toString(), 0, 0);
+        ConfigPosition at = from != null ? from : new ConfigPosition(file.toString(), 0, 0);
         Path real;
         try {
             real = file.toRealPath();
@@ -93,7 +95,7 @@ public final class ConfigParser {
      * Reads at most {@value #MAX_FILE_BYTES} bytes (a pipe or a device has no size to check first); a longer file is
      * an error at the line where the limit falls.
      */
-    private static String read(Path file, Path real, Reading reading, ConfigNode.Position at) throws ConfigException {
+    private static String read(Path file, Path real, Reading reading, ConfigPosition at) throws ConfigException {
         byte[] bytes;
         try (InputStream in = Files.newInputStream(real)) {
             bytes = in.readNBytes(MAX_FILE_BYTES + 1);
@@ -102,7 +104,7 @@ public final class ConfigParser {
         }
         String text = new String(bytes, 0, Math.min(bytes.length, MAX_FILE_BYTES), StandardCharsets.UTF_8);
         if (bytes.length > MAX_FILE_BYTES) {
-            throw new ConfigException(new ConfigNode.Position(file.toString(), lineAtEnd(text), 1), "the file "
+            throw new ConfigException(new ConfigPosition(file.toString(), lineAtEnd(text), 1), "the file "
                     + "is larger than " + MAX_FILE_BYTES + " bytes, lvs4j's limit for one configuration file");
         }
         reading.bytes += bytes.length;
@@ -121,7 +123,7 @@ public final class ConfigParser {
     public static List<ConfigNode> parse(String name, String text) throws ConfigException {
         if (text.length() > MAX_FILE_BYTES) {
             String head = text.substring(0, MAX_FILE_BYTES);
-            throw new ConfigException(new ConfigNode.Position(name, lineAtEnd(head), 1), "the file is larger than "
+            throw new ConfigException(new ConfigPosition(name, lineAtEnd(head), 1), "the file is larger than "
                     + MAX_FILE_BYTES + " bytes, lvs4j's limit for one configuration file");
         }
         return statements(lex(name, text), new int[] {0}, Path.of(name), new Reading(), 0, false);
@@ -175,7 +177,7 @@ public final class ConfigParser {
         }
         if (inBlock) {
             Token last = tokens.isEmpty() ? null : tokens.get(tokens.size() - 1);
-            throw new ConfigException(last == null ? new ConfigNode.Position(file.toString(), 1, 1)
+            throw new ConfigException(last == null ? new ConfigPosition(file.toString(), 1, 1)
                     : last.position(), "a block is not closed: '}' missing before the end of the file");
         }
         return out;
@@ -221,7 +223,7 @@ public final class ConfigParser {
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i);
-            ConfigNode.Position here = new ConfigNode.Position(file, line, col);
+            ConfigPosition here = new ConfigPosition(file, line, col);
             if (c == '\n') {
                 out.add(new Token(Kind.END_OF_LINE, "", here));
                 line++;
@@ -275,7 +277,7 @@ public final class ConfigParser {
                 col += i - start;
             }
         }
-        out.add(new Token(Kind.END_OF_LINE, "", new ConfigNode.Position(file, line, col)));
+        out.add(new Token(Kind.END_OF_LINE, "", new ConfigPosition(file, line, col)));
         return out;
     }
 }

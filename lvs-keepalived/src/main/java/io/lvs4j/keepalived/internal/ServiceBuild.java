@@ -1,12 +1,14 @@
-package io.lvs4j.keepalived;
+package io.lvs4j.keepalived.internal;
 
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.scheduler.SchedulerConfig;
 import io.lvs4j.api.scheduler.Schedulers;
+import io.lvs4j.keepalived.KeepalivedConfig;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a virtual_server becomes at run time, built the one way that {@code --check} (through
@@ -14,7 +16,7 @@ import java.util.function.Function;
  * thresholds, one-packet scheduling, the sorry server) and its scheduler with its flags, built as a director builds
  * it and closed again.
  */
-final class ServiceBuild {
+public final class ServiceBuild {
 
     /** The VirtualService builder's field names, and the keepalived keyword each one comes from. */
     private static final Map<String, String> KEYWORD_OF_FIELD = Map.of("onePacket", "ops", "sorryServer",
@@ -29,7 +31,7 @@ final class ServiceBuild {
      *
      * @throws IllegalArgumentException naming the setting that cannot be built
      */
-    static VirtualService virtualService(KeepalivedConfig.Service spec,
+    public static VirtualService virtualService(KeepalivedConfig.Service spec,
             Function<KeepalivedConfig.Real, RealServer> realServer) {
         VirtualService vs = spec.toVirtualService(realServer);
         scheduler(vs.scheduler(), vs.schedulerFlags());
@@ -41,12 +43,12 @@ final class ServiceBuild {
      *
      * @throws IllegalArgumentException when the scheduler does not exist or does not take one of the flags
      */
-    static void scheduler(String name, Set<String> flags) {
+    public static void scheduler(String name, Set<String> flags) {
         Schedulers.create(name, SchedulerConfig.builder().flags(flags).build()).close();
     }
 
     /** The keyword that a builder's message (which starts with its field's name) is about, or {@code null}. */
-    static @org.jspecify.annotations.Nullable String keywordOf(String message) {
+    public static @Nullable String keywordOf(String message) {
         for (Map.Entry<String, String> e : KEYWORD_OF_FIELD.entrySet()) {
             if (message.startsWith(e.getKey() + " ") || message.startsWith(e.getKey() + "(")) {
                 return e.getValue();

@@ -1,7 +1,9 @@
-package io.lvs4j.keepalived;
+package io.lvs4j.keepalived.internal;
 
 import io.lvs4j.failover.ProcessGroup;
+import io.lvs4j.failover.TrackedScript;
 import io.lvs4j.failover.VrrpFailover;
+import io.lvs4j.keepalived.KeepalivedConfig;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,11 +15,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * keepalived's {@code track_script} for one VRRP instance: runs each vrrp_script every interval (exit 0 passes; a
- * script running past its timeout is killed with its process group and fails), counts rise and fall, and applies the outcome: a script of
- * weight 0 puts the instance in FAULT while it is down; a positive weight is added to the priority while the script is
- * up, a negative one while it is down (an address owner, priority 255, is never changed, as in keepalived).
+ * script running past its timeout is killed with its process group and fails), counts rise and fall, and hands the
+ * scripts' states to {@link VrrpFailover#trackScripts}, which applies keepalived's weights: a script of weight 0 puts
+ * the instance in FAULT while it is down; a positive weight is added to the priority while the script is up, a
+ * negative one while it is down (an address owner, priority 255, is never changed).
  */
-final class ScriptTracker implements AutoCloseable {
+public final class ScriptTracker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScriptTracker.class);
 
@@ -39,7 +42,7 @@ final class ScriptTracker implements AutoCloseable {
         }
     }
 
-    ScriptTracker(KeepalivedConfig.Instance instance, VrrpFailover failover) {
+    public ScriptTracker(KeepalivedConfig.Instance instance, VrrpFailover failover) {
         this.instance = instance;
         this.failover = failover;
         instance.tracks().forEach(t -> tracked.add(new Tracked(t)));
@@ -56,7 +59,7 @@ final class ScriptTracker implements AutoCloseable {
      * Runs every script once and applies the results (so a node whose check fails starts in FAULT), then every
      * interval. Blocks for up to the longest script timeout.
      */
-    void start() {
+    public void start() {
         for (Tracked t : tracked) {
             boolean passed = run(t);
             synchronized (this) {
@@ -100,18 +103,8 @@ final class ScriptTracker implements AutoCloseable {
 
     /** Sets the FAULT sources and the tracked priority from every script's state. */
     private synchronized void apply() {
-        int priority = instance.priority();
-        for (Tracked t : tracked) {
-            int w = t.track.weight();
-            if (w == 0) {
-                failover.setFault("vrrp_script " + t.track.script(), !t.up);
-            } else if (w > 0 && t.up || w < 0 && !t.up) {
-                priority += w;
-            }
-        }
-        if (instance.priority() < 255) {
-            failover.setTrackedPriority(Math.max(1, Math.min(254, priority)));
-        }
+        failover.trackScripts(tracked.stream().map(t -> new TrackedScript(t.track.script(), t.track.weight(), t.up))
+                .toList());
     }
 
     /** How a run of a script ended. */
@@ -163,7 +156,7 @@ final class ScriptTracker implements AutoCloseable {
     }
 
     /** Whether the script named {@code name} counts as up; for tests and status. */
-    synchronized boolean up(String name) {
+    public synchronized boolean up(String name) {
         return tracked.stream().anyMatch(t -> t.track.script().equals(name) && t.up);
     }
 

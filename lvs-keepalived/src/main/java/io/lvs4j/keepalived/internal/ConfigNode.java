@@ -1,5 +1,6 @@
-package io.lvs4j.keepalived;
+package io.lvs4j.keepalived.internal;
 
+import io.lvs4j.keepalived.ConfigPosition;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -11,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param children the block's statements, or {@code null} when there is no block
  * @param position where the keyword stands
  */
-public record ConfigNode(String keyword, List<Arg> args, @Nullable List<ConfigNode> children, Position position) {
+public record ConfigNode(String keyword, List<Arg> args, @Nullable List<ConfigNode> children, ConfigPosition position) {
 
     /** Copies the lists. */
     public ConfigNode {
@@ -19,16 +20,8 @@ public record ConfigNode(String keyword, List<Arg> args, @Nullable List<ConfigNo
         children = children == null ? null : List.copyOf(children);
     }
 
-    /** A place in a file: 1-based line and column. */
-    public record Position(String file, int line, int column) {
-        @Override
-        public String toString() {
-            return file + ":" + line + ":" + column;
-        }
-    }
-
     /** An argument and where it stands. */
-    public record Arg(String text, Position position) {
+    public record Arg(String text, ConfigPosition position) {
     }
 
     /** The block's statements; empty when there is none. */
