@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lvs4j.api.Addresses;
+import io.lvs4j.api.ServiceKey;
 import io.lvs4j.api.stats.StatsSnapshot;
 import io.lvs4j.failover.VrrpFailover;
 import io.lvs4j.forward.ServiceStatistics;

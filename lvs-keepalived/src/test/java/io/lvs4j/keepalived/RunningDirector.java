@@ -43,7 +43,7 @@ final class RunningDirector implements AutoCloseable {
                 + "    real_server 127.0.0.1 " + a.port() + " {\n        weight 3\n" + check + "    }\n"
                 + "    real_server 127.0.0.1 " + b.port() + " {\n        weight 2\n" + check + "    }\n}\n");
         KeepalivedConfig.Result r = KeepalivedConfig.load(conf);
-        assertThat(r.problems()).filteredOn(ConfigSchema.Problem::error).isEmpty();
+        assertThat(r.problems()).filteredOn(ConfigProblem::error).isEmpty();
         director = new KeepalivedDirector(r.config(), new KeepalivedDirector.Options(1, false));
         director.start().toCompletableFuture().join();
         admin = AdminServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), false, token, director,

@@ -172,7 +172,7 @@ class StatusJsonTest {
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.getPosixFilePermissions(file.getParent()))
                 .isEqualTo(PosixFilePermissions.fromString("rwx------"));
-        d.director.drain(new KeepalivedDirector.ServiceKey(io.lvs4j.api.Protocol.TCP,
+        d.director.drain(new io.lvs4j.api.ServiceKey(io.lvs4j.api.Protocol.TCP,
                 new java.net.InetSocketAddress("127.0.0.1", d.vip)), new java.net.InetSocketAddress("127.0.0.1",
                 d.a.port()));
         StatusDocument.dump(d.director, file);
