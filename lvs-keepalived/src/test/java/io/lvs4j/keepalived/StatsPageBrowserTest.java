@@ -3,6 +3,7 @@ package io.lvs4j.keepalived;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvs4j.api.Protocol;
+import io.lvs4j.api.ServiceKey;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -154,7 +155,7 @@ class StatsPageBrowserTest {
         // the Drain button drains the other: the director holds it, and the page shows the hold
         browser.findElement(By.cssSelector(row(d.a) + " button.drain")).click();
         wait.until(ExpectedConditions.textToBe(By.cssSelector(row(d.a) + " td.hold"), "DRAIN"));
-        assertThat(d.director.adminState(new io.lvs4j.api.ServiceKey(Protocol.TCP,
+        assertThat(d.director.adminState(new ServiceKey(Protocol.TCP,
                 new InetSocketAddress("127.0.0.1", d.vip)), new InetSocketAddress("127.0.0.1", d.a.port())))
                 .isEqualTo(KeepalivedDirector.AdminState.DRAIN);
         assertThat(browser.findElement(By.cssSelector(row(d.a))).getAttribute("class")).contains("hold-DRAIN");

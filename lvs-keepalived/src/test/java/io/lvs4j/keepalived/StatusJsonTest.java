@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lvs4j.api.Protocol;
+import io.lvs4j.api.ServiceKey;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,7 +174,7 @@ class StatusJsonTest {
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.getPosixFilePermissions(file.getParent()))
                 .isEqualTo(PosixFilePermissions.fromString("rwx------"));
-        d.director.drain(new io.lvs4j.api.ServiceKey(io.lvs4j.api.Protocol.TCP,
+        d.director.drain(new ServiceKey(Protocol.TCP,
                 new java.net.InetSocketAddress("127.0.0.1", d.vip)), new java.net.InetSocketAddress("127.0.0.1",
                 d.a.port()));
         StatusDocument.dump(d.director, file);
