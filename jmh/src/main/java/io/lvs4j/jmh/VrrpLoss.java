@@ -3,6 +3,7 @@ package io.lvs4j.jmh;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.failover.VrrpConfig;
 import io.lvs4j.failover.VrrpFailover;
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -63,7 +64,7 @@ public final class VrrpLoss {
                     }
                     in.send(new DatagramPacket(p.getData(), p.getOffset(), p.getLength(), to));
                     passed.incrementAndGet();
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     return;
                 }
             }
@@ -90,10 +91,10 @@ public final class VrrpLoss {
             InetSocketAddress b = freeUdp();
             toBackup = new Relay(b, loss, seed);
             toMaster = new Relay(a, loss, seed + 1);
-            master = new VrrpFailover(VrrpConfig.builder(60 + advertsPerInterval, a).priority(150)
+            master = VrrpFailover.create(VrrpConfig.builder(60 + advertsPerInterval, a).priority(150)
                     .advertInterval(Duration.ofMillis(100)).advertsPerInterval(advertsPerInterval).key(1, KEY)
                     .peer(toBackup.address()).build());
-            backup = new VrrpFailover(VrrpConfig.builder(60 + advertsPerInterval, b).priority(100)
+            backup = VrrpFailover.create(VrrpConfig.builder(60 + advertsPerInterval, b).priority(100)
                     .advertInterval(Duration.ofMillis(100)).advertsPerInterval(advertsPerInterval).key(1, KEY)
                     .peer(toMaster.address()).build());
             for (Relay r : new Relay[] {toBackup, toMaster}) {
