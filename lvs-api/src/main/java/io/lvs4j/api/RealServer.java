@@ -64,7 +64,7 @@ public final class RealServer {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
-        RealServerEngine.install(new Engine());
+        RealServerEngine.Slot.install(new Engine());
     }
 
     /**

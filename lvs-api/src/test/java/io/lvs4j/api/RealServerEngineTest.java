@@ -30,7 +30,7 @@ class RealServerEngineTest {
         RealServer.of("127.0.0.1", 80); // RealServer has installed its own
         RealServerEngine.Access fake = (RealServerEngine.Access) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {RealServerEngine.Access.class}, (proxy, method, args) -> null);
-        assertThatIllegalStateException().isThrownBy(() -> RealServerEngine.install(fake))
+        assertThatIllegalStateException().isThrownBy(() -> RealServerEngine.Slot.install(fake))
                 .withMessageContaining("only RealServer");
     }
 

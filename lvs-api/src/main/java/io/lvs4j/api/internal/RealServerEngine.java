@@ -36,31 +36,51 @@ public final class RealServerEngine {
         void setDraining(RealServer realServer, boolean draining);
     }
 
-    // set by RealServer's class initialiser, which has run before anyone holds a RealServer to pass here
-    private static volatile @Nullable Access access;
+    // a constant, so that the JIT inlines each write on the forwarding path
+    private static final Access ACCESS = load();
 
     private RealServerEngine() {
     }
 
-    /**
-     * Called once by {@link RealServer}'s class initialiser.
-     *
-     * @throws IllegalStateException when called again, or with an implementation from outside {@link RealServer}
-     */
-    public static synchronized void install(Access implementation) {
-        Objects.requireNonNull(implementation, "implementation");
-        if (access != null || implementation.getClass().getNestHost() != RealServer.class) {
-            throw new IllegalStateException("only RealServer installs its engine access, once");
+    private static Access load() {
+        try {
+            Class.forName(RealServer.class.getName(), true, RealServer.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError(e);
         }
-        access = implementation;
+        return Slot.installed();
     }
 
-    private static Access access() {
-        Access a = access;
-        if (a == null) {
-            throw new IllegalStateException("RealServer is not initialised");
+    /**
+     * Holds the access between {@link RealServer}'s initialiser and this class's: a class of its own, so that
+     * installing does not initialise {@link RealServerEngine} while {@link RealServer} is still being initialised.
+     */
+    public static final class Slot {
+        private static @Nullable Access access; // guarded by Slot.class
+
+        private Slot() {
         }
-        return a;
+
+        /**
+         * Called once by {@link RealServer}'s class initialiser.
+         *
+         * @throws IllegalStateException when called again, or with an implementation from outside {@link RealServer}
+         */
+        public static synchronized void install(Access implementation) {
+            Objects.requireNonNull(implementation, "implementation");
+            if (access != null || implementation.getClass().getNestHost() != RealServer.class) {
+                throw new IllegalStateException("only RealServer installs its engine access, once");
+            }
+            access = implementation;
+        }
+
+        static synchronized Access installed() {
+            Access a = access;
+            if (a == null) {
+                throw new IllegalStateException("RealServer did not install its engine access");
+            }
+            return a;
+        }
     }
 
     /**
@@ -68,7 +88,7 @@ public final class RealServerEngine {
      * is checked.
      */
     public static void connectionOpened(RealServer realServer) {
-        access().connectionOpened(realServer);
+        ACCESS.connectionOpened(realServer);
     }
 
     /**
@@ -76,17 +96,17 @@ public final class RealServerEngine {
      * checked.
      */
     public static void inactiveConnectionOpened(RealServer realServer) {
-        access().inactiveConnectionOpened(realServer);
+        ACCESS.inactiveConnectionOpened(realServer);
     }
 
     /** Moves one connection from inactive to active, as IPVS does when a TCP connection becomes established. */
     public static void connectionActivated(RealServer realServer) {
-        access().connectionActivated(realServer);
+        ACCESS.connectionActivated(realServer);
     }
 
     /** Moves one connection from active to inactive, as IPVS does when a TCP connection starts to close. */
     public static void connectionDeactivated(RealServer realServer) {
-        access().connectionDeactivated(realServer);
+        ACCESS.connectionDeactivated(realServer);
     }
 
     /**
@@ -94,7 +114,7 @@ public final class RealServerEngine {
      * overload flag when the lower threshold rule allows.
      */
     public static void connectionClosed(RealServer realServer, boolean wasActive) {
-        access().connectionClosed(realServer, wasActive);
+        ACCESS.connectionClosed(realServer, wasActive);
     }
 
     /**
@@ -102,11 +122,11 @@ public final class RealServerEngine {
      * {@code RealServerEvent.EjectionChanged}.
      */
     public static void setEjected(RealServer realServer, boolean ejected) {
-        access().setEjected(realServer, ejected);
+        ACCESS.setEjected(realServer, ejected);
     }
 
     /** Starts or ends an operator's drain; publishes {@code RealServerEvent.DrainChanged}. */
     public static void setDraining(RealServer realServer, boolean draining) {
-        access().setDraining(realServer, draining);
+        ACCESS.setDraining(realServer, draining);
     }
 }
