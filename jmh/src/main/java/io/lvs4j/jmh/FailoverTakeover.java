@@ -138,7 +138,7 @@ public final class FailoverTakeover {
             answer.setDaemon(true);
             answer.start();
             int vip = freePort();
-            List<String> base = List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+            List<String> base = List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar, "forward", "--events", "--threads", "1",
                     "--listen", "127.0.0.1:" + vip, "--real", "127.0.0.1:" + backend.getLocalPort());
             Launcher launcher = (failoverPort, peerPort) -> {

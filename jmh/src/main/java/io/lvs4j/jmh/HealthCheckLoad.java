@@ -1,5 +1,6 @@
 package io.lvs4j.jmh;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.RealServerState;
 import io.lvs4j.api.VirtualService;
@@ -41,19 +42,19 @@ public final class HealthCheckLoad {
         }
         VirtualService service = vs.build();
         AtomicLong checks = new AtomicLong();
-        HealthMonitorConfig config = HealthMonitorConfig.custom().delayLoop(interval).retry(0).warmup(interval)
+        HealthMonitorConfig config = HealthMonitorConfig.builder().delayLoop(interval).retry(0).warmup(interval)
                 .build();
-        try (HealthMonitor monitor = HealthMonitors.create(config, c -> {
-            CheckFactory inner = kind.equals("http") ? c.http(HttpGet.path("/").connectTimeout(Duration.ofSeconds(2))
-                    .build()) : c.tcp(Duration.ofSeconds(2));
-            return (svc, rs) -> {
-                HealthCheck check = inner.checkFor(svc, rs);
-                return target -> check.check(target).whenComplete((r, e) -> checks.incrementAndGet());
-            };
-        })) {
+        CheckFactory inner = kind.equals("http")
+                ? CheckFactory.http(HttpGet.builder("/").connectTimeout(Duration.ofSeconds(2)).build())
+                : CheckFactory.tcp(Duration.ofSeconds(2));
+        CheckFactory counted = (svc, rs) -> {
+            HealthCheck check = inner.checkFor(svc, rs);
+            return target -> check.check(target).whenComplete((r, e) -> checks.incrementAndGet());
+        };
+        try (HealthMonitor monitor = HealthMonitors.create(config, counted)) {
             monitor.watch(service);
             Thread.sleep(interval.toMillis() * 3); // warm-up spread and JIT
-            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long c0 = checks.get();
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();

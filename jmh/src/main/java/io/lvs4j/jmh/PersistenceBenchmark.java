@@ -6,6 +6,7 @@ import io.lvs4j.api.RealServer;
 import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.scheduler.Schedulers;
 import io.lvs4j.scheduler.PersistentScheduler;
+import java.net.InetSocketAddress;
 import java.util.List;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Scope;
@@ -44,7 +45,7 @@ public class PersistenceBenchmark extends BaseBenchmark {
 
     @Benchmark
     public RealServer miss() {
-        Flow f = Flow.tcp(new java.net.InetSocketAddress(Servers.address(unknownClient++), 40000), Servers.VIP);
+        Flow f = Flow.tcp(new InetSocketAddress(Servers.address(unknownClient++), 40000), Servers.VIP);
         return scheduler.pick(f);
     }
 }

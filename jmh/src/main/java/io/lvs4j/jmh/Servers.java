@@ -2,6 +2,7 @@ package io.lvs4j.jmh;
 
 import io.lvs4j.api.Flow;
 import io.lvs4j.api.RealServer;
+import io.lvs4j.api.internal.RealServerEngine;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -40,10 +41,10 @@ final class Servers {
             int active = r.nextInt(100);
             int inactive = r.nextInt(1000);
             for (int a = 0; a < active; a++) {
-                rs.connectionOpened();
+                RealServerEngine.connectionOpened(rs);
             }
             for (int a = 0; a < inactive; a++) {
-                rs.inactiveConnectionOpened();
+                RealServerEngine.inactiveConnectionOpened(rs);
             }
             list.add(rs);
         }

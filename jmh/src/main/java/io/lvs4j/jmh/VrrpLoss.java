@@ -48,10 +48,10 @@ public final class VrrpLoss {
         Pair(int advertsPerInterval, String masterHost, String backupHost) throws Exception {
             InetSocketAddress a = freeUdp(masterHost);
             InetSocketAddress b = freeUdp(backupHost);
-            master = new VrrpFailover(VrrpConfig.builder(60 + advertsPerInterval, a).priority(150)
+            master = VrrpFailover.create(VrrpConfig.builder(60 + advertsPerInterval, a).priority(150)
                     .advertInterval(Duration.ofMillis(100)).advertsPerInterval(advertsPerInterval).key(1, KEY)
                     .peer(b).build());
-            backup = new VrrpFailover(VrrpConfig.builder(60 + advertsPerInterval, b).priority(100)
+            backup = VrrpFailover.create(VrrpConfig.builder(60 + advertsPerInterval, b).priority(100)
                     .advertInterval(Duration.ofMillis(100)).advertsPerInterval(advertsPerInterval).key(1, KEY)
                     .peer(a).build());
             backup.onRoleChange(c -> {

@@ -3,6 +3,7 @@ package io.lvs4j.api;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.Objects;
 
 /**
@@ -27,7 +28,7 @@ public final class Addresses {
         }
         try {
             return InetAddress.getByName(s); // a literal is parsed, never looked up
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalArgumentException(field + " must be an IPv4 or IPv6 literal but was '" + ip + "'", e);
         }
     }

@@ -1,9 +1,11 @@
 package io.lvs4j.api;
 
 import io.lvs4j.api.event.RealServerEvent;
+import io.lvs4j.api.internal.RealServerEngine;
 import io.lvs4j.api.stats.StatsCounters;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Objects;
 import java.lang.invoke.MethodHandles;
@@ -19,6 +21,9 @@ import java.util.function.Consumer;
  * configuration (address, thresholds) is fixed at build time; its weight and state change at run time and each change
  * is published as a {@link RealServerEvent} to the listeners registered with {@link #onEvent}, synchronously on the
  * thread that made the change. All methods are thread-safe.
+ *
+ * <p>An application reads the live state (connection counters, ejection, drain) here; only lvs4j's engine writes it,
+ * through {@link RealServerEngine} (not API). Weight and health state are set here: by operators and health monitors.
  *
  * <p>Identity is the address: two real servers are {@linkplain #equals equal} when their socket addresses are equal.
  * {@link #ADDRESS_ORDER} sorts by address bytes, then port, which is the order hash-based schedulers build their
@@ -58,6 +63,48 @@ public final class RealServer {
             CONNECTIONS = MethodHandles.lookup().findVarHandle(RealServer.class, "connections", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
+        }
+        RealServerEngine.Slot.install(new Engine());
+    }
+
+    /**
+     * The engine's writes ({@link RealServerEngine}): connection bookkeeping, ejection and drain are not part of the
+     * surface an application sees, so it cannot corrupt the counters the schedulers compare.
+     */
+    private static final class Engine implements RealServerEngine.Access {
+        @Override
+        public void connectionOpened(RealServer realServer) {
+            realServer.connectionOpened();
+        }
+
+        @Override
+        public void inactiveConnectionOpened(RealServer realServer) {
+            realServer.inactiveConnectionOpened();
+        }
+
+        @Override
+        public void connectionActivated(RealServer realServer) {
+            realServer.connectionActivated();
+        }
+
+        @Override
+        public void connectionDeactivated(RealServer realServer) {
+            realServer.connectionDeactivated();
+        }
+
+        @Override
+        public void connectionClosed(RealServer realServer, boolean wasActive) {
+            realServer.connectionClosed(wasActive);
+        }
+
+        @Override
+        public void setEjected(RealServer realServer, boolean ejected) {
+            realServer.setEjected(ejected);
+        }
+
+        @Override
+        public void setDraining(RealServer realServer, boolean draining) {
+            realServer.setDraining(draining);
         }
     }
 
@@ -170,7 +217,7 @@ public final class RealServer {
     }
 
     /** Ejects the server from new connections, or lets it back; publishes {@link RealServerEvent.EjectionChanged}. */
-    public void setEjected(boolean ejected) {
+    void setEjected(boolean ejected) {
         synchronized (this) {
             if (this.ejected == ejected) {
                 return;
@@ -191,7 +238,7 @@ public final class RealServer {
     }
 
     /** Starts or ends a drain; publishes {@link RealServerEvent.DrainChanged}. */
-    public void setDraining(boolean draining) {
+    void setDraining(boolean draining) {
         synchronized (this) {
             if (this.draining == draining) {
                 return;
@@ -266,7 +313,7 @@ public final class RealServer {
      * Records a new active connection to this real server: the active counter and the connection statistic go up and
      * the upper threshold is checked.
      */
-    public void connectionOpened() {
+    void connectionOpened() {
         long c = (long) CONNECTIONS.getAndAdd(this, ONE_ACTIVE) + ONE_ACTIVE;
         stats.addConnection();
         checkUpperThreshold(c);
@@ -276,19 +323,19 @@ public final class RealServer {
      * Records a new inactive connection (a UDP flow, or a TCP connection not yet established); the upper threshold is
      * checked.
      */
-    public void inactiveConnectionOpened() {
+    void inactiveConnectionOpened() {
         long c = (long) CONNECTIONS.getAndAdd(this, ONE_INACTIVE) + ONE_INACTIVE;
         stats.addConnection();
         checkUpperThreshold(c);
     }
 
     /** Moves one connection from inactive to active, as IPVS does when a TCP connection becomes established. */
-    public void connectionActivated() {
+    void connectionActivated() {
         CONNECTIONS.getAndAdd(this, ONE_ACTIVE - ONE_INACTIVE);
     }
 
     /** Moves one connection from active to inactive, as IPVS does when a TCP connection starts to close. */
-    public void connectionDeactivated() {
+    void connectionDeactivated() {
         CONNECTIONS.getAndAdd(this, ONE_INACTIVE - ONE_ACTIVE);
     }
 
@@ -296,7 +343,7 @@ public final class RealServer {
      * Records the end of a connection that was counted as active ({@code wasActive}) or inactive, and clears the
      * overload flag when the lower threshold rule allows.
      */
-    public void connectionClosed(boolean wasActive) {
+    void connectionClosed(boolean wasActive) {
         long c = (long) CONNECTIONS.getAndAdd(this, wasActive ? -ONE_ACTIVE : -ONE_INACTIVE)
                 - (wasActive ? ONE_ACTIVE : ONE_INACTIVE);
         if (overloaded) {
@@ -378,7 +425,7 @@ public final class RealServer {
         if (ba.length != bb.length) {
             return Integer.compare(ba.length, bb.length);
         }
-        int c = java.util.Arrays.compareUnsigned(ba, bb);
+        int c = Arrays.compareUnsigned(ba, bb);
         return c != 0 ? c : Integer.compare(a.getPort(), b.getPort());
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.lvs4j.api.event.RealServerEvent;
+import io.lvs4j.api.internal.RealServerEngine;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,11 +56,11 @@ class RealServerTest {
     @Test
     void overheadIsActiveTimes256PlusInactive() {
         RealServer rs = RealServer.of("10.0.0.1", 80);
-        rs.connectionOpened();
-        rs.connectionOpened();
-        rs.inactiveConnectionOpened();
+        RealServerEngine.connectionOpened(rs);
+        RealServerEngine.connectionOpened(rs);
+        RealServerEngine.inactiveConnectionOpened(rs);
         assertThat(rs.overhead()).isEqualTo(2 * 256 + 1);
-        rs.connectionDeactivated();
+        RealServerEngine.connectionDeactivated(rs);
         assertThat(rs.activeConnections()).isEqualTo(1);
         assertThat(rs.inactiveConnections()).isEqualTo(2);
         assertThat(rs.overhead()).isEqualTo(256 + 2);
@@ -70,16 +71,16 @@ class RealServerTest {
     void upperThresholdOverloadsAndLowerThresholdClears() {
         RealServer rs = RealServer.builder("10.0.0.1", 80).upperThreshold(4).lowerThreshold(2).build();
         for (int i = 0; i < 3; i++) {
-            rs.connectionOpened();
+            RealServerEngine.connectionOpened(rs);
         }
         assertThat(rs.isOverloaded()).isFalse();
-        rs.connectionOpened(); // total 4 >= upper 4
+        RealServerEngine.connectionOpened(rs); // total 4 >= upper 4
         assertThat(rs.isOverloaded()).isTrue();
         assertThat(rs.isAvailable()).isFalse();
-        rs.connectionClosed(true); // 3
-        rs.connectionClosed(true); // 2: not below lower 2
+        RealServerEngine.connectionClosed(rs, true); // 3
+        RealServerEngine.connectionClosed(rs, true); // 2: not below lower 2
         assertThat(rs.isOverloaded()).isTrue();
-        rs.connectionClosed(true); // 1 < 2
+        RealServerEngine.connectionClosed(rs, true); // 1 < 2
         assertThat(rs.isOverloaded()).isFalse();
         assertThat(rs.isAvailable()).isTrue();
     }
@@ -88,13 +89,13 @@ class RealServerTest {
     void withoutLowerThresholdOverloadClearsBelowThreeQuartersOfUpper() {
         RealServer rs = RealServer.builder("10.0.0.1", 80).upperThreshold(8).build();
         for (int i = 0; i < 8; i++) {
-            rs.connectionOpened();
+            RealServerEngine.connectionOpened(rs);
         }
         assertThat(rs.isOverloaded()).isTrue();
-        rs.connectionClosed(true); // 7: 28 < 24? no
-        rs.connectionClosed(true); // 6: 24 < 24? no
+        RealServerEngine.connectionClosed(rs, true); // 7: 28 < 24? no
+        RealServerEngine.connectionClosed(rs, true); // 6: 24 < 24? no
         assertThat(rs.isOverloaded()).isTrue();
-        rs.connectionClosed(true); // 5: 20 < 24
+        RealServerEngine.connectionClosed(rs, true); // 5: 20 < 24
         assertThat(rs.isOverloaded()).isFalse();
     }
 

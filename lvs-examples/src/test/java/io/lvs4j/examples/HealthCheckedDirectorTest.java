@@ -10,15 +10,24 @@ import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.health.HealthMonitor;
 import io.lvs4j.api.scheduler.Scheduler;
 import io.lvs4j.api.scheduler.Schedulers;
+import io.lvs4j.failover.VrrpConfig;
+import io.lvs4j.failover.VrrpFailover;
+import io.lvs4j.failover.zookeeper.ZooKeeperConfig;
+import io.lvs4j.failover.zookeeper.ZooKeeperFailover;
 import io.lvs4j.forward.Director;
+import io.lvs4j.health.CheckFactory;
+import io.lvs4j.health.CheckTimer;
 import io.lvs4j.health.HealthMonitorConfig;
 import io.lvs4j.health.HealthMonitors;
+import io.lvs4j.health.OutlierDetection;
+import io.lvs4j.health.OutlierDetectionConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +35,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -94,9 +107,9 @@ class HealthCheckedDirectorTest {
         RealServer rb = RealServer.builder(new InetSocketAddress(LO, portB)).build();
         VirtualService vs = VirtualService.tcp("127.0.0.1", freePort()).scheduler("rr").realServer(ra).realServer(rb)
                 .sorryServer(new InetSocketAddress(LO, sorry.getLocalPort())).build();
-        try (HealthMonitor monitor = HealthMonitors.create(HealthMonitorConfig.custom()
+        try (HealthMonitor monitor = HealthMonitors.create(HealthMonitorConfig.builder()
                         .delayLoop(Duration.ofMillis(100)).retry(0).fall(1).rise(1).warmup(Duration.ZERO).build(),
-                checks -> checks.tcp(Duration.ofMillis(500)));
+                CheckFactory.tcp(Duration.ofMillis(500)));
              Director director = Director.builder().virtualService(vs).healthMonitor(monitor).maxRedispatch(0)
                      .ioThreads(1).build()) {
             director.start().toCompletableFuture().join();
@@ -132,11 +145,11 @@ class HealthCheckedDirectorTest {
         RealServer dead = RealServer.builder(new InetSocketAddress(LO, deadPort)).build();
         VirtualService vs = VirtualService.tcp("127.0.0.1", freePort()).scheduler("rr").realServer(ra)
                 .realServer(dead).build();
-        java.util.concurrent.ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        io.lvs4j.health.OutlierDetection outliers = new io.lvs4j.health.OutlierDetection(
-                io.lvs4j.health.OutlierDetectionConfig.custom().consecutiveFailures(3)
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        OutlierDetection outliers = OutlierDetection.create(
+                OutlierDetectionConfig.builder().consecutiveFailures(3)
                         .baseEjectionTime(Duration.ofMinutes(1)).maxEjectionPercent(50).panicThresholdPercent(0)
-                        .build(), io.lvs4j.health.CheckTimer.of(timer));
+                        .build(), CheckTimer.of(timer));
         try (Director director = Director.builder().virtualService(vs).outlierDetector(outliers).ioThreads(1)
                 .build()) {
             director.start().toCompletableFuture().join();
@@ -157,13 +170,13 @@ class HealthCheckedDirectorTest {
         ServerSocket backend = serve(0, 'x');
         RealServer rs = RealServer.builder(new InetSocketAddress(LO, backend.getLocalPort())).build();
         VirtualService vs = VirtualService.tcp("127.0.0.1", freePort()).scheduler("rr").realServer(rs).build();
-        byte[] key = "an-active-standby-key-of-32-byte".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] key = "an-active-standby-key-of-32-byte".getBytes(StandardCharsets.US_ASCII);
         InetSocketAddress a = new InetSocketAddress(InetAddress.getByName("127.0.0.41"), freePort());
         InetSocketAddress b = new InetSocketAddress(InetAddress.getByName("127.0.0.42"), freePort());
-        io.lvs4j.failover.VrrpFailover fa = new io.lvs4j.failover.VrrpFailover(io.lvs4j.failover.VrrpConfig
-                .builder(7, a).priority(150).advertInterval(Duration.ofMillis(100)).key(1, key).peer(b).build());
-        io.lvs4j.failover.VrrpFailover fb = new io.lvs4j.failover.VrrpFailover(io.lvs4j.failover.VrrpConfig
-                .builder(7, b).priority(100).advertInterval(Duration.ofMillis(100)).key(1, key).peer(a).build());
+        VrrpFailover fa = VrrpFailover.create(VrrpConfig.builder(7, a).priority(150)
+                .advertInterval(Duration.ofMillis(100)).key(1, key).peer(b).build());
+        VrrpFailover fb = VrrpFailover.create(VrrpConfig.builder(7, b).priority(100)
+                .advertInterval(Duration.ofMillis(100)).key(1, key).peer(a).build());
         Director master = Director.builder().virtualService(vs).failover(fa).ioThreads(1).build();
         Director standby = Director.builder().virtualService(vs).failover(fb).ioThreads(1).build();
         try {
@@ -186,16 +199,14 @@ class HealthCheckedDirectorTest {
         ServerSocket backend = serve(0, 'z');
         RealServer rs = RealServer.builder(new InetSocketAddress(LO, backend.getLocalPort())).build();
         VirtualService vs = VirtualService.tcp("127.0.0.1", freePort()).scheduler("rr").realServer(rs).build();
-        org.apache.curator.test.InstanceSpec spec = new org.apache.curator.test.InstanceSpec(null, -1, -1, -1, true,
-                -1, 100, -1, java.util.Map.of("clientPortAddress", "127.0.0.1"));
-        try (org.apache.curator.test.TestingServer zk = new org.apache.curator.test.TestingServer(spec, true)) {
-            io.lvs4j.failover.zookeeper.ZooKeeperConfig config = io.lvs4j.failover.zookeeper.ZooKeeperConfig
-                    .builder(zk.getConnectString()).sessionTimeout(Duration.ofSeconds(1)).build();
-            org.apache.curator.framework.CuratorFramework first = config.newClient();
-            io.lvs4j.failover.zookeeper.ZooKeeperFailover fa =
-                    io.lvs4j.failover.zookeeper.ZooKeeperFailover.create(first, "web", "a");
-            io.lvs4j.failover.zookeeper.ZooKeeperFailover fb =
-                    io.lvs4j.failover.zookeeper.ZooKeeperFailover.create(config, "web", "b");
+        InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true,
+                -1, 100, -1, Map.of("clientPortAddress", "127.0.0.1"));
+        try (TestingServer zk = new TestingServer(spec, true)) {
+            ZooKeeperConfig config = ZooKeeperConfig.builder(zk.getConnectString())
+                    .sessionTimeout(Duration.ofSeconds(1)).build();
+            CuratorFramework first = config.newClient();
+            ZooKeeperFailover fa = ZooKeeperFailover.create(first, "web", "a");
+            ZooKeeperFailover fb = ZooKeeperFailover.create(config, "web", "b");
             Director a = Director.builder().virtualService(vs).failover(fa).ioThreads(1).build();
             Director b = Director.builder().virtualService(vs).failover(fb).ioThreads(1).build();
             try {
@@ -225,13 +236,13 @@ class HealthCheckedDirectorTest {
         RealServer rb = RealServer.builder(new InetSocketAddress(LO, b.getLocalPort())).build();
         VirtualService vs = VirtualService.tcp("127.0.0.1", freePort()).scheduler("rr").persistent()
                 .realServer(ra).realServer(rb).build();
-        byte[] key = "an-active-standby-key-of-32-byte".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] key = "an-active-standby-key-of-32-byte".getBytes(StandardCharsets.US_ASCII);
         InetSocketAddress pa = new InetSocketAddress(LO, freePort());
         InetSocketAddress pb = new InetSocketAddress(LO, freePort());
-        io.lvs4j.failover.VrrpFailover fa = new io.lvs4j.failover.VrrpFailover(io.lvs4j.failover.VrrpConfig
-                .builder(8, pa).priority(150).advertInterval(Duration.ofMillis(100)).key(1, key).peer(pb).build());
-        io.lvs4j.failover.VrrpFailover fb = new io.lvs4j.failover.VrrpFailover(io.lvs4j.failover.VrrpConfig
-                .builder(8, pb).priority(100).advertInterval(Duration.ofMillis(100)).key(1, key).peer(pa).build());
+        VrrpFailover fa = VrrpFailover.create(VrrpConfig.builder(8, pa).priority(150)
+                .advertInterval(Duration.ofMillis(100)).key(1, key).peer(pb).build());
+        VrrpFailover fb = VrrpFailover.create(VrrpConfig.builder(8, pb).priority(100)
+                .advertInterval(Duration.ofMillis(100)).key(1, key).peer(pa).build());
         // the standby's real servers are its own objects, as in another process
         VirtualService standbyVs = VirtualService.tcp("127.0.0.1", vs.address().getPort()).scheduler("rr")
                 .persistent().realServer(RealServer.builder(ra.address()).build())
@@ -351,10 +362,10 @@ class HealthCheckedDirectorTest {
         }
         Map<InetAddress, Integer> after = expected(reference, vs, clients, names);
 
-        try (HealthMonitor monitor = HealthMonitors.create(HealthMonitorConfig.custom()
+        try (HealthMonitor monitor = HealthMonitors.create(HealthMonitorConfig.builder()
                         .delayLoop(Duration.ofMillis(100)).retry(0).fall(1).rise(1).warmup(Duration.ZERO)
                         .inhibitOnFailure(inhibit).build(),
-                checks -> checks.tcp(Duration.ofMillis(500)));
+                CheckFactory.tcp(Duration.ofMillis(500)));
              Director director = Director.builder().virtualService(vs).healthMonitor(monitor).maxRedispatch(0)
                      .ioThreads(1).build()) {
             director.start().toCompletableFuture().join();

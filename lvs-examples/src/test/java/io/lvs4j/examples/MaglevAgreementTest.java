@@ -16,8 +16,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,18 +55,18 @@ class MaglevAgreementTest {
                     clients.add(c);
                     AtomicReference<VirtualService> view = new AtomicReference<>();
                     views.add(view);
-                    open.add(RealServerRegistry.on(c).watch("web", template, view::set));
+                    open.add(RealServerRegistry.create(c).watch("web", template, view::set));
                 }
                 // 20 real servers with mixed weights, registered by agents in a shuffled order
                 List<Integer> order = new ArrayList<>();
                 for (int i = 1; i <= 20; i++) {
                     order.add(i);
                 }
-                java.util.Collections.shuffle(order, new java.util.Random(7));
+                Collections.shuffle(order, new Random(7));
                 CuratorFramework agents = config.newClient();
                 agents.start();
                 clients.add(agents);
-                RealServerRegistry registry = RealServerRegistry.on(agents);
+                RealServerRegistry registry = RealServerRegistry.create(agents);
                 for (int i : order) {
                     open.add(registry.register("web", new InetSocketAddress("10.1.0." + i, 8080), 1 + i % 3));
                 }

@@ -14,6 +14,7 @@ import io.lvs4j.keepalived.KeepalivedDirector;
 import io.lvs4j.keepalived.LoopbackTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Collections;
 import java.util.Set;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,9 +57,18 @@ class AdminServerTest {
         b = new LoopbackTest.Echo("B");
         vip = LoopbackTest.freePort();
         conf = dir.resolve("k.conf");
-        Files.writeString(conf, "virtual_server 127.0.0.1 " + vip + " {\n    lb_algo rr\n    lb_kind NAT\n"
-                + "    real_server 127.0.0.1 " + a.port() + " {\n        weight 2\n    }\n"
-                + "    real_server 127.0.0.1 " + b.port() + " {\n        weight 1\n    }\n}\n");
+        Files.writeString(conf, """
+                virtual_server 127.0.0.1 %d {
+                    lb_algo rr
+                    lb_kind NAT
+                    real_server 127.0.0.1 %d {
+                        weight 2
+                    }
+                    real_server 127.0.0.1 %d {
+                        weight 1
+                    }
+                }
+                """.formatted(vip, a.port(), b.port()));
         director = new KeepalivedDirector(KeepalivedConfig.load(conf).config(), new KeepalivedDirector.Options(1,
                 false));
         director.start().toCompletableFuture().join();
@@ -134,9 +145,9 @@ class AdminServerTest {
         for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             for (InetAddress address : Collections.list(nic.getInetAddresses())) {
                 if (!address.isLoopbackAddress() && !address.isLinkLocalAddress() && nic.isUp()) {
-                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Socket(address,
+                    Assertions.assertThatThrownBy(() -> new Socket(address,
                             server.address().getPort()).close()).as(address.toString())
-                            .isInstanceOf(java.net.ConnectException.class);
+                            .isInstanceOf(ConnectException.class);
                 }
             }
         }

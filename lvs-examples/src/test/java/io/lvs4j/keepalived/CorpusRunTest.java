@@ -3,6 +3,7 @@ package io.lvs4j.keepalived;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import io.lvs4j.api.Addresses;
 import io.lvs4j.api.Protocol;
 import io.lvs4j.api.ServiceKey;
@@ -31,6 +32,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -77,9 +81,9 @@ class CorpusRunTest extends LoopbackTest {
     @Test
     void everySupportedKeywordRunsAgainstLoopbackServers() throws Exception {
         byte[] index = "hello from lvs4j\n".getBytes(StandardCharsets.UTF_8);
-        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+        HttpServer http = HttpServer.create(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        List<String> hosts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> hosts = new CopyOnWriteArrayList<>();
         http.createContext("/health", x -> {
             hosts.add(x.getRequestHeaders().getFirst("Host"));
             byte[] body = "status: ok\n".getBytes(StandardCharsets.UTF_8);
@@ -92,11 +96,11 @@ class CorpusRunTest extends LoopbackTest {
             x.getResponseBody().write(index);
             x.close();
         });
-        http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        http.setExecutor(Executors.newFixedThreadPool(4));
         http.start();
         closing(() -> {
             http.stop(0);
-            ((java.util.concurrent.ExecutorService) http.getExecutor()).shutdownNow();
+            ((ExecutorService) http.getExecutor()).shutdownNow();
         });
         Echo echo = new Echo("echo");
         closing(echo);

@@ -26,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeSet;
@@ -156,7 +157,7 @@ class ExamplesTest extends LoopbackTest {
         DemoRealServer two = http("two");
         Path key = dir.resolve("example.key");
         Files.write(key, "thirty-two-bytes-of-example-key!".getBytes(StandardCharsets.US_ASCII));
-        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
         String vip = port();
         String failover = port();
         Map<String, String> common = Map.of("9001", port(one), "9002", port(two), "8080", vip,

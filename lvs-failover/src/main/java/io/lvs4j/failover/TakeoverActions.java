@@ -5,6 +5,7 @@ import io.lvs4j.api.Ticker;
 import io.lvs4j.api.failover.Failover;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.api.failover.RoleChange;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Inet4Address;
@@ -160,7 +161,7 @@ public final class TakeoverActions {
     private static final class OutputDrain implements Runnable {
         private static final int KEEP = 64 * 1024;
         private final InputStream in;
-        private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
         private final Thread thread;
         private long dropped;
 

@@ -1,13 +1,16 @@
 package io.lvs4j.failover;
 
 import io.lvs4j.api.failover.Failover;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One director's membership in a failover group, as keepalived's {@code vrrp_instance} describes it: virtual router
@@ -20,12 +23,12 @@ public final class VrrpConfig {
     public static final Duration DEFAULT_ADVERT_INTERVAL = Duration.ofSeconds(1);
     /** The key of a group without one: public, so insecure. */
     private static final byte[] WELL_KNOWN_KEY =
-            "lvs4j-insecure-well-known-key".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            "lvs4j-insecure-well-known-key".getBytes(StandardCharsets.US_ASCII);
 
     private final int routerId;
     private final InetSocketAddress bind;
     private final List<InetSocketAddress> peers;
-    private final java.net.@org.jspecify.annotations.Nullable InetAddress multicastGroup;
+    private final @Nullable InetAddress multicastGroup;
     private final String multicastInterface;
     private final int priority;
     private final int advertIntervalCentis;
@@ -78,7 +81,7 @@ public final class VrrpConfig {
     }
 
     /** The multicast group adverts are sent to and received on (port: {@link #bind()}'s), or {@code null}. */
-    public java.net.@org.jspecify.annotations.Nullable InetAddress multicastGroup() {
+    public @Nullable InetAddress multicastGroup() {
         return multicastGroup;
     }
 
@@ -143,7 +146,7 @@ public final class VrrpConfig {
         private final int routerId;
         private final InetSocketAddress bind;
         private final List<InetSocketAddress> peers = new ArrayList<>();
-        private java.net.@org.jspecify.annotations.Nullable InetAddress multicastGroup;
+        private @Nullable InetAddress multicastGroup;
         private String multicastInterface = "";
         private int priority = Failover.PRIORITY_DEFAULT;
         private int advertIntervalCentis = 100;
@@ -173,7 +176,7 @@ public final class VrrpConfig {
          * the bind address must be this node's address on that interface (its identity). Unicast peers may be added
          * as well. Every node of a group must use the same port.
          */
-        public Builder multicast(java.net.InetAddress group, String interfaceName) {
+        public Builder multicast(InetAddress group, String interfaceName) {
             Objects.requireNonNull(group, "multicastGroup");
             Objects.requireNonNull(interfaceName, "multicastInterface");
             if (!group.isMulticastAddress()) {

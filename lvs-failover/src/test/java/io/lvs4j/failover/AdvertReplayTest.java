@@ -57,9 +57,9 @@ class AdvertReplayTest {
             InetSocketAddress b = new InetSocketAddress(ip, freePort(ip));
             InetSocketAddress tapAt = (InetSocketAddress) tap.getLocalSocketAddress();
             // equal priorities: the tie-break decides, so a replay that passed as a higher port would win it
-            VrrpFailover na = new VrrpFailover(VrrpConfig.builder(51, a).priority(100)
+            VrrpFailover na = VrrpFailover.create(VrrpConfig.builder(51, a).priority(100)
                     .advertInterval(Duration.ofMillis(100)).key(1, KEY).peer(b).peer(tapAt).build());
-            VrrpFailover nb = new VrrpFailover(VrrpConfig.builder(51, b).priority(100)
+            VrrpFailover nb = VrrpFailover.create(VrrpConfig.builder(51, b).priority(100)
                     .advertInterval(Duration.ofMillis(100)).key(1, KEY).peer(a).peer(tapAt).build());
             List<RoleChange> changes = new CopyOnWriteArrayList<>();
             try {

@@ -44,7 +44,8 @@ class FailoverClockTest {
 
     private static VrrpFailover node(InetSocketAddress self, int priority, FailoverClock clock,
                                      InetSocketAddress peer) {
-        return new VrrpFailover(VrrpConfig.builder(53, self).priority(priority).advertInterval(Duration.ofMillis(100))
+        return VrrpFailover.create(VrrpConfig.builder(53, self).priority(priority)
+                .advertInterval(Duration.ofMillis(100))
                 .key(1, KEY).peer(peer).build(), clock);
     }
 

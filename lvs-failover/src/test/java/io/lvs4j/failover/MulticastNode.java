@@ -15,7 +15,7 @@ public final class MulticastNode {
     }
 
     public static void main(String[] args) throws Exception {
-        VrrpFailover node = new VrrpFailover(VrrpConfig.builder(18, new InetSocketAddress(
+        VrrpFailover node = VrrpFailover.create(VrrpConfig.builder(18, new InetSocketAddress(
                         InetAddress.getByName(args[0]), Integer.parseInt(args[3])))
                 .priority(Integer.parseInt(args[4])).advertInterval(Duration.ofMillis(100))
                 .key(1, "a-shared-secret-of-32-bytes-long".getBytes(StandardCharsets.US_ASCII))

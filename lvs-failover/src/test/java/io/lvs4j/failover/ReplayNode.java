@@ -26,7 +26,7 @@ public final class ReplayNode {
     public static void main(String[] args) throws Exception {
         InetAddress lo = InetAddress.getByName("127.0.0.1");
         int servicePort = Integer.parseInt(args[4]);
-        VrrpFailover node = new VrrpFailover(VrrpConfig.builder(52, new InetSocketAddress(lo,
+        VrrpFailover node = VrrpFailover.create(VrrpConfig.builder(52, new InetSocketAddress(lo,
                         Integer.parseInt(args[0])))
                 .priority(Integer.parseInt(args[3])).advertInterval(Duration.ofMillis(100))
                 .key(1, "a-shared-secret-of-32-bytes-long".getBytes(StandardCharsets.US_ASCII))

@@ -40,7 +40,7 @@ class TakeoverActionsTest {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             self = new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort());
         }
-        VrrpFailover node = new VrrpFailover(VrrpConfig.builder(9, self).priority(150)
+        VrrpFailover node = VrrpFailover.create(VrrpConfig.builder(9, self).priority(150)
                 .advertInterval(Duration.ofMillis(100)).key(1, KEY).build());
         Registration attached = TakeoverActions.attach(node,
                 TakeoverActions.onEntering(Role.MASTER, List.of("/bin/sh", "-c", "exit 3")), // fails: logged only

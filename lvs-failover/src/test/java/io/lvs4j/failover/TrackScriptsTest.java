@@ -16,7 +16,7 @@ class TrackScriptsTest {
     private static final byte[] KEY = "a-shared-secret-of-32-bytes-long".getBytes(StandardCharsets.US_ASCII);
 
     private static VrrpFailover node(int priority) {
-        return new VrrpFailover(VrrpConfig.builder(51, new InetSocketAddress("127.0.0.1", 5405)).priority(priority)
+        return VrrpFailover.create(VrrpConfig.builder(51, new InetSocketAddress("127.0.0.1", 5405)).priority(priority)
                 .key(1, KEY).build());
     }
 

@@ -81,9 +81,9 @@ class VirtualAddressNetnsTest {
     void theVirtualAddressMovesToTheNewMasterAndItsNeighboursLearnItsHardwareAddress() throws Exception {
         InetSocketAddress a = udp();
         InetSocketAddress b = udp();
-        VrrpFailover first = new VrrpFailover(VrrpConfig.builder(77, a).priority(150)
+        VrrpFailover first = VrrpFailover.create(VrrpConfig.builder(77, a).priority(150)
                 .advertInterval(Duration.ofMillis(100)).key(1, KEY).peer(b).build());
-        VrrpFailover second = new VrrpFailover(VrrpConfig.builder(77, b).priority(100)
+        VrrpFailover second = VrrpFailover.create(VrrpConfig.builder(77, b).priority(100)
                 .advertInterval(Duration.ofMillis(100)).key(1, KEY).peer(a).build());
         List<Registration> attached = new ArrayList<>();
         attached.add(TakeoverActions.attach(first, TakeoverActions.virtualAddress(new TakeoverActions.VirtualAddress(

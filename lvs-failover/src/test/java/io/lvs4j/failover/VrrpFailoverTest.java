@@ -4,13 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
+import io.lvs4j.api.Registration;
+import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.failover.Role;
+import io.lvs4j.api.failover.StateSync;
+import io.lvs4j.api.health.HealthEvent;
+import io.lvs4j.api.health.HealthMonitor;
+import io.lvs4j.failover.internal.DefaultVrrpFailover;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,7 +45,7 @@ class VrrpFailoverTest {
         for (InetSocketAddress p : peers) {
             b.peer(p);
         }
-        return new VrrpFailover(b.build());
+        return VrrpFailover.create(b.build());
     }
 
     /** Starts both nodes and waits until the first is master and the second backup. */
@@ -51,9 +63,9 @@ class VrrpFailoverTest {
         VrrpFailover master = node(a, 150, KEY, b);
         VrrpFailover backup = node(b, 100, KEY, a);
         byte[] big = new byte[60_000];
-        new java.util.Random(3).nextBytes(big);
-        java.util.List<Boolean> fulls = new java.util.concurrent.CopyOnWriteArrayList<>();
-        master.replicate(new io.lvs4j.api.failover.StateSync() {
+        new Random(3).nextBytes(big);
+        List<Boolean> fulls = new CopyOnWriteArrayList<>();
+        master.replicate(new StateSync() {
             @Override
             public byte[] export(boolean full, int maxBytes) {
                 fulls.add(full);
@@ -65,9 +77,9 @@ class VrrpFailoverTest {
                 throw new AssertionError("a master applies nothing");
             }
         });
-        java.util.concurrent.atomic.AtomicReference<byte[]> lastBig = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicInteger small = new java.util.concurrent.atomic.AtomicInteger();
-        backup.replicate(new io.lvs4j.api.failover.StateSync() {
+        AtomicReference<byte[]> lastBig = new AtomicReference<>();
+        AtomicInteger small = new AtomicInteger();
+        backup.replicate(new StateSync() {
             @Override
             public byte[] export(boolean full, int maxBytes) {
                 return new byte[0];
@@ -96,6 +108,21 @@ class VrrpFailoverTest {
     }
 
     @Test
+    void closeKeepsTheCallersInterruptAndStopsTheNodeAnyway() throws Exception {
+        VrrpFailover node = node(address(33), 150, KEY);
+        node.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> node.role() == Role.MASTER);
+        Thread.currentThread().interrupt();
+        long t0 = System.nanoTime();
+        node.close();
+        boolean interrupted = Thread.interrupted(); // clears it for the rest of the test
+        assertThat(interrupted).as("an interrupt while close() waits stays set").isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(VrrpFailover.CLOSE_TIMEOUT);
+        node.close(); // waits this time, and closing twice is harmless
+        assertThat(node.role()).isEqualTo(Role.INIT);
+    }
+
+    @Test
     void twoNodesOnOneAddressFormAPair() throws Exception {
         InetSocketAddress a = address(1);
         InetSocketAddress b = address(1);
@@ -105,7 +132,7 @@ class VrrpFailoverTest {
             startPair(master, backup);
             await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3))
                     .until(() -> backup.role() == Role.BACKUP && master.role() == Role.MASTER);
-            master.crash();
+            ((DefaultVrrpFailover) master).crash();
             await().atMost(Duration.ofSeconds(3)).until(() -> backup.role() == Role.MASTER);
         } finally {
             master.close();
@@ -124,7 +151,7 @@ class VrrpFailoverTest {
             await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3))
                     .until(() -> backup.role() == Role.BACKUP); // adverts keep arriving
             long crashed = System.nanoTime();
-            master.crash();
+            ((DefaultVrrpFailover) master).crash();
             await().atMost(Duration.ofSeconds(3)).until(() -> backup.role() == Role.MASTER);
             long takeoverMillis = (System.nanoTime() - crashed) / 1_000_000;
             // master down interval 360.9 ms after the last advert heard; the bound leaves room for a loaded machine
@@ -180,34 +207,34 @@ class VrrpFailoverTest {
     }
 
     /** A health monitor the test drives: quorum is whatever the test says, events go to the listeners. */
-    static final class ScriptedMonitor implements io.lvs4j.api.health.HealthMonitor {
-        final java.util.List<java.util.function.Consumer<? super io.lvs4j.api.health.HealthEvent>> listeners =
-                new java.util.concurrent.CopyOnWriteArrayList<>();
+    static final class ScriptedMonitor implements HealthMonitor {
+        final List<Consumer<? super HealthEvent>> listeners =
+                new CopyOnWriteArrayList<>();
         volatile boolean quorum = true;
 
-        void quorum(io.lvs4j.api.VirtualService vs, boolean up) {
+        void quorum(VirtualService vs, boolean up) {
             quorum = up;
-            io.lvs4j.api.health.HealthEvent e = up ? new io.lvs4j.api.health.HealthEvent.QuorumUp(vs, 1)
-                    : new io.lvs4j.api.health.HealthEvent.QuorumLost(vs, 0);
+            HealthEvent e = up ? new HealthEvent.QuorumUp(vs, 1)
+                    : new HealthEvent.QuorumLost(vs, 0);
             listeners.forEach(l -> l.accept(e));
         }
 
         @Override
-        public void watch(io.lvs4j.api.VirtualService service) {
+        public void watch(VirtualService service) {
         }
 
         @Override
-        public void unwatch(io.lvs4j.api.VirtualService service) {
+        public void unwatch(VirtualService service) {
         }
 
         @Override
-        public boolean hasQuorum(io.lvs4j.api.VirtualService service) {
+        public boolean hasQuorum(VirtualService service) {
             return quorum;
         }
 
         @Override
-        public io.lvs4j.api.Registration onEvent(
-                java.util.function.Consumer<? super io.lvs4j.api.health.HealthEvent> listener) {
+        public Registration onEvent(
+                Consumer<? super HealthEvent> listener) {
             listeners.add(listener);
             return () -> listeners.remove(listener);
         }
@@ -223,7 +250,7 @@ class VrrpFailoverTest {
         InetSocketAddress b = address(40);
         VrrpFailover master = node(a, 150, KEY, b);
         VrrpFailover backup = node(b, 100, KEY, a);
-        io.lvs4j.api.VirtualService vs = io.lvs4j.api.VirtualService.tcp("127.0.0.1", 80).build();
+        VirtualService vs = VirtualService.tcp("127.0.0.1", 80).build();
         ScriptedMonitor monitor = new ScriptedMonitor();
         try {
             master.trackQuorum(monitor, vs);

@@ -28,7 +28,7 @@ class VrrpSyncGroupTest {
     }
 
     private static VrrpFailover node(int router, InetSocketAddress self, InetSocketAddress peer, int priority) {
-        return new VrrpFailover(VrrpConfig.builder(router, self).priority(priority)
+        return VrrpFailover.create(VrrpConfig.builder(router, self).priority(priority)
                 .advertInterval(Duration.ofMillis(100)).key(1, KEY).peer(peer).build());
     }
 

@@ -3,6 +3,7 @@ package io.lvs4j.forward;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.Registration;
 import io.lvs4j.api.VirtualService;
+import io.lvs4j.api.event.ServingEvent;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -47,12 +48,12 @@ public interface Director extends AutoCloseable {
     boolean isServing();
 
     /**
-     * Calls {@code listener} each time the director starts or stops serving: {@code true} once every virtual
-     * service's listener is bound (at start, or on becoming failover master: the moment of the takeover, as keepalived
-     * adding the virtual address), {@code false} when they are let go. Called on a director or failover thread; keep
-     * it short and do not block.
+     * Calls {@code listener} with a {@link ServingEvent} each time the director starts or stops serving: serving once
+     * every virtual service's listener is bound (at start, or on becoming failover master: the moment of the takeover,
+     * as keepalived adding the virtual address), not serving when they are let go. Called on a director or failover
+     * thread; keep it short and do not block.
      */
-    Registration onServingChange(Consumer<? super Boolean> listener);
+    Registration onServingChange(Consumer<? super ServingEvent> listener);
 
     /** The virtual services, as last configured. */
     List<VirtualService> virtualServices();

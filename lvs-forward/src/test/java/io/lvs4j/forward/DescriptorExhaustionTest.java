@@ -8,16 +8,20 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -105,8 +109,8 @@ class DescriptorExhaustionTest {
 
     @Test
     void outOfDescriptorsTheDirectorBacksOffCountsOnceAndServesAgain() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(Path.of("/proc/self/fd"))
-                && java.nio.file.Files.isExecutable(Path.of("/bin/bash")), "needs Linux's /proc and bash (ulimit)");
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd"))
+                && Files.isExecutable(Path.of("/bin/bash")), "needs Linux's /proc and bash (ulimit)");
         List<Socket> clients = new ArrayList<>();
         try (Backends.Server echo = Backends.echo(); UdpEcho udpEcho = new UdpEcho("e")) {
             InetSocketAddress tcp = new InetSocketAddress(Backends.LOOPBACK, Backends.freePort());
@@ -116,7 +120,7 @@ class DescriptorExhaustionTest {
             try {
                 // one of each first: the test's classes load from files (in production from jars kept open), which
                 // takes descriptors too
-                try (Socket s = new Socket(); java.net.DatagramSocket c = new java.net.DatagramSocket(
+                try (Socket s = new Socket(); DatagramSocket c = new DatagramSocket(
                         new InetSocketAddress(Backends.LOOPBACK, 0))) {
                     s.connect(tcp, 5000);
                     s.setSoTimeout(5000);
@@ -143,7 +147,7 @@ class DescriptorExhaustionTest {
                     double seconds = (System.nanoTime() - started) / 1e9;
                     long[] after = child.stats();
                     assertThat((child.cpuNanos() - cpuBefore) / 1e9 / seconds).as("CPU share while out of descriptors; stats %s %s, stderr %s",
-                            java.util.Arrays.toString(before), java.util.Arrays.toString(after), child.err)
+                            Arrays.toString(before), Arrays.toString(after), child.err)
                             .isLessThan(0.5);
                     assertThat((after[1] - before[1]) / seconds).as("failed accepts per second").isLessThan(50);
                     assertThat(after[5]).isLessThanOrEqualTo(ULIMIT);
@@ -165,7 +169,7 @@ class DescriptorExhaustionTest {
 
                 // UDP: more one-datagram flows than descriptors; a new client is still served
                 UdpFlowLimitTest.flood(udp, 600, new AtomicBoolean());
-                try (java.net.DatagramSocket client = new java.net.DatagramSocket(
+                try (DatagramSocket client = new DatagramSocket(
                         new InetSocketAddress(Backends.LOOPBACK, 0))) {
                     assertThat(UdpFlowLimitTest.ask(client, udp, "fresh", 5)).isEqualTo("e:fresh");
                 }

@@ -10,6 +10,7 @@ import io.lvs4j.api.RealServerState;
 import io.lvs4j.api.VirtualService;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -163,7 +164,7 @@ class DirectorTest {
         try (Backends.Server live = Backends.echo()) {
             // wlc gives every new connection to the server with the least connections, in list order on ties: the
             // refusing server (it never keeps one) is picked first every time, and the redispatch must go elsewhere
-            RealServer dead = RealServer.builder(new java.net.InetSocketAddress(Backends.LOOPBACK, Backends.freePort()))
+            RealServer dead = RealServer.builder(new InetSocketAddress(Backends.LOOPBACK, Backends.freePort()))
                     .build();
             RealServer ok = RealServer.builder(live.address()).build();
             VirtualService vs = VirtualService.tcp("127.0.0.1", Backends.freePort()).scheduler("wlc")

@@ -88,7 +88,7 @@ class FailoverBindTest {
             ManualFailover failover = new ManualFailover();
             try (Director d = Director.builder().virtualService(vs).ioThreads(1).failover(failover).build()) {
                 List<Boolean> servingChanges = new CopyOnWriteArrayList<>();
-                d.onServingChange(now -> servingChanges.add(now && accepts(vs))); // bound when it says so
+                d.onServingChange(e -> servingChanges.add(e.serving() && accepts(vs))); // bound when it says so
                 d.start().toCompletableFuture().join();
                 assertThatThrownBy(() -> new Socket().connect(vs.address(), 1000))
                         .as("a backup does not bind").isInstanceOf(ConnectException.class);

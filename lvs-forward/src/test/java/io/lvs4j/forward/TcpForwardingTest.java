@@ -7,12 +7,17 @@ import static org.awaitility.Awaitility.await;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.health.OutlierDetector;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.uring.IoUring;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -23,8 +28,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TcpForwardingTest {
@@ -144,7 +152,7 @@ class TcpForwardingTest {
                         .getBytes(StandardCharsets.US_ASCII));
                 s.shutdownOutput();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
     }
@@ -190,7 +198,7 @@ class TcpForwardingTest {
                 s.getInputStream().read();
                 s.setSoLinger(true, 0);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }));
         VirtualService vs = service("rr", backend);
@@ -238,7 +246,7 @@ class TcpForwardingTest {
 
     /** A port whose listener never accepts and whose accept queue is full: connects to it hang. */
     private int blackhole() throws IOException {
-        java.net.ServerSocket hole = new java.net.ServerSocket(0, 1, Backends.LOOPBACK);
+        ServerSocket hole = new ServerSocket(0, 1, Backends.LOOPBACK);
         track(hole);
         for (int i = 0; i < 4; i++) {
             Socket f = new Socket();
@@ -252,13 +260,13 @@ class TcpForwardingTest {
         return hole.getLocalPort();
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(value = Transport.class, names = {"NIO", "EPOLL", "IO_URING"})
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"NIO", "EPOLL", "IO_URING"})
     void aRequestAndItsFinSentWhileTheRealServerConnectsGetTheAnswer(Transport transport) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(transport != Transport.EPOLL
-                || io.netty.channel.epoll.Epoll.isAvailable(), "epoll is not available here");
-        org.junit.jupiter.api.Assumptions.assumeTrue(transport != Transport.IO_URING
-                || io.netty.channel.uring.IoUring.isAvailable(), "io_uring is not available here");
+        Assumptions.assumeTrue(transport != Transport.EPOLL
+                || Epoll.isAvailable(), "epoll is not available here");
+        Assumptions.assumeTrue(transport != Transport.IO_URING
+                || IoUring.isAvailable(), "io_uring is not available here");
         Backends.Server backend = track(answersAfterFin());
         // rr tries the black hole first: the request and the FIN arrive during its 300 ms connect, are held, and go
         // to the real server that accepts, once and in order
@@ -337,7 +345,7 @@ class TcpForwardingTest {
         }
         Socket probe = flood.get(0);
         probe.setSoTimeout(500);
-        assertThatThrownBy(() -> probe.getInputStream().read()).isInstanceOf(java.net.SocketTimeoutException.class);
+        assertThatThrownBy(() -> probe.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
         assertThat(backend.maxOpen.get()).isEqualTo(max);
         for (Socket s : first) {
             s.close();

@@ -10,6 +10,8 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -139,7 +141,7 @@ class UdpForwardingTest {
                  DatagramSocket client = new DatagramSocket()) {
                 director.start().toCompletableFuture().join();
                 client.setSoTimeout(5000);
-                java.util.List<String> servers = new java.util.ArrayList<>();
+                List<String> servers = new ArrayList<>();
                 for (int i = 0; i < 6; i++) {
                     servers.add(ask(client, vs.address(), Integer.toString(i)).substring(0, 1));
                 }

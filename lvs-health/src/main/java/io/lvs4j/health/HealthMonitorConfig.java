@@ -2,9 +2,10 @@ package io.lvs4j.health;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
- * How a health monitor runs its checks; immutable, built by {@link #custom()}. The words are keepalived's:
+ * How a health monitor runs its checks; immutable, built by {@link #builder()}. The words are keepalived's:
  * {@code delay_loop}, {@code retry}, {@code delay_before_retry}, {@code warmup}, {@code alpha},
  * {@code inhibit_on_failure}; {@code rise} and {@code fall} are HAProxy's.
  *
@@ -55,7 +56,7 @@ public final class HealthMonitorConfig {
 
     /** Equal when every setting is. */
     @Override
-    public boolean equals(@org.jspecify.annotations.Nullable Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof HealthMonitorConfig c && delayLoop.equals(c.delayLoop) && retry == c.retry
                 && delayBeforeRetry.equals(c.delayBeforeRetry) && rise == c.rise && fall == c.fall
                 && warmup.equals(c.warmup) && alpha == c.alpha && inhibitOnFailure == c.inhibitOnFailure
@@ -69,11 +70,11 @@ public final class HealthMonitorConfig {
 
     /** The defaults. */
     public static HealthMonitorConfig ofDefaults() {
-        return custom().build();
+        return builder().build();
     }
 
     /** Starts a builder with the defaults. */
-    public static Builder custom() {
+    public static Builder builder() {
         return new Builder();
     }
 
@@ -124,7 +125,7 @@ public final class HealthMonitorConfig {
         private Duration delayBeforeRetry = DEFAULT_DELAY_BEFORE_RETRY;
         private int rise = DEFAULT_RISE;
         private int fall = DEFAULT_FALL;
-        private @org.jspecify.annotations.Nullable Duration warmup;
+        private @Nullable Duration warmup;
         private boolean alpha;
         private boolean inhibitOnFailure;
         private Duration jitter = Duration.ZERO;

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * keepalived's {@code HTTP_GET} and {@code SSL_GET}: the real server passes when a GET of {@link #path()} answers
  * within the connect timeout with a status in {@link #statusCodes()} and, when set, a body whose MD5 is
- * {@link #digest()} and which matches {@link #regex()}. Immutable; build with {@link #path(String)}.
+ * {@link #digest()} and which matches {@link #regex()}. Immutable; build with {@link #builder(String)}.
  */
 public final class HttpGet {
 
@@ -50,15 +50,15 @@ public final class HttpGet {
     @Override
     public boolean equals(@Nullable Object o) {
         return o instanceof HttpGet h && path.equals(h.path) && statusCodes.equals(h.statusCodes)
-                && java.util.Objects.equals(digest, h.digest) && java.util.Objects.equals(pattern(regex),
-                pattern(h.regex)) && java.util.Objects.equals(virtualHost, h.virtualHost) && http10 == h.http10
-                && tls == h.tls && verifyCertificate == h.verifyCertificate && java.util.Objects.equals(sni, h.sni)
+                && Objects.equals(digest, h.digest) && Objects.equals(pattern(regex),
+                pattern(h.regex)) && Objects.equals(virtualHost, h.virtualHost) && http10 == h.http10
+                && tls == h.tls && verifyCertificate == h.verifyCertificate && Objects.equals(sni, h.sni)
                 && connectTimeout.equals(h.connectTimeout);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(path, statusCodes, digest, pattern(regex), virtualHost, http10, tls,
+        return Objects.hash(path, statusCodes, digest, pattern(regex), virtualHost, http10, tls,
                 verifyCertificate, sni, connectTimeout);
     }
 
@@ -67,7 +67,7 @@ public final class HttpGet {
     }
 
     /** Starts a builder for a GET of {@code path}, which must start with {@code /}. */
-    public static Builder path(String path) {
+    public static Builder builder(String path) {
         return new Builder(path);
     }
 

@@ -5,11 +5,13 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.RealServerState;
 import io.lvs4j.api.health.OutlierDetector;
+import io.lvs4j.api.internal.RealServerEngine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -19,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * Passive health checking from real traffic (Envoy's outlier detection), fed by the forwarding engine's connect
  * outcomes. Each real server has a resilience4j {@link CircuitBreaker} counting the last
  * {@link OutlierDetectionConfig#consecutiveFailures()} connects; when all of them failed it opens, and the server is
- * {@linkplain RealServer#setEjected ejected} for the base ejection time times the number of its ejections (capped),
+ * {@linkplain RealServer#isEjected ejected} for the base ejection time times the number of its ejections (capped),
  * unless that would eject more than the maximum share of servers or leave fewer usable servers than the panic
  * threshold. In panic every ejection is lifted: spreading load over every server beats overloading the few left.
  *
@@ -53,8 +55,12 @@ public final class OutlierDetection implements OutlierDetector {
         }
     }
 
-    /** A detector whose ejections end on {@code timer}. */
-    public OutlierDetection(OutlierDetectionConfig config, CheckTimer timer) {
+    /** A detector whose ejections end on {@code timer}; give it to {@code DirectorBuilder.outlierDetector}. */
+    public static OutlierDetection create(OutlierDetectionConfig config, CheckTimer timer) {
+        return new OutlierDetection(Objects.requireNonNull(config, "config"), Objects.requireNonNull(timer, "timer"));
+    }
+
+    private OutlierDetection(OutlierDetectionConfig config, CheckTimer timer) {
         this.config = config;
         this.timer = timer;
         int n = config.consecutiveFailures();
@@ -125,15 +131,15 @@ public final class OutlierDetection implements OutlierDetector {
             }
         }
         lifted.forEach(s -> {
-            s.setEjected(false);
+            RealServerEngine.setEjected(s, false);
             servers.get(s).breaker.reset();
         });
         if (length != null) {
             LOG.info("{}: ejected for {} after {} failed connects in a row", rs.address(), length,
                     config.consecutiveFailures());
-            rs.setEjected(true);
+            RealServerEngine.setEjected(rs, true);
             timer.schedule(() -> {
-                rs.setEjected(false);
+                RealServerEngine.setEjected(rs, false);
                 t.breaker.reset();
             }, length.toNanos());
         }

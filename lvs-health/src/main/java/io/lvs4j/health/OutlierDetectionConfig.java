@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * How passive outlier detection ejects real servers (Envoy's outlier detection); immutable, built by
- * {@link #custom()}. Defaults are Envoy's: 5 consecutive failures, 30 s base ejection time (multiplied by the number of
- * times the server was ejected, capped at 300 s), at most 10% of the servers ejected at once (but always one), and a
+ * {@link #builder()}. Defaults are Envoy's: 5 consecutive failures, 30 s base ejection time (multiplied by the number
+ * of times the server was ejected, capped at 300 s), at most 10% of the servers ejected at once (but always one), and a
  * panic threshold of 50%: when fewer than that share of servers is usable, ejections are lifted and traffic spreads
  * over all of them rather than overloading the few that are left.
  */
@@ -27,11 +27,11 @@ public final class OutlierDetectionConfig {
 
     /** Envoy's defaults. */
     public static OutlierDetectionConfig ofDefaults() {
-        return custom().build();
+        return builder().build();
     }
 
     /** Starts a builder with the defaults. */
-    public static Builder custom() {
+    public static Builder builder() {
         return new Builder();
     }
 

@@ -9,12 +9,14 @@ import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.health.CheckResult;
 import io.lvs4j.api.health.HealthEvent;
 import io.lvs4j.api.health.HealthMonitor;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -58,7 +60,7 @@ class HealthMonitorTest {
         RealServer rs = RealServer.of("10.0.0.2", 80);
         VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
         script.put(rs, answers("++---" + "--" + "++"));
-        HealthMonitor m = monitor(HealthMonitorConfig.custom().retry(0).fall(3).rise(2));
+        HealthMonitor m = monitor(HealthMonitorConfig.builder().retry(0).fall(3).rise(2));
         m.watch(vs);
         timer.advance(Duration.ZERO); // first check (warm-up 0): pass
         timer.advance(LOOP); // pass
@@ -81,7 +83,7 @@ class HealthMonitorTest {
         RealServer rs = RealServer.of("10.0.0.2", 80);
         VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
         script.put(rs, answers("+-")); // dies after the first check
-        HealthMonitor m = monitor(HealthMonitorConfig.custom().retry(0).fall(3));
+        HealthMonitor m = monitor(HealthMonitorConfig.builder().retry(0).fall(3));
         m.watch(vs);
         timer.advance(Duration.ZERO);
         Duration elapsed = Duration.ZERO;
@@ -97,7 +99,7 @@ class HealthMonitorTest {
         RealServer rs = RealServer.of("10.0.0.2", 80);
         VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
         script.put(rs, answers("+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-"));
-        HealthMonitor m = monitor(HealthMonitorConfig.custom().retry(0).fall(3).rise(2));
+        HealthMonitor m = monitor(HealthMonitorConfig.builder().retry(0).fall(3).rise(2));
         m.watch(vs);
         timer.advance(LOOP.multipliedBy(40));
         assertThat(checks.get(rs).get()).isEqualTo(41);
@@ -110,7 +112,7 @@ class HealthMonitorTest {
         RealServer rs = RealServer.of("10.0.0.2", 80);
         VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
         script.put(rs, answers("-+-+-+" + "---"));
-        HealthMonitor m = monitor(HealthMonitorConfig.custom().retry(1).delayBeforeRetry(Duration.ofMillis(500))
+        HealthMonitor m = monitor(HealthMonitorConfig.builder().retry(1).delayBeforeRetry(Duration.ofMillis(500))
                 .fall(1));
         m.watch(vs);
         timer.advance(Duration.ZERO); // fail
@@ -129,7 +131,7 @@ class HealthMonitorTest {
         RealServer rs = RealServer.of("10.0.0.2", 80);
         VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
         script.put(rs, answers("-+"));
-        HealthMonitor m = monitor(HealthMonitorConfig.custom().retry(0).alpha(true));
+        HealthMonitor m = monitor(HealthMonitorConfig.builder().retry(0).alpha(true));
         m.watch(vs);
         assertThat(rs.state()).isEqualTo(RealServerState.DOWN);
         timer.advance(Duration.ZERO);
@@ -143,7 +145,7 @@ class HealthMonitorTest {
         RealServer rs = RealServer.of("10.0.0.2", 80, 7);
         VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
         script.put(rs, answers("-+"));
-        HealthMonitor m = monitor(HealthMonitorConfig.custom().retry(0).inhibitOnFailure(true));
+        HealthMonitor m = monitor(HealthMonitorConfig.builder().retry(0).inhibitOnFailure(true));
         m.watch(vs);
         timer.advance(Duration.ZERO);
         assertThat(rs.state()).isEqualTo(RealServerState.UP);
@@ -156,7 +158,7 @@ class HealthMonitorTest {
     void aDynamicWeightFromTheCheckIsApplied() {
         RealServer rs = RealServer.of("10.0.0.2", 80, 1);
         VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
-        HealthMonitor m = HealthMonitors.create(HealthMonitorConfig.custom().delayLoop(LOOP).build(),
+        HealthMonitor m = HealthMonitors.create(HealthMonitorConfig.builder().delayLoop(LOOP).build(),
                 (service, server) -> target -> CompletableFuture.completedFuture(CheckResult.up(42)), timer, () -> 0);
         m.watch(vs);
         timer.advance(Duration.ZERO);
@@ -173,7 +175,7 @@ class HealthMonitorTest {
         script.put(a, answers("+-" + "----" + "+"));
         script.put(b, answers("++-" + "---" + "+"));
         script.put(c, answers("+++" + "+++" + "+"));
-        HealthMonitor m = monitor(HealthMonitorConfig.custom().retry(0));
+        HealthMonitor m = monitor(HealthMonitorConfig.builder().retry(0));
         m.watch(vs);
         timer.advance(Duration.ZERO);
         assertThat(m.hasQuorum(vs)).isTrue();
@@ -197,7 +199,7 @@ class HealthMonitorTest {
         RealServer a = RealServer.of("10.0.0.2", 80);
         RealServer b = RealServer.of("10.0.0.3", 80);
         VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(a).build();
-        HealthMonitor m = monitor(HealthMonitorConfig.custom());
+        HealthMonitor m = monitor(HealthMonitorConfig.builder());
         m.watch(vs);
         timer.advance(LOOP.multipliedBy(2));
         m.watch(vs.toBuilder().realServer(b).build());
@@ -215,7 +217,7 @@ class HealthMonitorTest {
     void jitterLengthensEachLoopByAtMostTheJitter() {
         RealServer rs = RealServer.of("10.0.0.2", 80);
         VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
-        HealthMonitor m = monitor(HealthMonitorConfig.custom().jitter(Duration.ofSeconds(1)));
+        HealthMonitor m = monitor(HealthMonitorConfig.builder().jitter(Duration.ofSeconds(1)));
         m.watch(vs);
         timer.advance(Duration.ZERO); // first check
         timer.advance(LOOP.minusMillis(1));
@@ -228,28 +230,28 @@ class HealthMonitorTest {
     void connectToProbesAnotherAddressForTheRealServer() {
         RealServer rs = RealServer.of("10.0.0.2", 80);
         VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
-        java.util.List<java.net.InetSocketAddress> probed = new CopyOnWriteArrayList<>();
+        List<InetSocketAddress> probed = new CopyOnWriteArrayList<>();
         CheckFactory recording = (service, server) -> target -> {
             probed.add(target.address());
             return CompletableFuture.completedFuture(CheckResult.down("probe says no"));
         };
-        HealthMonitor m = HealthMonitors.create(HealthMonitorConfig.custom().retry(0).delayLoop(LOOP).build(),
-                CheckFactory.connectTo(new java.net.InetSocketAddress("10.0.0.2", 8081), recording), timer, () -> 0);
+        HealthMonitor m = HealthMonitors.create(HealthMonitorConfig.builder().retry(0).delayLoop(LOOP).build(),
+                CheckFactory.connectTo(new InetSocketAddress("10.0.0.2", 8081), recording), timer, () -> 0);
         m.watch(vs);
         timer.advance(Duration.ZERO);
-        assertThat(probed).containsExactly(new java.net.InetSocketAddress("10.0.0.2", 8081));
-        assertThat(rs.state()).isEqualTo(io.lvs4j.api.RealServerState.DOWN); // the outcome applies to the server
+        assertThat(probed).containsExactly(new InetSocketAddress("10.0.0.2", 8081));
+        assertThat(rs.state()).isEqualTo(RealServerState.DOWN); // the outcome applies to the server
     }
 
     @Test
     void badSettingsAreRejectedNamingThem() {
-        assertThatIllegalArgumentException().isThrownBy(() -> HealthMonitorConfig.custom().fall(0))
+        assertThatIllegalArgumentException().isThrownBy(() -> HealthMonitorConfig.builder().fall(0))
                 .withMessage("fall must be >= 1 but was 0");
-        assertThatIllegalArgumentException().isThrownBy(() -> HealthMonitorConfig.custom().rise(-1))
+        assertThatIllegalArgumentException().isThrownBy(() -> HealthMonitorConfig.builder().rise(-1))
                 .withMessage("rise must be >= 1 but was -1");
-        assertThatIllegalArgumentException().isThrownBy(() -> HealthMonitorConfig.custom().retry(-1))
+        assertThatIllegalArgumentException().isThrownBy(() -> HealthMonitorConfig.builder().retry(-1))
                 .withMessage("retry must be >= 0 but was -1");
-        assertThatIllegalArgumentException().isThrownBy(() -> HealthMonitorConfig.custom().delayLoop(Duration.ZERO))
+        assertThatIllegalArgumentException().isThrownBy(() -> HealthMonitorConfig.builder().delayLoop(Duration.ZERO))
                 .withMessage("delayLoop must be >= 1ms but was PT0S");
     }
 
@@ -260,9 +262,9 @@ class HealthMonitorTest {
         VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(fast).realServer(slow).build();
         script.put(fast, answers("-"));
         script.put(slow, answers("-"));
-        Map<RealServer, HealthMonitorConfig> settings = new java.util.concurrent.ConcurrentHashMap<>();
-        settings.put(fast, HealthMonitorConfig.custom().delayLoop(Duration.ofSeconds(1)).retry(0).fall(2).build());
-        settings.put(slow, HealthMonitorConfig.custom().delayLoop(Duration.ofSeconds(5)).retry(0).fall(2).build());
+        Map<RealServer, HealthMonitorConfig> settings = new ConcurrentHashMap<>();
+        settings.put(fast, HealthMonitorConfig.builder().delayLoop(Duration.ofSeconds(1)).retry(0).fall(2).build());
+        settings.put(slow, HealthMonitorConfig.builder().delayLoop(Duration.ofSeconds(5)).retry(0).fall(2).build());
         HealthMonitor m = HealthMonitors.create((service, rs) -> settings.get(rs), scripted(), timer, () -> 0);
         m.watch(vs);
         timer.advance(Duration.ZERO); // both: first failure
@@ -271,7 +273,7 @@ class HealthMonitorTest {
         assertThat(slow.state()).isEqualTo(RealServerState.UP);
         assertThat(checks.get(slow).get()).isEqualTo(1);
         // a reload shortens slow's loop: its next check is still 5 s after the last, then every second
-        settings.put(slow, HealthMonitorConfig.custom().delayLoop(Duration.ofSeconds(1)).retry(0).fall(3).build());
+        settings.put(slow, HealthMonitorConfig.builder().delayLoop(Duration.ofSeconds(1)).retry(0).fall(3).build());
         timer.advance(Duration.ofSeconds(4)); // t = 5 s: slow's second failure, fall is now 3
         assertThat(checks.get(slow).get()).isEqualTo(2);
         assertThat(slow.state()).isEqualTo(RealServerState.UP);

@@ -3,18 +3,21 @@ package io.lvs4j.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.lvs4j.api.RealServer;
+import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.health.CheckResult;
 import io.lvs4j.api.health.HealthCheck;
 import io.lvs4j.api.health.HealthMonitor;
-import io.lvs4j.api.VirtualService;
 import java.io.FileInputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +43,6 @@ class HttpCheckTest {
     private static HttpServer http;
     private static HttpsServer https;
     private static HealthMonitor monitor;
-    private static HealthMonitors.Checks checks;
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
@@ -59,10 +61,7 @@ class HttpCheckTest {
         http.start();
         https.start();
         // the monitor is only the owner of the event loop the checks run on
-        monitor = HealthMonitors.create(HealthMonitorConfig.ofDefaults(), c -> {
-            checks = c;
-            return c.tcp(Duration.ofSeconds(1));
-        });
+        monitor = HealthMonitors.create(HealthMonitorConfig.ofDefaults(), CheckFactory.tcp(Duration.ofSeconds(1)));
     }
 
     @AfterAll
@@ -72,7 +71,7 @@ class HttpCheckTest {
         monitor.close();
     }
 
-    private static void reply(com.sun.net.httpserver.HttpExchange ex, int status, String body) throws java.io.IOException {
+    private static void reply(HttpExchange ex, int status, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
         try (OutputStream out = ex.getResponseBody()) {
@@ -106,46 +105,46 @@ class HttpCheckTest {
         int port = (tls ? https : http).getAddress().getPort();
         RealServer rs = RealServer.builder(new InetSocketAddress(LO, port)).build();
         VirtualService vs = VirtualService.tcp("127.0.0.1", 1).realServer(rs).build();
-        HealthCheck check = checks.http(spec).checkFor(vs, rs);
+        HealthCheck check = CheckFactory.http(spec).checkFor(vs, rs);
         return check.check(rs).toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
     @Test
     void statusCodesDecide() throws Exception {
-        assertThat(run(HttpGet.path("/ok").build(), false).healthy()).isTrue();
-        CheckResult failed = run(HttpGet.path("/fail").build(), false);
+        assertThat(run(HttpGet.builder("/ok").build(), false).healthy()).isTrue();
+        CheckResult failed = run(HttpGet.builder("/fail").build(), false);
         assertThat(failed.healthy()).isFalse();
         assertThat(failed.detail()).isEqualTo("HTTP 503, expected 200-299");
-        assertThat(run(HttpGet.path("/moved").build(), false).healthy()).isFalse();
-        assertThat(run(HttpGet.path("/moved").statusCodes("200-299, 301").build(), false).healthy()).isTrue();
+        assertThat(run(HttpGet.builder("/moved").build(), false).healthy()).isFalse();
+        assertThat(run(HttpGet.builder("/moved").statusCodes("200-299, 301").build(), false).healthy()).isTrue();
     }
 
     @Test
     void theBodyDigestAndRegexMustMatch() throws Exception {
         String md5OfHelloWorld = "5eb63bbbe01eeed093cb22bb8f5acdc3";
-        assertThat(run(HttpGet.path("/ok").digest(md5OfHelloWorld).build(), false).healthy()).isTrue();
-        CheckResult wrong = run(HttpGet.path("/ok").digest("00000000000000000000000000000000").build(), false);
+        assertThat(run(HttpGet.builder("/ok").digest(md5OfHelloWorld).build(), false).healthy()).isTrue();
+        CheckResult wrong = run(HttpGet.builder("/ok").digest("00000000000000000000000000000000").build(), false);
         assertThat(wrong.healthy()).isFalse();
         assertThat(wrong.detail()).isEqualTo("body MD5 " + md5OfHelloWorld + ", expected "
                 + "00000000000000000000000000000000");
-        assertThat(run(HttpGet.path("/ok").regex("wor.d").build(), false).healthy()).isTrue();
-        assertThat(run(HttpGet.path("/ok").regex("^bye").build(), false).detail())
+        assertThat(run(HttpGet.builder("/ok").regex("wor.d").build(), false).healthy()).isTrue();
+        assertThat(run(HttpGet.builder("/ok").regex("^bye").build(), false).detail())
                 .isEqualTo("body does not match ^bye");
     }
 
     @Test
     void theVirtualHostAndHttpVersionAreSent() throws Exception {
         HOSTS.clear();
-        assertThat(run(HttpGet.path("/host").virtualHost("www.example.test").build(), false).healthy()).isTrue();
-        assertThat(run(HttpGet.path("/host").http10(true).build(), false).healthy()).isTrue();
+        assertThat(run(HttpGet.builder("/host").virtualHost("www.example.test").build(), false).healthy()).isTrue();
+        assertThat(run(HttpGet.builder("/host").http10(true).build(), false).healthy()).isTrue();
         assertThat(HOSTS).containsExactly("www.example.test HTTP/1.1",
                 "127.0.0.1:" + http.getAddress().getPort() + " HTTP/1.0");
     }
 
     @Test
     void sslGetAcceptsASelfSignedServerUnlessVerificationIsOn() throws Exception {
-        assertThat(run(HttpGet.path("/ok").tls(false).build(), true).healthy()).isTrue();
-        CheckResult verified = run(HttpGet.path("/ok").tls(true).build(), true);
+        assertThat(run(HttpGet.builder("/ok").tls(false).build(), true).healthy()).isTrue();
+        CheckResult verified = run(HttpGet.builder("/ok").tls(true).build(), true);
         assertThat(verified.healthy()).isFalse();
         assertThat(verified.detail()).contains("HTTP check failed");
     }
@@ -153,12 +152,12 @@ class HttpCheckTest {
     @Test
     void aClosedPortFailsTheCheck() throws Exception {
         int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, LO)) {
+        try (ServerSocket s = new ServerSocket(0, 1, LO)) {
             port = s.getLocalPort();
         }
         RealServer rs = RealServer.builder(new InetSocketAddress(LO, port)).build();
         VirtualService vs = VirtualService.tcp("127.0.0.1", 1).realServer(rs).build();
-        CheckResult r = checks.http(HttpGet.path("/").build()).checkFor(vs, rs).check(rs).toCompletableFuture()
+        CheckResult r = CheckFactory.http(HttpGet.builder("/").build()).checkFor(vs, rs).check(rs).toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
         assertThat(r.healthy()).isFalse();
         assertThat(r.detail()).startsWith("connect to ");
@@ -166,11 +165,11 @@ class HttpCheckTest {
 
     @Test
     void badSpecificationsAreRejectedNamingTheField() {
-        assertThatIllegalArgumentException().isThrownBy(() -> HttpGet.path("status"))
+        assertThatIllegalArgumentException().isThrownBy(() -> HttpGet.builder("status"))
                 .withMessage("path must start with '/' but was 'status'");
-        assertThatIllegalArgumentException().isThrownBy(() -> HttpGet.path("/").statusCodes("200-99"))
+        assertThatIllegalArgumentException().isThrownBy(() -> HttpGet.builder("/").statusCodes("200-99"))
                 .withMessageStartingWith("statusCodes must be codes or ranges of 100..599");
-        assertThatIllegalArgumentException().isThrownBy(() -> HttpGet.path("/").digest("abc"))
+        assertThatIllegalArgumentException().isThrownBy(() -> HttpGet.builder("/").digest("abc"))
                 .withMessage("digest must be 32 hex digits (an MD5) but was 'abc'");
     }
 }

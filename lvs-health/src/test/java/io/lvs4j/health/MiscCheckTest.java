@@ -28,16 +28,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 class MiscCheckTest {
 
     private static HealthMonitor monitor;
-    private static HealthMonitors.Checks checks;
     private static final RealServer RS = RealServer.of("127.0.0.7", 8080);
     private static final VirtualService VS = VirtualService.tcp("127.0.0.1", 1).realServer(RS).build();
 
     @BeforeAll
     static void start() {
-        monitor = HealthMonitors.create(HealthMonitorConfig.ofDefaults(), c -> {
-            checks = c;
-            return c.tcp(Duration.ofSeconds(1));
-        });
+        monitor = HealthMonitors.create(HealthMonitorConfig.ofDefaults(), CheckFactory.tcp(Duration.ofSeconds(1)));
     }
 
     @AfterAll
@@ -46,7 +42,7 @@ class MiscCheckTest {
     }
 
     private static CheckResult run(String script, boolean dynamic, Duration timeout) throws Exception {
-        return checks.command(List.of("/bin/sh", "-c", script, "check"), timeout, dynamic).checkFor(VS, RS)
+        return CheckFactory.command(List.of("/bin/sh", "-c", script, "check"), timeout, dynamic).checkFor(VS, RS)
                 .check(RS).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
@@ -91,7 +87,7 @@ class MiscCheckTest {
 
     @Test
     void aMissingCommandFails() throws Exception {
-        CheckResult r = checks.command(List.of("/no/such/command"), Duration.ofSeconds(1), false).checkFor(VS, RS)
+        CheckResult r = CheckFactory.command(List.of("/no/such/command"), Duration.ofSeconds(1), false).checkFor(VS, RS)
                 .check(RS).toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(r.healthy()).isFalse();
         assertThat(r.detail()).startsWith("cannot run /no/such/command");

@@ -27,7 +27,7 @@ class OutlierDetectionTest {
     }
 
     private OutlierDetection detector(OutlierDetectionConfig.Builder config, List<RealServer> seen) {
-        OutlierDetection d = new OutlierDetection(config.build(), timer);
+        OutlierDetection d = OutlierDetection.create(config.build(), timer);
         seen.forEach(rs -> d.onSuccess(rs, 1000)); // the detector learns the servers from traffic
         return d;
     }
@@ -42,7 +42,7 @@ class OutlierDetectionTest {
     void consecutiveFailuresEjectAndASuccessInBetweenResetsTheCount() {
         List<RealServer> list = servers(10);
         RealServer rs = list.get(0);
-        OutlierDetection d = detector(OutlierDetectionConfig.custom().consecutiveFailures(5), list);
+        OutlierDetection d = detector(OutlierDetectionConfig.builder().consecutiveFailures(5), list);
         fail(d, rs, 4);
         d.onSuccess(rs, 1000);
         fail(d, rs, 4);
@@ -56,7 +56,7 @@ class OutlierDetectionTest {
     void eachEjectionLastsLongerUpToTheCap() {
         List<RealServer> list = servers(10);
         RealServer rs = list.get(0);
-        OutlierDetection d = detector(OutlierDetectionConfig.custom().consecutiveFailures(3)
+        OutlierDetection d = detector(OutlierDetectionConfig.builder().consecutiveFailures(3)
                 .baseEjectionTime(Duration.ofSeconds(30)).maxEjectionTime(Duration.ofSeconds(75)), list);
         Duration[] expected = {Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(75),
             Duration.ofSeconds(75)};
@@ -75,14 +75,14 @@ class OutlierDetectionTest {
     @Test
     void noMoreThanTheMaximumShareIsEjectedButAlwaysOne() {
         List<RealServer> list = servers(10);
-        OutlierDetection d = detector(OutlierDetectionConfig.custom().consecutiveFailures(2).maxEjectionPercent(10),
+        OutlierDetection d = detector(OutlierDetectionConfig.builder().consecutiveFailures(2).maxEjectionPercent(10),
                 list);
         fail(d, list.get(0), 2);
         fail(d, list.get(1), 2);
         assertThat(list.get(0).isEjected()).isTrue();
         assertThat(list.get(1).isEjected()).isFalse(); // 2 of 10 would exceed 10%
         List<RealServer> two = servers(2);
-        OutlierDetection strict = detector(OutlierDetectionConfig.custom().consecutiveFailures(2)
+        OutlierDetection strict = detector(OutlierDetectionConfig.builder().consecutiveFailures(2)
                 .maxEjectionPercent(0).panicThresholdPercent(0), two);
         fail(strict, two.get(0), 2);
         assertThat(two.get(0).isEjected()).isTrue(); // at least one, whatever the percentage
@@ -91,7 +91,7 @@ class OutlierDetectionTest {
     @Test
     void inPanicEveryEjectionIsLifted() {
         List<RealServer> list = servers(4);
-        OutlierDetection d = detector(OutlierDetectionConfig.custom().consecutiveFailures(2).maxEjectionPercent(100)
+        OutlierDetection d = detector(OutlierDetectionConfig.builder().consecutiveFailures(2).maxEjectionPercent(100)
                 .panicThresholdPercent(50), list);
         fail(d, list.get(0), 2);
         fail(d, list.get(1), 2); // 2 of 4 usable: not below 50%
@@ -106,11 +106,11 @@ class OutlierDetectionTest {
 
     @Test
     void badSettingsAreRejectedNamingThem() {
-        assertThatIllegalArgumentException().isThrownBy(() -> OutlierDetectionConfig.custom().consecutiveFailures(0))
+        assertThatIllegalArgumentException().isThrownBy(() -> OutlierDetectionConfig.builder().consecutiveFailures(0))
                 .withMessage("consecutiveFailures must be >= 1 but was 0");
-        assertThatIllegalArgumentException().isThrownBy(() -> OutlierDetectionConfig.custom().maxEjectionPercent(101))
+        assertThatIllegalArgumentException().isThrownBy(() -> OutlierDetectionConfig.builder().maxEjectionPercent(101))
                 .withMessage("maxEjectionPercent must be 0..100 but was 101");
-        assertThatIllegalArgumentException().isThrownBy(() -> OutlierDetectionConfig.custom()
+        assertThatIllegalArgumentException().isThrownBy(() -> OutlierDetectionConfig.builder()
                         .baseEjectionTime(Duration.ofSeconds(10)).maxEjectionTime(Duration.ofSeconds(5)).build())
                 .withMessage("maxEjectionTime (PT5S) must not be shorter than baseEjectionTime (PT10S)");
     }

@@ -50,14 +50,10 @@ class ProtocolChecksTest {
     private static final InetAddress LO = InetAddress.getLoopbackAddress();
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
     private static HealthMonitor monitor;
-    private static HealthMonitors.Checks checks;
 
     @BeforeAll
     static void start() {
-        monitor = HealthMonitors.create(HealthMonitorConfig.ofDefaults(), c -> {
-            checks = c;
-            return c.tcp(TIMEOUT);
-        });
+        monitor = HealthMonitors.create(HealthMonitorConfig.ofDefaults(), CheckFactory.tcp(TIMEOUT));
     }
 
     @AfterAll
@@ -95,13 +91,13 @@ class ProtocolChecksTest {
             t.setDaemon(true);
             t.start();
             byte[] ping = "ping".getBytes(StandardCharsets.US_ASCII);
-            assertThat(run(checks.udp(ping, true, 1, 64, TIMEOUT), echo.getLocalPort()).healthy()).isTrue();
-            CheckResult tooShort = run(checks.udp(ping, true, 10, 64, TIMEOUT), echo.getLocalPort());
+            assertThat(run(CheckFactory.udp(ping, true, 1, 64, TIMEOUT), echo.getLocalPort()).healthy()).isTrue();
+            CheckResult tooShort = run(CheckFactory.udp(ping, true, 10, 64, TIMEOUT), echo.getLocalPort());
             assertThat(tooShort.healthy()).isFalse();
             assertThat(tooShort.detail()).isEqualTo("UDP reply of 4 bytes, expected 10..64");
         }
         int closed = closedUdpPort();
-        CheckResult unreachable = run(checks.udp(new byte[] {1}, false, 0, 0, TIMEOUT), closed);
+        CheckResult unreachable = run(CheckFactory.udp(new byte[] {1}, false, 0, 0, TIMEOUT), closed);
         assertThat(unreachable.healthy()).isFalse();
         assertThat(unreachable.detail()).isEqualTo("UDP port unreachable");
     }
@@ -130,12 +126,12 @@ class ProtocolChecksTest {
 
     @Test
     void smtpCheckWantsTheBannerAndAnAnswerToHelo() throws Exception {
-        assertThat(run(checks.smtp("lvs4j", TIMEOUT), smtpServer("220 mx ESMTP", "250 mx")).healthy()).isTrue();
-        assertThat(run(checks.smtp("lvs4j", TIMEOUT), smtpServer("220-mx first\r\n220 mx ready", "250 ok"))
+        assertThat(run(CheckFactory.smtp("lvs4j", TIMEOUT), smtpServer("220 mx ESMTP", "250 mx")).healthy()).isTrue();
+        assertThat(run(CheckFactory.smtp("lvs4j", TIMEOUT), smtpServer("220-mx first\r\n220 mx ready", "250 ok"))
                 .healthy()).isTrue();
-        CheckResult busy = run(checks.smtp("lvs4j", TIMEOUT), smtpServer("421 mx busy", "250 ok"));
+        CheckResult busy = run(CheckFactory.smtp("lvs4j", TIMEOUT), smtpServer("421 mx busy", "250 ok"));
         assertThat(busy.detail()).isEqualTo("SMTP banner '421 mx busy', expected 220");
-        CheckResult refused = run(checks.smtp("lvs4j", TIMEOUT), smtpServer("220 mx", "550 go away"));
+        CheckResult refused = run(CheckFactory.smtp("lvs4j", TIMEOUT), smtpServer("220 mx", "550 go away"));
         assertThat(refused.detail()).isEqualTo("SMTP HELO answered '550 go away', expected 250");
     }
 
@@ -168,11 +164,11 @@ class ProtocolChecksTest {
                         }
                     }).bind(new InetSocketAddress(LO, 0)).sync().channel();
             int port = ((InetSocketAddress) dns.localAddress()).getPort();
-            assertThat(run(checks.dns("A", "svc.test.", TIMEOUT), port).healthy()).isTrue();
-            CheckResult missing = run(checks.dns("A", "other.test.", TIMEOUT), port);
+            assertThat(run(CheckFactory.dns("A", "svc.test.", TIMEOUT), port).healthy()).isTrue();
+            CheckResult missing = run(CheckFactory.dns("A", "other.test.", TIMEOUT), port);
             assertThat(missing.healthy()).isFalse();
             assertThat(missing.detail()).isEqualTo("DNS answer NXDomain(3)");
-            CheckResult silent = run(checks.dns("SOA", ".", Duration.ofMillis(300)), closedUdpPort());
+            CheckResult silent = run(CheckFactory.dns("SOA", ".", Duration.ofMillis(300)), closedUdpPort());
             assertThat(silent.healthy()).isFalse();
             dns.close().sync();
         } finally {

@@ -1,6 +1,5 @@
 package io.lvs4j.health;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lvs4j.api.RealServer;
@@ -26,19 +25,20 @@ class TcpCheckTest {
         int port = server.getLocalPort();
         RealServer rs = RealServer.builder(new InetSocketAddress(lo, port)).build();
         VirtualService vs = VirtualService.tcp("127.0.0.1", 1).realServer(rs).build();
-        try (HealthMonitor m = HealthMonitors.create(HealthMonitorConfig.custom().delayLoop(Duration.ofMillis(50))
-                .retry(0).fall(2).rise(2).warmup(Duration.ZERO).build(), c -> c.tcp(Duration.ofMillis(500)))) {
+        try (HealthMonitor m = HealthMonitors.create(HealthMonitorConfig.builder().delayLoop(Duration.ofMillis(50))
+                .retry(0).fall(2).rise(2).warmup(Duration.ZERO).build(), CheckFactory.tcp(Duration.ofMillis(500)))) {
             m.watch(vs);
             await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
                     .until(() -> rs.state() == RealServerState.UP);
             server.close(); // connections are refused now
             await().atMost(Duration.ofSeconds(5)).until(() -> rs.state() == RealServerState.DOWN);
-            assertThat(m.hasQuorum(vs)).isFalse();
+            // the quorum follows the state within the same check, just after it: wait for it, do not race it
+            await().atMost(Duration.ofSeconds(1)).until(() -> !m.hasQuorum(vs));
             server = new ServerSocket();
             server.setReuseAddress(true);
             server.bind(new InetSocketAddress(lo, port), 50);
             await().atMost(Duration.ofSeconds(5)).until(() -> rs.state() == RealServerState.UP);
-            assertThat(m.hasQuorum(vs)).isTrue();
+            await().atMost(Duration.ofSeconds(1)).until(() -> m.hasQuorum(vs));
         } finally {
             server.close();
         }

@@ -18,10 +18,10 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
@@ -31,8 +31,11 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -180,7 +183,7 @@ public final class AdminServer implements AutoCloseable {
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             reloads.shutdown();
-            throw new java.io.UncheckedIOException(new java.io.IOException("cannot bind the admin endpoint to "
+            throw new UncheckedIOException(new IOException("cannot bind the admin endpoint to "
                     + bind + ": " + e.getMessage(), e));
         }
     }
@@ -545,7 +548,7 @@ public final class AdminServer implements AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Deadline deadline = ctx.pipeline().get(Deadline.class);
-            if (cause instanceof java.io.IOException || deadline == null || deadline.answered) {
+            if (cause instanceof IOException || deadline == null || deadline.answered) {
                 LOG.debug("admin connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
                 ctx.close();
             } else {
@@ -570,7 +573,7 @@ public final class AdminServer implements AutoCloseable {
         }
         try {
             return new InetSocketAddress(InetAddress.getByName(host), Integer.parseInt(port));
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalArgumentException(field + " must be IP:PORT but was '" + text + "'", e);
         }
     }

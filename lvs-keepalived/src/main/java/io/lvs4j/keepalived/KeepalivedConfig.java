@@ -750,7 +750,7 @@ public final class KeepalivedConfig {
                 checks.addAll(checks(kind, c, address, inherited));
             }
             ConfigNode settings = firstChecker == null ? rs : firstChecker;
-            HealthMonitorConfig.Builder health = HealthMonitorConfig.custom()
+            HealthMonitorConfig.Builder health = HealthMonitorConfig.builder()
                     .delayLoop(seconds(inherited.get(settings, "delay_loop"), DEFAULT_DELAY_LOOP))
                     .retry(Integer.parseInt(first(inherited.get(settings, "retry"), null, "1")))
                     .delayBeforeRetry(seconds(inherited.get(settings, "delay_before_retry"), Duration.ofSeconds(1)))
@@ -854,7 +854,7 @@ public final class KeepalivedConfig {
                 return null;
             }
             try {
-                HttpGet.Builder b = HttpGet.path(path).connectTimeout(timeout);
+                HttpGet.Builder b = HttpGet.builder(path).connectTimeout(timeout);
                 ConfigNode status = node(url, "status_code");
                 if (status != null) {
                     b.statusCodes(String.join(",", status.args().stream().map(ConfigNode.Arg::text).toList()));

@@ -10,6 +10,7 @@ import io.lvs4j.api.health.CheckResult;
 import io.lvs4j.api.health.HealthCheck;
 import io.lvs4j.api.health.HealthEvent;
 import io.lvs4j.api.health.HealthMonitor;
+import io.lvs4j.api.internal.RealServerEngine;
 import io.lvs4j.failover.TakeoverAction;
 import io.lvs4j.failover.TakeoverActions;
 import io.lvs4j.failover.VrrpConfig;
@@ -124,7 +125,6 @@ public final class KeepalivedDirector implements AutoCloseable {
     private volatile Map<ServiceKey, KeepalivedConfig.Service> serviceSpecs = Map.of();
     private final HealthMonitor monitor;
     private final StatusHistory history = new StatusHistory(java.time.Clock.systemUTC());
-    private HealthMonitors.@Nullable Checks builtIns;
     private KeepalivedConfig config; // guarded by this
     private boolean started; // guarded by this
     private @Nullable CompletableFuture<Void> stopping; // guarded by this
@@ -163,10 +163,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         this.monitor = HealthMonitors.create((service, realServer) -> {
             KeepalivedConfig.Real spec = realSpecs.get(key(service, realServer));
             return spec != null ? spec.health() : HealthMonitorConfig.ofDefaults();
-        }, checks -> {
-            builtIns = checks;
-            return dynamic;
-        });
+        }, dynamic);
         try {
             assemble(config, options);
         } catch (RuntimeException e) {
@@ -183,7 +180,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         install(config);
         directors.put(ALWAYS, Director.builder().ioThreads(options.ioThreads()).healthMonitor(monitor).build());
         for (KeepalivedConfig.Instance i : config.instances()) {
-            VrrpFailover failover = new VrrpFailover(vrrp(i, i.bind(), options.insecure()));
+            VrrpFailover failover = VrrpFailover.create(vrrp(i, i.bind(), options.insecure()));
             failovers.put(i.name(), failover);
             AtomicReference<CompletableFuture<Void>> gate =
                     new AtomicReference<>(new CompletableFuture<>());
@@ -331,17 +328,16 @@ public final class KeepalivedDirector implements AutoCloseable {
 
     /** The real server's checkers as one check: up when every one is up (none: always up). */
     private HealthCheck compose(VirtualService service, KeepalivedConfig.Real spec) {
-        HealthMonitors.Checks b = Objects.requireNonNull(builtIns, "checks");
         RealServer probe = spec.newRealServer();
         List<CheckFactory> all = new ArrayList<>();
         for (KeepalivedConfig.Check c : spec.checks()) {
             CheckFactory f = switch (c.kind()) {
-                case TCP -> b.tcp(c.connectTimeout());
-                case HTTP, SSL -> b.http(Objects.requireNonNull(c.http(), "http"));
-                case MISC -> b.command(c.command(), c.connectTimeout(), c.dynamic());
-                case DNS -> b.dns(c.dnsType(), c.dnsName(), c.connectTimeout());
-                case SMTP -> b.smtp(c.helo(), c.connectTimeout());
-                case UDP -> b.udp(c.payload(), c.requireReply(), 1, 65535, c.connectTimeout());
+                case TCP -> CheckFactory.tcp(c.connectTimeout());
+                case HTTP, SSL -> CheckFactory.http(Objects.requireNonNull(c.http(), "http"));
+                case MISC -> CheckFactory.command(c.command(), c.connectTimeout(), c.dynamic());
+                case DNS -> CheckFactory.dns(c.dnsType(), c.dnsName(), c.connectTimeout());
+                case SMTP -> CheckFactory.smtp(c.helo(), c.connectTimeout());
+                case UDP -> CheckFactory.udp(c.payload(), c.requireReply(), 1, 65535, c.connectTimeout());
             };
             InetSocketAddress to = c.connectTo();
             if (to != null && c.kind() != KeepalivedConfig.CheckKind.MISC) {
@@ -626,7 +622,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         RealServer rs = realServer(service, realServer);
         holds.put(new RealKey(service, realServer), AdminState.DRAIN); // from maintenance: checks resume
         history.changed(new RealKey(service, realServer), "DRAIN", "operator");
-        rs.setDraining(true);
+        RealServerEngine.setDraining(rs, true);
         return name(service, realServer) + ": draining, " + remaining(rs);
     }
 
@@ -638,7 +634,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         RealServer rs = realServer(service, realServer);
         holds.put(new RealKey(service, realServer), AdminState.MAINT);
         history.changed(new RealKey(service, realServer), "MAINT", "operator");
-        rs.setDraining(false);
+        RealServerEngine.setDraining(rs, false);
         rs.setState(RealServerState.DOWN);
         return name(service, realServer) + ": in maintenance, " + remaining(rs);
     }
@@ -651,7 +647,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         RealServer rs = realServer(service, realServer);
         RealKey k = new RealKey(service, realServer);
         AdminState hold = holds.remove(k);
-        rs.setDraining(false);
+        RealServerEngine.setDraining(rs, false);
         if (hold != null) {
             history.changed(k, "READY", "operator");
         }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,7 +57,7 @@ final class StatusHistory {
     }
 
     /** Forgets real servers the running configuration no longer has. */
-    void retain(java.util.function.Predicate<KeepalivedDirector.RealKey> keep) {
+    void retain(Predicate<KeepalivedDirector.RealKey> keep) {
         checks.keySet().removeIf(k -> !keep.test(k));
         changes.keySet().removeIf(k -> !keep.test(k));
     }

@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 
@@ -42,7 +43,7 @@ public abstract class LoopbackTest {
         final String name;
         final ServerSocket server;
         final AtomicInteger accepted = new AtomicInteger();
-        final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
         public Echo(String name) throws IOException {
             this.name = name;

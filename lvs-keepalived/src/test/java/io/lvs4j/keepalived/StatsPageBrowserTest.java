@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -148,7 +149,7 @@ class StatsPageBrowserTest {
         assertThat(browser.findElement(By.cssSelector(row(d.b))).getAttribute("class")).contains("state-DOWN");
         assertThat(cell(d.b, "state").getCssValue("background-color")).isNotEqualTo(upColour);
         wait.until(ExpectedConditions.textMatches(By.cssSelector(row(d.b) + " td.change"),
-                java.util.regex.Pattern.compile("^DOWN \\d+s ago \\(.+\\)$")));
+                Pattern.compile("^DOWN \\d+s ago \\(.+\\)$")));
         assertThat(cell(d.b, "check").getText()).startsWith("failed: ");
         assertThat(cell(d.a, "state").getText()).isEqualTo("UP");
 

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lvs4j.api.Protocol;
 import io.lvs4j.api.ServiceKey;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,7 +177,7 @@ class StatusJsonTest {
         assertThat(Files.getPosixFilePermissions(file.getParent()))
                 .isEqualTo(PosixFilePermissions.fromString("rwx------"));
         d.director.drain(new ServiceKey(Protocol.TCP,
-                new java.net.InetSocketAddress("127.0.0.1", d.vip)), new java.net.InetSocketAddress("127.0.0.1",
+                new InetSocketAddress("127.0.0.1", d.vip)), new InetSocketAddress("127.0.0.1",
                 d.a.port()));
         StatusDocument.dump(d.director, file);
         assertThat(real(JSON.readTree(Files.readString(file)), d.a).get("hold").asText()).isEqualTo("DRAIN");
@@ -185,7 +187,7 @@ class StatusJsonTest {
         Path blocked = dir.resolve("a-file");
         Files.writeString(blocked, "");
         assertThatThrownBy(() -> StatusDocument.dump(d.director, blocked.resolve("x.json")))
-                .isInstanceOf(java.io.IOException.class).hasMessageContaining("a-file");
+                .isInstanceOf(IOException.class).hasMessageContaining("a-file");
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import io.lvs4j.api.Flow;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.RealServerState;
+import io.lvs4j.api.internal.RealServerEngine;
 import io.lvs4j.api.scheduler.Scheduler;
 import io.lvs4j.api.scheduler.SchedulerConfig;
 import io.lvs4j.api.scheduler.Schedulers;
@@ -53,7 +54,7 @@ class AllSchedulersTest {
         down.setState(RealServerState.DOWN);
         RealServer o = RealServer.builder(overloaded.address()).weight(3).upperThreshold(1).build();
         List<RealServer> withOverloaded = List.of(quiescent, down, o, list.get(3), list.get(4));
-        o.connectionOpened(); // reaches the upper threshold
+        RealServerEngine.connectionOpened(o); // reaches the upper threshold
         assertThat(o.isOverloaded()).isTrue();
         for (int pass = 0; pass < 2; pass++) {
             s.update(withOverloaded);

@@ -9,7 +9,9 @@ import io.lvs4j.api.scheduler.Schedulers;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,7 +56,7 @@ public final class Fixtures {
     /** {@code n} real servers of weight 1. */
     public static List<RealServer> equalServers(int n) {
         int[] w = new int[n];
-        java.util.Arrays.fill(w, 1);
+        Arrays.fill(w, 1);
         return servers(w);
     }
 
@@ -108,7 +110,7 @@ public final class Fixtures {
             return nanos.get();
         }
 
-        public void advance(java.time.Duration d) {
+        public void advance(Duration d) {
             nanos.addAndGet(d.toNanos());
         }
     }

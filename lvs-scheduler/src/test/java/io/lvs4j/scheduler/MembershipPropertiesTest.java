@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lvs4j.api.Flow;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.RealServerState;
+import io.lvs4j.api.internal.RealServerEngine;
 import io.lvs4j.api.scheduler.Scheduler;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -71,10 +72,10 @@ class MembershipPropertiesTest {
                 case 2 -> target.setWeight(step.value());
                 case 3 -> target.setState(target.state() == RealServerState.UP ? RealServerState.DOWN
                         : RealServerState.UP);
-                case 4 -> target.connectionOpened();
+                case 4 -> RealServerEngine.connectionOpened(target);
                 case 5 -> {
                     if (target.activeConnections() > 0) {
-                        target.connectionClosed(true);
+                        RealServerEngine.connectionClosed(target, true);
                     }
                 }
                 default -> {

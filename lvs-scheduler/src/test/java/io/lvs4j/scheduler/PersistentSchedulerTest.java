@@ -10,6 +10,7 @@ import io.lvs4j.api.PersistenceTemplate;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.RealServerState;
 import io.lvs4j.api.VirtualService;
+import io.lvs4j.api.internal.RealServerEngine;
 import io.lvs4j.api.scheduler.Schedulers;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -93,13 +94,13 @@ class PersistentSchedulerTest {
         PersistentScheduler p = persistent();
         Flow f = flow(0x0a090001, 1000);
         RealServer first = p.pick(f);
-        first.setDraining(true);
+        RealServerEngine.setDraining(first, true);
         assertThat(first.isAvailable()).isFalse();
         assertThat(p.pick(f)).isSameAs(first); // HAProxy's drain: persistence still sends the client back
         for (int net = 2; net < 8; net++) {
             assertThat(p.pick(flow(0x0a090001 + (net << 8), 1000))).isNotSameAs(first);
         }
-        first.setDraining(false);
+        RealServerEngine.setDraining(first, false);
         assertThat(first.isAvailable()).isTrue();
     }
 

@@ -56,7 +56,11 @@ public interface Failover extends AutoCloseable {
         return () -> { };
     }
 
-    /** Stops as {@link #stop()} does and waits for it. Never throws. */
+    /**
+     * Stops as {@link #stop()} does and waits for it, at most a bounded time that the implementation documents (the
+     * built-in failovers: 10 s). Interrupted while waiting, it returns at once and leaves the thread's interrupt
+     * status set. Never throws.
+     */
     @Override
     void close();
 }

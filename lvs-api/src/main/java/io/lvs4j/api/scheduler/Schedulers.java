@@ -1,8 +1,10 @@
 package io.lvs4j.api.scheduler;
 
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -19,7 +21,7 @@ public final class Schedulers {
     }
 
     /** The names of all schedulers available, sorted. */
-    public static java.util.Set<String> names() {
+    public static Set<String> names() {
         return Holder.PROVIDERS.keySet();
     }
 
@@ -44,7 +46,7 @@ public final class Schedulers {
      * @throws IllegalArgumentException if there is none
      */
     public static SchedulerProvider provider(String name) {
-        SchedulerProvider p = Holder.PROVIDERS.get(name.toLowerCase(java.util.Locale.ROOT));
+        SchedulerProvider p = Holder.PROVIDERS.get(name.toLowerCase(Locale.ROOT));
         if (p == null) {
             throw new IllegalArgumentException("unknown scheduler '" + name + "'; known schedulers: "
                     + String.join(", ", names()));
@@ -56,7 +58,7 @@ public final class Schedulers {
     static Map<String, SchedulerProvider> load(ClassLoader loader) {
         Map<String, SchedulerProvider> byName = new TreeMap<>();
         for (SchedulerProvider p : ServiceLoader.load(SchedulerProvider.class, loader)) {
-            String name = p.name().toLowerCase(java.util.Locale.ROOT);
+            String name = p.name().toLowerCase(Locale.ROOT);
             SchedulerProvider existing = byName.get(name);
             if (existing == null || p.priority() > existing.priority()) {
                 byName.put(name, p);

@@ -10,6 +10,7 @@ import io.lvs4j.api.RealServerState;
 import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.health.HealthMonitor;
 import io.lvs4j.forward.Director;
+import io.lvs4j.health.CheckFactory;
 import io.lvs4j.health.HealthMonitorConfig;
 import io.lvs4j.health.HealthMonitors;
 import io.netty.channel.epoll.Epoll;
@@ -72,9 +73,9 @@ class HealthCheckedDirectorTest {
             RealServer rb = RealServer.of("127.0.0.1", b.getLocalPort(), 1);
             VirtualService web = VirtualService.tcp("127.0.0.1", freePort()).scheduler("wlc")
                     .realServer(ra).realServer(rb).build();
-            try (HealthMonitor monitor = HealthMonitors.create(HealthMonitorConfig.custom()
+            try (HealthMonitor monitor = HealthMonitors.create(HealthMonitorConfig.builder()
                             .delayLoop(Duration.ofMillis(100)).fall(1).rise(1).retry(0).warmup(Duration.ZERO).build(),
-                    checks -> checks.tcp(Duration.ofMillis(500)));
+                    CheckFactory.tcp(Duration.ofMillis(500)));
                  Director director = Director.builder().virtualService(web).healthMonitor(monitor).build()) {
                 director.start().toCompletableFuture().join();
                 int first = ask(web.address());

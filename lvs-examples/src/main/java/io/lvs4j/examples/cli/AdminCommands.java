@@ -4,6 +4,7 @@ import io.lvs4j.keepalived.AdminServer;
 import io.lvs4j.keepalived.AdminToken;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -48,7 +49,7 @@ final class AdminCommands {
         int call(CommandSpec spec, String method, String path) {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            java.net.InetSocketAddress at = Endpoints.address("--admin", admin);
+            InetSocketAddress at = Endpoints.address("--admin", admin);
             String token;
             try {
                 token = AdminToken.read(tokenFile != null ? tokenFile : AdminToken.defaultFile(at.getPort()));

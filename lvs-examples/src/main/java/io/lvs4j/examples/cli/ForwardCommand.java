@@ -11,6 +11,7 @@ import io.lvs4j.forward.Director;
 import io.lvs4j.forward.DirectorBuilder;
 import io.lvs4j.forward.StatisticsTable;
 import io.lvs4j.forward.Transport;
+import io.lvs4j.health.CheckFactory;
 import io.lvs4j.health.HealthMonitorConfig;
 import io.lvs4j.health.HealthMonitors;
 import io.lvs4j.health.HttpGet;
@@ -303,30 +304,30 @@ final class ForwardCommand implements Callable<Integer> {
         }
         limits = builder.config();
         if (!check.isEmpty()) {
-            HealthMonitorConfig config = HealthMonitorConfig.custom().delayLoop(checkInterval).rise(rise).fall(fall)
+            HealthMonitorConfig config = HealthMonitorConfig.builder().delayLoop(checkInterval).rise(rise).fall(fall)
                     .retry(0).build();
             String kind = check.toLowerCase(java.util.Locale.ROOT);
             if (kind.equals("tcp")) {
-                builder.healthMonitor(HealthMonitors.create(config, checks -> checks.tcp(connectTimeout)));
+                builder.healthMonitor(HealthMonitors.create(config, CheckFactory.tcp(connectTimeout)));
             } else if (kind.startsWith("http:") || kind.startsWith("https:")) {
                 boolean tls = kind.startsWith("https:");
-                HttpGet.Builder get = HttpGet.path(check.substring(check.indexOf(':') + 1))
+                HttpGet.Builder get = HttpGet.builder(check.substring(check.indexOf(':') + 1))
                         .connectTimeout(connectTimeout);
                 if (tls) {
                     get.tls(false);
                 }
                 HttpGet spec = get.build();
-                builder.healthMonitor(HealthMonitors.create(config, checks -> checks.http(spec)));
+                builder.healthMonitor(HealthMonitors.create(config, CheckFactory.http(spec)));
             } else if (kind.equals("udp")) {
                 builder.healthMonitor(HealthMonitors.create(config,
-                        checks -> checks.udp(new byte[] {0}, false, 0, 0, connectTimeout)));
+                        CheckFactory.udp(new byte[] {0}, false, 0, 0, connectTimeout)));
             } else if (kind.equals("dns")) {
                 builder.healthMonitor(HealthMonitors.create(config,
-                        checks -> checks.dns("SOA", ".", connectTimeout)));
+                        CheckFactory.dns("SOA", ".", connectTimeout)));
             } else if (kind.startsWith("exec:") && check.length() > 5) {
                 List<String> command = words(check.substring(5));
                 builder.healthMonitor(HealthMonitors.create(config,
-                        checks -> checks.command(command, connectTimeout, false)));
+                        CheckFactory.command(command, connectTimeout, false)));
             } else {
                 throw new IllegalArgumentException("--check must be tcp, http:PATH, https:PATH, udp, dns or "
                         + "exec:COMMAND but was '" + check + "'");
@@ -383,7 +384,7 @@ final class ForwardCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--key-file " + keyFile + " cannot be read: " + e.getMessage(), e);
             }
         }
-        return new io.lvs4j.failover.VrrpFailover(vrrp.build());
+        return io.lvs4j.failover.VrrpFailover.create(vrrp.build());
     }
 
     /** The virtual addresses and notify commands asked for, as takeover actions. */
@@ -479,7 +480,7 @@ final class ForwardCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (events) {
             printEvents(service);
-            director.onServingChange(now -> event(now ? "serving" : "not-serving", "-"));
+            director.onServingChange(e -> event(e.serving() ? "serving" : "not-serving", "-"));
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

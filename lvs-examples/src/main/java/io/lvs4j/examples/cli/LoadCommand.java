@@ -4,6 +4,7 @@ import io.lvs4j.examples.demo.LoadGenerator;
 import io.lvs4j.examples.demo.LoadRecords;
 import io.lvs4j.examples.demo.Summary;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +79,7 @@ final class LoadCommand implements Callable<Integer> {
         }
     }
 
-    private static int serve(LoadGenerator generator, PrintWriter out) throws java.io.IOException {
+    private static int serve(LoadGenerator generator, PrintWriter out) throws IOException {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         out.println("ready");
         out.flush();

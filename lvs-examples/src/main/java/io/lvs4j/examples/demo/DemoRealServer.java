@@ -1,5 +1,6 @@
 package io.lvs4j.examples.demo;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -145,7 +146,7 @@ public final class DemoRealServer implements AutoCloseable {
 
     /** This JVM's CPU time in milliseconds (user + system), or -1 where the platform does not say. */
     public static long processCpuMillis() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             long nanos = os.getProcessCpuTime();
             return nanos < 0 ? -1 : nanos / 1_000_000;
         }

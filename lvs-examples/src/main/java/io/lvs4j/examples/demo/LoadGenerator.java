@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -186,8 +187,8 @@ public final class LoadGenerator implements AutoCloseable {
                 if (!future.isSuccess()) {
                     Throwable cause = future.cause();
                     exchange.end(cause instanceof ConnectException && !(cause
-                            instanceof io.netty.channel.ConnectTimeoutException) ? Outcome.REFUSED
-                            : cause instanceof io.netty.channel.ConnectTimeoutException ? Outcome.TIMEOUT
+                            instanceof ConnectTimeoutException) ? Outcome.REFUSED
+                            : cause instanceof ConnectTimeoutException ? Outcome.TIMEOUT
                             : Outcome.RESET);
                 }
             });

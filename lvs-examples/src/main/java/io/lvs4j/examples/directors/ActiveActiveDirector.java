@@ -65,7 +65,7 @@ public final class ActiveActiveDirector implements AutoCloseable {
         }
         // Each change of membership arrives as a new virtual service; putting it replaces the old one in place:
         // the listener stays bound and established connections continue.
-        Registration realServers = RealServerRegistry.on(zooKeeper).watch(SERVICE, template,
+        Registration realServers = RealServerRegistry.create(zooKeeper).watch(SERVICE, template,
                 director::putVirtualService);
         // Not needed for scheduling: it tells each director (and an operator) which directors are live.
         ZooKeeperMembership members = ZooKeeperMembership.join(zooKeeper, SERVICE, id);
@@ -79,7 +79,7 @@ public final class ActiveActiveDirector implements AutoCloseable {
     public static Registration register(InetSocketAddress address, String connectString, int weight) {
         CuratorFramework zooKeeper = ZooKeeperConfig.builder(connectString).build().newClient();
         zooKeeper.start();
-        RealServerRegistry.Entry entry = RealServerRegistry.on(zooKeeper).register(SERVICE, address, weight);
+        RealServerRegistry.Entry entry = RealServerRegistry.create(zooKeeper).register(SERVICE, address, weight);
         return () -> {
             entry.close();
             zooKeeper.close();

@@ -53,7 +53,7 @@ public final class ActiveStandbyDirector {
         // Unicast to a known peer rather than multicast: it works on loopback and in clouds that drop multicast.
         // The key is what makes the adverts trustworthy: anyone on the network could otherwise send a higher
         // priority and take the address.
-        VrrpFailover failover = new VrrpFailover(VrrpConfig.builder(ROUTER_ID, bind)
+        VrrpFailover failover = VrrpFailover.create(VrrpConfig.builder(ROUTER_ID, bind)
                 .priority(priority)
                 .advertInterval(ADVERT_INTERVAL)
                 .key(1, key)

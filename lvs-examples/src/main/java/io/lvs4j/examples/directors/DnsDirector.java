@@ -5,6 +5,7 @@ import io.lvs4j.api.RealServer;
 import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.health.HealthMonitor;
 import io.lvs4j.forward.Director;
+import io.lvs4j.health.CheckFactory;
 import io.lvs4j.health.HealthMonitorConfig;
 import io.lvs4j.health.HealthMonitors;
 import java.net.InetSocketAddress;
@@ -44,9 +45,9 @@ public final class DnsDirector implements AutoCloseable {
         servers.forEach(address -> dns.realServer(RealServer.builder(address).build()));
         // UDP has no connect to fail: without a check, a dead server would swallow its share of queries and the
         // resolvers would time out on them. SOA of "." is keepalived's default question; any server answers it.
-        HealthMonitor monitor = HealthMonitors.create(HealthMonitorConfig.custom()
+        HealthMonitor monitor = HealthMonitors.create(HealthMonitorConfig.builder()
                         .delayLoop(checkInterval).retry(0).fall(2).rise(2).build(),
-                checks -> checks.dns("SOA", ".", Duration.ofSeconds(1)));
+                CheckFactory.dns("SOA", ".", Duration.ofSeconds(1)));
         Director director = Director.builder().virtualService(dns.build()).healthMonitor(monitor).build();
         try {
             director.start().toCompletableFuture().join();

@@ -5,6 +5,7 @@ import io.lvs4j.api.RealServer;
 import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.health.HealthMonitor;
 import io.lvs4j.forward.Director;
+import io.lvs4j.health.CheckFactory;
 import io.lvs4j.health.HealthMonitorConfig;
 import io.lvs4j.health.HealthMonitors;
 import io.lvs4j.health.HttpGet;
@@ -48,7 +49,7 @@ public final class HealthCheckedDirector implements AutoCloseable {
                 .quorum(QUORUM).sorryServer(sorryServer);
         realServers.forEach(address -> web.realServer(RealServer.builder(address).build()));
 
-        HealthMonitor monitor = HealthMonitors.create(HealthMonitorConfig.custom()
+        HealthMonitor monitor = HealthMonitors.create(HealthMonitorConfig.builder()
                         .delayLoop(checkInterval)
                         .retry(0)   // fall already asks for two failures in a row; a retry would only add delay
                         .fall(2)    // one lost answer is not enough to drop a server ...
@@ -56,7 +57,7 @@ public final class HealthCheckedDirector implements AutoCloseable {
                         .build(),
                 // a check of the application, not just of the port: a server whose process accepts connections
                 // but no longer answers is taken out too
-                checks -> checks.http(HttpGet.path("/health").statusCodes("200-299")
+                CheckFactory.http(HttpGet.builder("/health").statusCodes("200-299")
                         .connectTimeout(Duration.ofSeconds(1)).build()));
         // The director watches the service with the monitor, but does not own it: closing is ours to do.
         Director director = Director.builder().virtualService(web.build()).healthMonitor(monitor).build();

@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class Lvs4jCommandTest {
@@ -66,21 +72,21 @@ class Lvs4jCommandTest {
     }
 
     @Test
-    void forwardVrrpFailoverNeedsAKeyAndABindAddress(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void forwardVrrpFailoverNeedsAKeyAndABindAddress(@TempDir Path dir)
             throws Exception {
         String[] base = {"forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80"};
         assertThat(run(concat(base, "--failover", "vrrp", "--failover-bind", "127.0.0.1:5405"))).isEqualTo(2);
         assertThat(err.toString()).contains("a failover group needs a key");
         assertThat(run(concat(base, "--failover", "vrrp"))).isEqualTo(2);
         assertThat(err.toString()).contains("--failover vrrp needs --failover-bind HOST:PORT");
-        java.nio.file.Path shortKey = dir.resolve("short.key");
-        java.nio.file.Files.writeString(shortKey, "too-short");
+        Path shortKey = dir.resolve("short.key");
+        Files.writeString(shortKey, "too-short");
         assertThat(run(concat(base, "--failover", "vrrp", "--failover-bind", "127.0.0.1:5405", "--key-file",
                 shortKey.toString()))).isEqualTo(2);
         assertThat(err.toString()).contains("--key-file " + shortKey + " has mode 0644 (rw-r--r--): group or others "
                 + "can read or change the key");
-        java.nio.file.Files.setPosixFilePermissions(shortKey,
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(shortKey,
+                PosixFilePermissions.fromString("rw-------"));
         assertThat(run(concat(base, "--failover", "vrrp", "--failover-bind", "127.0.0.1:5405", "--key-file",
                 shortKey.toString()))).isEqualTo(2);
         assertThat(err.toString()).contains("--key-file " + shortKey + " holds 9 bytes; a key needs at least 16");
@@ -90,17 +96,17 @@ class Lvs4jCommandTest {
     }
 
     private static String[] concat(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
 
     @Test
     void durationsReadLikeTheDocsSay() {
-        assertThat(DurationConverter.parse("500ms")).isEqualTo(java.time.Duration.ofMillis(500));
-        assertThat(DurationConverter.parse("2s")).isEqualTo(java.time.Duration.ofSeconds(2));
-        assertThat(DurationConverter.parse("1m")).isEqualTo(java.time.Duration.ofMinutes(1));
-        assertThat(DurationConverter.parse("3")).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(DurationConverter.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(DurationConverter.parse("2s")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(DurationConverter.parse("1m")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(DurationConverter.parse("3")).isEqualTo(Duration.ofSeconds(3));
     }
 
     @Test
@@ -122,12 +128,12 @@ class Lvs4jCommandTest {
     }
 
     @Test
-    void aVirtualAddressNeedsAnInterfaceAndAPrefix(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void aVirtualAddressNeedsAnInterfaceAndAPrefix(@TempDir Path dir)
             throws Exception {
-        java.nio.file.Path key = dir.resolve("group.key");
-        java.nio.file.Files.writeString(key, "a-shared-secret-of-32-bytes-long");
-        java.nio.file.Files.setPosixFilePermissions(key,
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path key = dir.resolve("group.key");
+        Files.writeString(key, "a-shared-secret-of-32-bytes-long");
+        Files.setPosixFilePermissions(key,
+                PosixFilePermissions.fromString("rw-------"));
         String[] base = {"forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--failover", "vrrp",
             "--failover-bind", "127.0.0.1:5405", "--key-file", key.toString()};
         assertThat(run(concat(base, "--vip", "10.0.0.100/24"))).isEqualTo(2);
@@ -139,19 +145,19 @@ class Lvs4jCommandTest {
     }
 
     @Test
-    void directorCheckValidatesAKeepalivedConfAndPrintsItResolved(@org.junit.jupiter.api.io.TempDir
-            java.nio.file.Path dir) throws Exception {
+    void directorCheckValidatesAKeepalivedConfAndPrintsItResolved(@TempDir
+            Path dir) throws Exception {
         // lvs-keepalived's corpus file, as an operator names a file
-        java.nio.file.Path conf = java.nio.file.Path.of("..", "lvs-keepalived", "src", "test", "resources",
+        Path conf = Path.of("..", "lvs-keepalived", "src", "test", "resources",
                 "keepalived", "active-standby.conf").toAbsolutePath();
-        java.nio.file.Files.setPosixFilePermissions(conf.resolveSibling("group.key"),
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")); // a checkout makes it 0644
+        Files.setPosixFilePermissions(conf.resolveSibling("group.key"),
+                PosixFilePermissions.fromString("rw-------")); // a checkout makes it 0644
         assertThat(run("director", "--check", "-f", conf.toString())).isEqualTo(0);
         assertThat(out.toString()).contains("vrrp_instance VI_OUT {", "        key_file group.key",
                 "virtual_server 10.0.0.25 25 {", "misc_path \"/usr/local/bin/check-smtp 10.0.0.32\"",
                 "is valid (1 warning)");
-        java.nio.file.Path bad = dir.resolve("bad.conf");
-        java.nio.file.Files.writeString(bad, """
+        Path bad = dir.resolve("bad.conf");
+        Files.writeString(bad, """
                 virtual_server 10.0.0.1 80 {
                   lb_kind DR
                 }
@@ -159,8 +165,8 @@ class Lvs4jCommandTest {
         assertThat(run("director", "-t", "-f", bad.toString())).isEqualTo(1);
         assertThat(err.toString()).contains(bad + ":2:11: error: lb_kind DR is kernel-only",
                 "is not valid (1 error); nothing was started");
-        java.nio.file.Path keyless = dir.resolve("keyless.conf");
-        java.nio.file.Files.writeString(keyless, """
+        Path keyless = dir.resolve("keyless.conf");
+        Files.writeString(keyless, """
                 vrrp_instance VI_1 {
                   virtual_router_id 7
                   unicast_src_ip 127.0.0.1

@@ -1,11 +1,13 @@
 package io.lvs4j.failover.zookeeper;
 
+import io.lvs4j.api.Addresses;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.Registration;
 import io.lvs4j.api.VirtualService;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,7 +50,7 @@ public final class RealServerRegistry {
     }
 
     /** A registry on a started client the caller owns. */
-    public static RealServerRegistry on(CuratorFramework client) {
+    public static RealServerRegistry create(CuratorFramework client) {
         return new RealServerRegistry(client);
     }
 
@@ -63,7 +65,7 @@ public final class RealServerRegistry {
     }
 
     static String nodeName(InetSocketAddress address) {
-        return io.lvs4j.api.Addresses.format(address);
+        return Addresses.format(address);
     }
 
     private static byte[] data(int weight) {
@@ -238,7 +240,7 @@ public final class RealServerRegistry {
                 return null;
             }
             return new InetSocketAddress(InetAddress.getByName(host), port);
-        } catch (NumberFormatException | java.net.UnknownHostException e) {
+        } catch (NumberFormatException | UnknownHostException e) {
             return null;
         }
     }

@@ -5,14 +5,19 @@ import io.lvs4j.api.failover.Failover;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.api.failover.RoleChange;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
@@ -45,10 +50,16 @@ import org.slf4j.LoggerFactory;
  * can have led in between: the node existed throughout).
  *
  * <p>Every state change runs on one thread of this failover's own, in order; role listeners are called there.
+ *
+ * <p>{@link #close()} stops as {@link #stop()} does and waits at most {@link #CLOSE_TIMEOUT}; an interrupt while it
+ * waits ends the wait at once and stays set on the thread. It never throws. Thread-safe.
  */
 public final class ZooKeeperFailover implements Failover {
 
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperFailover.class);
+    /** The longest {@link #close()} waits for the failover to stop: 10 s. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     private final CuratorFramework client;
@@ -183,7 +194,7 @@ public final class ZooKeeperFailover implements Failover {
                 connected = false;
                 if (role == Role.MASTER) {
                     transition(Role.BACKUP, epoch, state == ConnectionState.LOST ? "ZooKeeper session lost"
-                            : "connection to ZooKeeper " + state.name().toLowerCase(java.util.Locale.ROOT));
+                            : "connection to ZooKeeper " + state.name().toLowerCase(Locale.ROOT));
                 }
             }
             case CONNECTED, RECONNECTED -> {
@@ -258,7 +269,7 @@ public final class ZooKeeperFailover implements Failover {
                     events.shutdown();
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             stopped.complete(null); // already stopped
         }
         return stopped;
@@ -271,13 +282,17 @@ public final class ZooKeeperFailover implements Failover {
         return () -> listeners.remove(listener);
     }
 
+    /**
+     * Stops as {@link #stop()} does and waits at most {@link #CLOSE_TIMEOUT}. Interrupted while waiting, it returns at
+     * once and leaves the thread's interrupt status set. Never throws.
+     */
     @Override
     public void close() {
         try {
-            stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            stop().toCompletableFuture().get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (Exception e) {
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             LOG.warn("failover {} did not stop cleanly", id, e);
         }
     }

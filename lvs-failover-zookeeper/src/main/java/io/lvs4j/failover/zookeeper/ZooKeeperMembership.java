@@ -1,6 +1,7 @@
 package io.lvs4j.failover.zookeeper;
 
 import io.lvs4j.api.Registration;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
@@ -117,7 +118,7 @@ public final class ZooKeeperMembership implements AutoCloseable {
         cache.close();
         try {
             node.close();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.warn("cannot delete {}/{}", path, id, e);
         }
         events.shutdown();

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.SortedSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
@@ -40,16 +41,16 @@ class RegistryAndMembershipTest {
             VirtualService template = VirtualService.tcp("10.0.0.100", 80).scheduler("mh")
                     .realServer(RealServer.of("10.9.9.9", 80)).build(); // replaced by what is registered
             AtomicReference<VirtualService> seen = new AtomicReference<>();
-            try (var watch = RealServerRegistry.on(director).watch("web", template, seen::set)) {
+            try (var watch = RealServerRegistry.create(director).watch("web", template, seen::set)) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> seen.get() != null);
                 assertThat(seen.get().realServers()).isEmpty();
                 assertThat(seen.get().scheduler()).isEqualTo("mh");
 
-                RealServerRegistry agentSide = RealServerRegistry.on(agents);
+                RealServerRegistry agentSide = RealServerRegistry.create(agents);
                 RealServerRegistry.Entry b = agentSide.register("web", rs("10.0.0.2", 80), 2);
                 RealServerRegistry.Entry a = agentSide.register("web", rs("10.0.0.1", 80), 1);
                 RealServerRegistry.Entry v6 = agentSide.register("web", rs("2001:db8::1", 8080), 1);
-                RealServerRegistry.on(doomed).register("web", rs("10.0.0.3", 80), 1);
+                RealServerRegistry.create(doomed).register("web", rs("10.0.0.3", 80), 1);
                 await().atMost(Duration.ofSeconds(10)).until(() -> addresses(seen).equals(List.of(
                         rs("10.0.0.1", 80), rs("10.0.0.2", 80), rs("10.0.0.3", 80), rs("2001:db8::1", 8080))));
                 RealServer liveB = seen.get().realServer(rs("10.0.0.2", 80));
@@ -106,7 +107,7 @@ class RegistryAndMembershipTest {
                 CuratorFramework c3 = Zk.client(server.getConnectString())) {
             try (ZooKeeperMembership m1 = ZooKeeperMembership.join(c1, "edge", "d1");
                     ZooKeeperMembership m2 = ZooKeeperMembership.join(c2, "edge", "d2")) {
-                AtomicReference<java.util.SortedSet<String>> heard = new AtomicReference<>();
+                AtomicReference<SortedSet<String>> heard = new AtomicReference<>();
                 m1.onChange(heard::set);
                 ZooKeeperMembership m3 = ZooKeeperMembership.join(c3, "edge", "d3");
                 await().atMost(Duration.ofSeconds(10)).until(() -> m1.members().size() == 3

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.InstanceSpec;
@@ -93,7 +94,7 @@ class ZooKeeperFailoverTest {
     @Test
     void oneOfThreeServesAndAResignationHandsOverToANewerEpoch() throws Exception {
         try (TestingServer server = new TestingServer(Zk.spec(), true)) {
-            List<Interval> served = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Interval> served = new CopyOnWriteArrayList<>();
             List<Node> nodes = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {
@@ -118,9 +119,27 @@ class ZooKeeperFailoverTest {
     }
 
     @Test
+    void closeKeepsTheCallersInterruptAndStopsTheFailoverAnyway() throws Exception {
+        try (TestingServer server = new TestingServer(Zk.spec(), true)) {
+            List<Interval> served = new CopyOnWriteArrayList<>();
+            try (Node node = new Node(server.getConnectString(), "web", "d0", served)) {
+                await().atMost(Duration.ofSeconds(10)).until(node::master);
+                Thread.currentThread().interrupt();
+                long t0 = System.nanoTime();
+                node.failover.close();
+                boolean interrupted = Thread.interrupted(); // clears it for the rest of the test
+                assertThat(interrupted).as("an interrupt while close() waits stays set").isTrue();
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(ZooKeeperFailover.CLOSE_TIMEOUT);
+                node.failover.close(); // waits this time, and closing twice is harmless
+                assertThat(node.failover.role()).isEqualTo(Role.INIT);
+            }
+        }
+    }
+
+    @Test
     void aHundredForcedElectionsNeverHaveTwoDirectorsServingAtOnce() throws Exception {
         try (TestingServer server = new TestingServer(Zk.spec(), true)) {
-            List<Interval> served = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Interval> served = new CopyOnWriteArrayList<>();
             List<Node> nodes = new ArrayList<>();
             int next = 0;
             try {
@@ -152,7 +171,7 @@ class ZooKeeperFailoverTest {
     @Test
     void directorsCutOffFromTheEnsembleStopServingAndOneServesAgainAfterIt() throws Exception {
         try (TestingServer server = new TestingServer(Zk.spec(), true)) {
-            List<Interval> served = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Interval> served = new CopyOnWriteArrayList<>();
             List<Node> nodes = new ArrayList<>();
             try {
                 for (int i = 0; i < 2; i++) {
@@ -177,7 +196,7 @@ class ZooKeeperFailoverTest {
         List<InstanceSpec> specs = List.of(Zk.spec(), Zk.spec(), Zk.spec());
         try (TestingCluster cluster = new TestingCluster(specs)) {
             cluster.start();
-            List<Interval> served = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Interval> served = new CopyOnWriteArrayList<>();
             List<Node> nodes = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {

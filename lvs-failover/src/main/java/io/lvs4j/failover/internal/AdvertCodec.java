@@ -7,10 +7,13 @@ import java.nio.ByteBuffer;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The advert wire format (version 2, documented in docs/failover-protocol.md), signed with HMAC-SHA256:
@@ -52,7 +55,7 @@ public final class AdvertCodec {
 
     private final Map<Integer, byte[]> keys;
     /** By key array identity: the arrays are this codec's own copies. Guarded by this. */
-    private final Map<byte[], Mac> macs = new java.util.IdentityHashMap<>();
+    private final Map<byte[], Mac> macs = new IdentityHashMap<>();
 
     /**
      * A codec that signs and verifies with {@code keys} (key id to secret). During a key roll, list both keys: adverts
@@ -72,8 +75,8 @@ public final class AdvertCodec {
     }
 
     /** What {@link #decode} found: an advert, or the reason it was rejected. */
-    public record Decoded(@org.jspecify.annotations.Nullable Advert advert,
-                          @org.jspecify.annotations.Nullable Rejection rejection) {
+    public record Decoded(@Nullable Advert advert,
+                          @Nullable Rejection rejection) {
         static Decoded ok(Advert a) {
             return new Decoded(a, null);
         }
@@ -139,7 +142,7 @@ public final class AdvertCodec {
      * Decodes and authenticates a datagram received from {@code source}, refusing it (before computing any HMAC)
      * when the identity inside is not {@code source}; never throws.
      */
-    public Decoded decode(byte[] data, @org.jspecify.annotations.Nullable InetSocketAddress source) {
+    public Decoded decode(byte[] data, @Nullable InetSocketAddress source) {
         Objects.requireNonNull(data, "data");
         if (data.length < MIN_LENGTH) {
             return Decoded.rejected(Rejection.MALFORMED);
@@ -169,7 +172,7 @@ public final class AdvertCodec {
         b.get(addr);
         int port = b.getShort() & 0xffff;
         if (source != null && (port != source.getPort() || source.getAddress() == null
-                || !java.util.Arrays.equals(addr, source.getAddress().getAddress()))) {
+                || !Arrays.equals(addr, source.getAddress().getAddress()))) {
             return Decoded.rejected(Rejection.IDENTITY_MISMATCH);
         }
         long bootId = b.getLong();

@@ -5,6 +5,7 @@ import io.lvs4j.api.RealServer;
 import io.lvs4j.api.Registration;
 import io.lvs4j.api.ServiceKey;
 import io.lvs4j.api.VirtualService;
+import io.lvs4j.api.event.ServingEvent;
 import io.lvs4j.api.failover.Failover;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.api.health.HealthMonitor;
@@ -31,6 +32,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +64,7 @@ public final class DefaultDirector implements Director {
     private @Nullable EventLoopGroup group; // guarded by lifecycle
     private @Nullable ScheduledFuture<?> estimatorTask; // guarded by lifecycle
     private volatile boolean serving;
-    private final List<Consumer<? super Boolean>> servingListeners =
+    private final List<Consumer<? super ServingEvent>> servingListeners =
             new CopyOnWriteArrayList<>();
     private volatile boolean stopped;
     /** UDP flows of all services; at most maxFlows, plus {@value #FLOW_BORROW} borrowed for a moment. */
@@ -593,9 +595,10 @@ public final class DefaultDirector implements Director {
             serving = now;
         }
         if (before != now) {
-            for (Consumer<? super Boolean> l : servingListeners) {
+            ServingEvent event = new ServingEvent(now, Instant.now());
+            for (Consumer<? super ServingEvent> l : servingListeners) {
                 try {
-                    l.accept(now);
+                    l.accept(event);
                 } catch (RuntimeException e) {
                     LOG.warn("serving listener failed", e);
                 }
@@ -604,7 +607,7 @@ public final class DefaultDirector implements Director {
     }
 
     @Override
-    public Registration onServingChange(Consumer<? super Boolean> listener) {
+    public Registration onServingChange(Consumer<? super ServingEvent> listener) {
         Objects.requireNonNull(listener, "listener");
         servingListeners.add(listener);
         return () -> servingListeners.remove(listener);

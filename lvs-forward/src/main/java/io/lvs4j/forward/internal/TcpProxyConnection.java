@@ -4,6 +4,7 @@ import io.lvs4j.api.Flow;
 import io.lvs4j.api.ProxyProtocol;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.health.OutlierDetector;
+import io.lvs4j.api.internal.RealServerEngine;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -242,7 +243,7 @@ final class TcpProxyConnection {
         InetSocketAddress target;
         if (rs != null) {
             target = rs.address();
-            rs.inactiveConnectionOpened(); // counted from the first SYN, as IPVS does
+            RealServerEngine.inactiveConnectionOpened(rs); // counted from the first SYN, as IPVS does
         } else {
             InetSocketAddress sorry = service.service().sorryServer();
             if (sorry == null) {
@@ -267,7 +268,7 @@ final class TcpProxyConnection {
             // no socket at all (the process is out of descriptors): not the real server's fault, and Netty would
             // report it on its global executor, off this connection's event loop
             if (rs != null) {
-                rs.connectionClosed(false);
+                RealServerEngine.connectionClosed(rs, false);
             }
             realServer = null;
             director.socketFailed(service, f.cause());
@@ -281,7 +282,7 @@ final class TcpProxyConnection {
     private void connected(ChannelFuture future, @Nullable RealServer rs, long latencyNanos) {
         if (closed) {
             if (rs != null) {
-                rs.connectionClosed(false);
+                RealServerEngine.connectionClosed(rs, false);
             }
             future.channel().close();
             return;
@@ -289,7 +290,7 @@ final class TcpProxyConnection {
         if (!future.isSuccess()) {
             Throwable cause = future.cause();
             if (rs != null) {
-                rs.connectionClosed(false);
+                RealServerEngine.connectionClosed(rs, false);
                 director.outlierDetector().onFailure(rs, cause);
             }
             LOG.debug("{}: connect to {} failed: {}", flow, rs, cause.toString());
@@ -309,7 +310,7 @@ final class TcpProxyConnection {
         }
         Channel b = future.channel();
         if (rs != null) {
-            rs.connectionActivated();
+            RealServerEngine.connectionActivated(rs);
             active = true;
             director.outlierDetector().onSuccess(rs, latencyNanos);
             service.register(rs, client);
@@ -350,7 +351,7 @@ final class TcpProxyConnection {
     /** One side sent its FIN: flush what it sent, then pass the FIN on; close once both have finished. */
     private void finishSending(@Nullable Channel peer) {
         if (active && realServer != null) {
-            realServer.connectionDeactivated();
+            RealServerEngine.connectionDeactivated(realServer);
             active = false;
             deactivated = true;
         }
@@ -466,7 +467,7 @@ final class TcpProxyConnection {
         }
         RealServer rs = realServer;
         if (rs != null && (active || deactivated)) {
-            rs.connectionClosed(active);
+            RealServerEngine.connectionClosed(rs, active);
             service.unregister(rs, client);
         }
         active = false;

@@ -4,6 +4,7 @@ import io.lvs4j.api.Flow;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.Ticker;
 import io.lvs4j.api.VirtualService;
+import io.lvs4j.api.internal.RealServerEngine;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -167,7 +168,7 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
         ch.pipeline().addLast(flow.new Replies());
         flows.put(key, flow);
         size = flows.size();
-        rs.inactiveConnectionOpened();
+        RealServerEngine.inactiveConnectionOpened(rs);
         runtime.open.incrementAndGet();
         runtime.stats().addConnection();
         runtime.register(rs, ch);
@@ -267,7 +268,7 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
     private void forget(UdpFlow flow, boolean releaseSlot) {
         if (flows.remove(flow.key, flow)) {
             size = flows.size();
-            flow.realServer.connectionClosed(false);
+            RealServerEngine.connectionClosed(flow.realServer, false);
             runtime.unregister(flow.realServer, flow.channel);
             director.connectionClosed(runtime);
             if (releaseSlot) {

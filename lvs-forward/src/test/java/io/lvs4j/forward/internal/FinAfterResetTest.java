@@ -8,9 +8,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
+import io.netty.channel.uring.IoUring;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -26,10 +28,10 @@ class FinAfterResetTest {
 
     static List<Transport> nativeTransports() {
         List<Transport> found = new ArrayList<>();
-        if (io.netty.channel.uring.IoUring.isAvailable()) {
+        if (IoUring.isAvailable()) {
             found.add(Transport.IO_URING);
         }
-        if (io.netty.channel.epoll.Epoll.isAvailable()) {
+        if (Epoll.isAvailable()) {
             found.add(Transport.EPOLL);
         }
         return found;

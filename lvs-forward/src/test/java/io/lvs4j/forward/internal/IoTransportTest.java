@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.lvs4j.forward.Transport;
+import io.netty.channel.uring.IoUring;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +32,7 @@ class IoTransportTest {
     @Test
     void autoIsIoUringWhereNettyFindsItUsableElseNio() {
         System.clearProperty(IoTransport.AUTO_PROPERTY);
-        boolean uring = io.netty.channel.uring.IoUring.isAvailable();
+        boolean uring = IoUring.isAvailable();
         assertThat(IoTransport.of(Transport.AUTO).name()).isEqualTo(uring ? "io_uring" : "nio");
     }
 
@@ -39,7 +41,7 @@ class IoTransportTest {
         System.setProperty(IoTransport.AUTO_PROPERTY, "nio");
         assertThat(IoTransport.of(Transport.AUTO).name()).isEqualTo("nio");
         System.setProperty(IoTransport.AUTO_PROPERTY, "io-uring");
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.uring.IoUring.isAvailable());
+        Assumptions.assumeTrue(IoUring.isAvailable());
         assertThat(IoTransport.of(Transport.AUTO).name()).isEqualTo("io_uring");
         assertThat(IoTransport.of(Transport.NIO).name()).isEqualTo("nio");
     }

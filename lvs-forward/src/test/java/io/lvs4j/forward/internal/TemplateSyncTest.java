@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import io.lvs4j.api.PersistenceTemplate;
 import io.lvs4j.api.Protocol;
+import io.lvs4j.api.RealServer;
+import io.lvs4j.api.Ticker;
+import io.lvs4j.api.VirtualService;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The wire form of replicated persistence templates. */
@@ -39,7 +45,7 @@ class TemplateSyncTest {
         badFamily[4] = 5;
         assertThatIllegalArgumentException().isThrownBy(() -> TemplateSync.decode(badFamily))
                 .withMessage("byte 4: address family 5, expected 4 or 6");
-        byte[] cut = java.util.Arrays.copyOf(good, good.length - 1);
+        byte[] cut = Arrays.copyOf(good, good.length - 1);
         assertThatIllegalArgumentException().isThrownBy(() -> TemplateSync.decode(cut))
                 .withMessageContaining("ends inside a template");
         Random random = new Random(11);
@@ -56,10 +62,10 @@ class TemplateSyncTest {
 
     @Test
     void exportsSendEverythingInASnapshotAndOnlyChangesInBetween() throws Exception {
-        io.lvs4j.api.RealServer a = io.lvs4j.api.RealServer.of("10.0.0.2", 8080);
-        io.lvs4j.api.VirtualService vs = io.lvs4j.api.VirtualService.tcp("10.0.0.100", 80).scheduler("rr")
+        RealServer a = RealServer.of("10.0.0.2", 8080);
+        VirtualService vs = VirtualService.tcp("10.0.0.100", 80).scheduler("rr")
                 .persistent().realServer(a).build();
-        ServiceRuntime runtime = new ServiceRuntime(vs, io.lvs4j.api.Ticker.system(), null);
+        ServiceRuntime runtime = new ServiceRuntime(vs, Ticker.system(), null);
         TemplateSync sync = new TemplateSync(() -> List.of(runtime));
         assertThat(runtime.persistence()).isNotNull();
         assertThat(sync.export(false, 60_000)).isEmpty();
@@ -71,7 +77,7 @@ class TemplateSyncTest {
         // snapshots that cannot hold every template go round them: two snapshots of room for one cover both
         runtime.persistence().importTemplates(List.of(t("172.16.0.2", "10.0.0.2", 100_000)));
         int oneTemplate = TemplateSync.encode(List.of(t("172.16.0.1", "10.0.0.2", 1))).length;
-        java.util.Set<InetAddress> covered = new java.util.HashSet<>();
+        Set<InetAddress> covered = new HashSet<>();
         for (int i = 0; i < 2; i++) {
             List<PersistenceTemplate> snapshot = TemplateSync.decode(sync.export(true, oneTemplate + 3 + 60));
             assertThat(snapshot).hasSize(1);

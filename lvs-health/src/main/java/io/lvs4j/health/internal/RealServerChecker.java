@@ -9,6 +9,7 @@ import io.lvs4j.health.HealthMonitorConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,7 +103,7 @@ final class RealServerChecker {
             long next = config().delayLoop().toNanos();
             long jitter = config().jitter().toNanos();
             if (jitter > 0) {
-                next += java.util.concurrent.ThreadLocalRandom.current().nextLong(jitter + 1);
+                next += ThreadLocalRandom.current().nextLong(jitter + 1);
             }
             if (passed) {
                 retriesLeft = config().retry();

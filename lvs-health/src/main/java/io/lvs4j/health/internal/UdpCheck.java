@@ -32,13 +32,18 @@ public final class UdpCheck implements HealthCheck {
     private final int maxReplyLength;
     private final Duration timeout;
 
-    /** A UDP check. */
-    public UdpCheck(EventLoopGroup group, byte[] payload, boolean requireReply, int minReplyLength,
-                    int maxReplyLength, Duration timeout) {
+    /** Fails unless {@code 0 <= min <= max}, naming both. */
+    public static void checkReplyLengths(int minReplyLength, int maxReplyLength) {
         if (minReplyLength < 0 || maxReplyLength < minReplyLength) {
             throw new IllegalArgumentException("reply length bounds must be 0 <= min <= max but were "
                     + minReplyLength + ".." + maxReplyLength);
         }
+    }
+
+    /** A UDP check. */
+    public UdpCheck(EventLoopGroup group, byte[] payload, boolean requireReply, int minReplyLength,
+                    int maxReplyLength, Duration timeout) {
+        checkReplyLengths(minReplyLength, maxReplyLength);
         this.group = group;
         this.payload = payload.clone();
         this.requireReply = requireReply;

@@ -3,8 +3,11 @@ package io.lvs4j.keepalived.internal;
 import io.lvs4j.api.scheduler.Schedulers;
 import io.lvs4j.keepalived.ConfigPosition;
 import io.lvs4j.keepalived.ConfigProblem;
+import java.math.BigDecimal;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -106,7 +109,7 @@ public final class ConfigSchema {
     static ArgCheck positiveSeconds() {
         return a -> {
             String bad = seconds().check(a);
-            return bad != null || new java.math.BigDecimal(a.get(0)).signum() > 0 ? bad
+            return bad != null || new BigDecimal(a.get(0)).signum() > 0 ? bad
                     : "must be more than 0 seconds (e.g. 3 or 0.5) but was '" + a.get(0) + "'";
         };
     }
@@ -139,7 +142,7 @@ public final class ConfigSchema {
         try {
             InetAddress.getByName(text);
             return null;
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return "must be an IP address but was '" + text + "'";
         }
     }
@@ -274,7 +277,7 @@ public final class ConfigSchema {
     }
 
     private static Keyword[] concat(Keyword[] a, Keyword... b) {
-        Keyword[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        Keyword[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }

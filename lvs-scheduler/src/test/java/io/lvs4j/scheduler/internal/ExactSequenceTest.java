@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lvs4j.api.Flow;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.RealServerState;
+import io.lvs4j.api.internal.RealServerEngine;
 import io.lvs4j.api.scheduler.Scheduler;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,8 +184,8 @@ class ExactSequenceTest {
         assertThat(lblc.pick(ANY)).isSameAs(list.get(0));
         connect(list.get(0), 1, 0); // A active 3 > 2, but B: 3*2 < 4? no -> still not overloaded
         assertThat(lblc.pick(ANY)).isSameAs(list.get(0));
-        list.get(1).connectionClosed(true);
-        list.get(1).connectionClosed(true); // B active 1: 2 < 4 -> A is overloaded, reschedule by wlc
+        RealServerEngine.connectionClosed(list.get(1), true);
+        RealServerEngine.connectionClosed(list.get(1), true); // B active 1: 2 < 4 -> A is overloaded, reschedule by wlc
         assertThat(lblc.pick(ANY)).isSameAs(list.get(1));
         assertThat(lblc.pick(ANY)).isSameAs(list.get(1)); // and the new mapping holds
     }
@@ -215,10 +216,10 @@ class ExactSequenceTest {
 
     private static void connect(RealServer rs, int active, int inactive) {
         for (int i = 0; i < active; i++) {
-            rs.connectionOpened();
+            RealServerEngine.connectionOpened(rs);
         }
         for (int i = 0; i < inactive; i++) {
-            rs.inactiveConnectionOpened();
+            RealServerEngine.inactiveConnectionOpened(rs);
         }
     }
 }

@@ -13,12 +13,15 @@ import io.lvs4j.api.RealServerState;
 import io.lvs4j.api.scheduler.Scheduler;
 import io.lvs4j.api.scheduler.SchedulerConfig;
 import io.lvs4j.api.scheduler.Schedulers;
+import io.lvs4j.scheduler.Fixtures;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 class HashSchedulerTest {
@@ -138,7 +141,7 @@ class HashSchedulerTest {
     }
 
     private static InetAddress ip(int v) {
-        return io.lvs4j.scheduler.Fixtures.ip(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
+        return Fixtures.ip(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
     }
 
     /** A flow from a fixed client to {@code destination}:80, the address dh hashes. */
@@ -166,7 +169,7 @@ class HashSchedulerTest {
     }
 
     /** {@code ip_vs_sh_get} and {@code ip_vs_sh_get_fallback}: unavailable is weight 0 or the overload flag. */
-    private static @org.jspecify.annotations.Nullable RealServer kernelShPick(RealServer[] buckets, Flow f,
+    private static @Nullable RealServer kernelShPick(RealServer[] buckets, Flow f,
                                                                              boolean fallback) {
         int fold = f.clientAddressFold();
         int ihash = (fold * 0x61C88647) >>> 24;
@@ -296,7 +299,7 @@ class HashSchedulerTest {
         for (String name : List.of("dh", "sh", "mh", "ring")) {
             List<RealServer> list = servers(3, 1, 4, 1, 5, 9, 2, 6);
             List<RealServer> shuffled = new ArrayList<>(list);
-            Collections.shuffle(shuffled, new java.util.Random(11));
+            Collections.shuffle(shuffled, new Random(11));
             Scheduler a = create(name);
             Scheduler b = create(name);
             a.update(list);

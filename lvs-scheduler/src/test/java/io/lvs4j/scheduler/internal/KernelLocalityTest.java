@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lvs4j.api.Flow;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.RealServerState;
+import io.lvs4j.api.internal.RealServerEngine;
 import io.lvs4j.api.scheduler.Scheduler;
 import io.lvs4j.api.scheduler.SchedulerConfig;
 import io.lvs4j.api.scheduler.Schedulers;
@@ -47,7 +48,7 @@ class KernelLocalityTest {
 
     private static void connect(RealServer rs, int active) {
         for (int i = 0; i < active; i++) {
-            rs.connectionOpened();
+            RealServerEngine.connectionOpened(rs);
         }
     }
 
@@ -117,9 +118,9 @@ class KernelLocalityTest {
         Scheduler s = create(name);
         s.update(list);
         assertThat(s.pick(to(1))).isSameAs(list.get(0));
-        list.get(0).setDraining(true); // no update: a drain or an ejection republishes nothing
+        RealServerEngine.setDraining(list.get(0), true); // no update: a drain or an ejection republishes nothing
         assertThat(s.pick(to(1))).isSameAs(list.get(1));
-        list.get(1).setEjected(true);
+        RealServerEngine.setEjected(list.get(1), true);
         assertThat(s.pick(to(1))).isSameAs(list.get(2));
     }
 
@@ -136,9 +137,9 @@ class KernelLocalityTest {
         assertThat(s.pick(to(1))).isSameAs(list.get(0));
         connect(list.get(0), 2); // 2 active > weight 1
         connect(list.get(2), 1); // C: 1 × 2 is not below 1
-        list.get(1).setDraining(true); // B is idle, but takes no new connection
+        RealServerEngine.setDraining(list.get(1), true); // B is idle, but takes no new connection
         assertThat(s.pick(to(1))).isSameAs(list.get(0)); // counted, B would make A overloaded and wlc choose C
-        list.get(1).setDraining(false);
+        RealServerEngine.setDraining(list.get(1), false);
         assertThat(s.pick(to(1))).isSameAs(list.get(1));
     }
 
@@ -209,8 +210,8 @@ class KernelLocalityTest {
         assertThat(lblcr.pick(to(1))).isSameAs(a);
         connect(a, 3); // 3 > 2 while B is idle
         assertThat(lblcr.pick(to(1))).isSameAs(b); // set {B, A}, last modified now
-        a.connectionClosed(true);
-        a.connectionClosed(true); // A: 1 active of weight 2, not overloaded
+        RealServerEngine.connectionClosed(a, true);
+        RealServerEngine.connectionClosed(a, true); // A: 1 active of weight 2, not overloaded
         lblcr.update(List.of(a, c)); // B leaves the service; it stays in the set
         ticker.advance(Duration.ofSeconds(6));
         assertThat(lblcr.pick(to(1))).isSameAs(a); // set_min skips B (not available); nothing expired yet
@@ -273,7 +274,7 @@ class KernelLocalityTest {
                 case 4 -> connect(target, 1 + r.nextInt(3));
                 case 5 -> {
                     if (target.activeConnections() > 0) {
-                        target.connectionClosed(true);
+                        RealServerEngine.connectionClosed(target, true);
                     }
                 }
                 case 6 -> ticker.advance(Duration.ofSeconds(3L * r.nextInt(4))); // never exactly 10 s apart
@@ -283,7 +284,7 @@ class KernelLocalityTest {
                     RealServer actual = s.pick(f);
                     assertThat(actual).as("%s seed %d step %d", name, seed, step).isSameAs(expected);
                     if (actual != null && r.nextBoolean()) {
-                        actual.connectionOpened();
+                        RealServerEngine.connectionOpened(actual);
                     }
                 }
             }
