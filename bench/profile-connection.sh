@@ -30,15 +30,18 @@ for port in $BACKEND $PORT; do wait_port $port; done
 [ "$(curl -s "http://127.0.0.1:$PORT/small")" = ok ] || { echo "lvs4j does not serve /small" >&2; exit 1; }
 hdr=(); [ "$MODE" = close ] && hdr=(-H "Connection: close")
 wrk -t1 -c"$CONNS" -d10s "${hdr[@]}" "http://127.0.0.1:$PORT/small" >/dev/null   # warm-up
-kernel=cpu  # kernel frames too where perf_event_paranoid <= 1; else async-profiler takes Java frames only
-for event in "$kernel" alloc; do
-  jcmd "$pid" JVMTI.agent_load "$lib" "\"start,event=$event,interval=$([ "$event" = alloc ] && echo 64k || echo 100us)\"" >/dev/null
+
+for event in cpu alloc; do  # cpu: kernel frames too where perf_event_paranoid allows
+  jcmd "$pid" JVMTI.agent_load "$lib" "\"start,$([ "$event" = alloc ] && echo event=alloc,alloc=64k || echo event=cpu,interval=100us)\"" >/dev/null
   wrk -t1 -c"$CONNS" -d"${DURATION}s" "${hdr[@]}" "http://127.0.0.1:$PORT/small" | grep -E 'Requests/sec|requests in'
   jcmd "$pid" JVMTI.agent_load "$lib" "\"stop,file=$work/$event.collapsed,collapsed\"" >/dev/null
-  echo "== $event: top frames (self), $work/$event.collapsed"
-  # self samples per leaf frame, from the collapsed stacks
-  awk '{ n = $NF; $NF = ""; sub(/ $/, ""); k = split($0, f, ";"); self[f[k]] += n; total += n }
-       END { for (s in self) printf "%6.2f%% %s\n", 100 * self[s] / total, s }' "$work/$event.collapsed" \
-    | sort -rn | head -30
+  echo "== $event: top frames by own samples (self) and with their callees (total), $work/$event.collapsed"
+  awk '{ n = $NF; $NF = ""; sub(/ $/, ""); k = split($0, f, ";"); self[f[k]] += n; total += n
+         delete seen; for (i = 1; i <= k; i++) if (!(f[i] in seen)) { seen[f[i]] = 1; incl[f[i]] += n } }
+       END { for (s in self) printf "self  %6.2f%% %s\n", 100 * self[s] / total, s > "/dev/stderr"
+             for (s in incl) printf "total %6.2f%% %s\n", 100 * incl[s] / total, s }' \
+    "$work/$event.collapsed" 2> "$work/$event.self" > "$work/$event.total" || true
+  sort -k2 -rn "$work/$event.self" | head -25 || true
+  grep -E 'io/lvs4j|io/netty/(bootstrap|handler|channel/(Default|Abstract))' "$work/$event.total" | sort -k2 -rn | head -40 || true
 done
 echo "work directory: $work (kept)"; trap - EXIT; bench_cleanup
