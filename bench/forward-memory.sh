@@ -48,7 +48,7 @@ for opts in "$@"; do
     -v p="$(to_us "$(echo "$out" | awk '$1=="99%" {print $2}')")" -v d=$((t1 - t0)) -v n="$n" \
     -v hz="$(getconf CLK_TCK)" -v rss="$rss" -v max="$max" -v f0="$fd0" -v f1="$fd1" \
     'BEGIN { printf "%-60s %8.0f %7.0f %7.1f %8.1f %8.1f %6d %6d\n", o, r, p, d * 1000000 / hz / n, rss / 1024, max / 1024, f0, f1 }'
-  if [ -n "${HEAP_INFO:-}" ]; then jcmd "$pid" GC.run >/dev/null; jcmd "$pid" GC.heap_info | head -4; fi
+  if [ -n "${HEAP_INFO:-}" ]; then jcmd "$pid" GC.run >/dev/null; jcmd "$pid" GC.heap_info | grep -E "generation|Metaspace" || true; fi
   # with -XX:NativeMemoryTracking=summary among the options: where the JVM's committed memory is
   if [[ $opts == *NativeMemoryTracking* ]]; then
     jcmd "$pid" VM.native_memory summary | grep -E '^(Total|-)' | sed 's/(reserved=[0-9]*KB, //' | head -24
