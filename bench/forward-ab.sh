@@ -8,7 +8,9 @@
 # Usage: bench/forward-ab.sh [ROUNDS=5] [DURATION=6s] [CASE...]
 #   CASE: "keepalive small", "close small", "keepalive 16k", "keepalive 1m" (default: all four)
 # Environment: A_OPTS, B_OPTS (JVM options of each, after JAVA_OPTS, which both get: default -Xms512m -Xmx512m
-# -XX:+UseParallelGC), A_TRANSPORT, B_TRANSPORT (default auto), CONNECTIONS (default 50).
+# -XX:+UseParallelGC; JAVA_OPTS= (set, empty) gives neither any), A_TRANSPORT, B_TRANSPORT (default auto), CONNECTIONS
+# (default 50), A_JAR, B_JAR (default the jar built from this tree: set one to a copy of an older build to A/B a code
+# change), NO_BUILD=1 (use the jars as they are).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-5}
@@ -21,29 +23,23 @@ CONNS=${CONNECTIONS:-50}
 bench_start ab
 bench_need nginx wrk curl
 jar=lvs-examples/target/lvs-examples-0.1.0-SNAPSHOT-all.jar
-./mvnw -q -B -DskipTests -Djacoco.skip=true -pl lvs-examples -am package  # always: the jar must match the sources
+[ -n "${NO_BUILD:-}" ] || ./mvnw -q -B -DskipTests -Djacoco.skip=true -pl lvs-examples -am package  # by default: the jar must match the sources
 
 BACKEND=18181; PORT_A=18192; PORT_B=18193
 mkdir -p "$work/www"
 printf 'ok\n' > "$work/www/small"
 head -c 16384 /dev/zero | tr '\0' 'x' > "$work/www/16k"
 head -c 1048576 /dev/zero | tr '\0' 'x' > "$work/www/1m"
-cat > "$work/backend.conf" <<CONF
-worker_processes 1; daemon off; pid $work/backend.pid; error_log $work/backend.err warn;
-events { worker_connections 4096; }
-http { access_log off; keepalive_requests 1000000;
-  server { listen 127.0.0.1:$BACKEND reuseport backlog=4096; root $work/www; } }
-CONF
-nginx -c "$work/backend.conf" -p "$work" & pids+=($!)
+nginx_backend $BACKEND
 
-start() { # PORT TRANSPORT OPTS -> pid
+start() { # PORT TRANSPORT OPTS JAR -> pid
   # shellcheck disable=SC2086
-  java ${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC} $3 -jar "$jar" forward --listen 127.0.0.1:"$1" \
+  java ${JAVA_OPTS--Xms512m -Xmx512m -XX:+UseParallelGC} $3 -jar "$4" forward --listen 127.0.0.1:"$1" \
     --real 127.0.0.1:$BACKEND --scheduler rr --threads 1 --transport "$2" > "$work/$1.out" 2>&1 &
   echo $!
 }
-pid_a=$(start $PORT_A "${A_TRANSPORT:-auto}" "${A_OPTS:-}"); pids+=("$pid_a")
-pid_b=$(start $PORT_B "${B_TRANSPORT:-auto}" "${B_OPTS:-}"); pids+=("$pid_b")
+pid_a=$(start $PORT_A "${A_TRANSPORT:-auto}" "${A_OPTS:-}" "${A_JAR:-$jar}"); pids+=("$pid_a")
+pid_b=$(start $PORT_B "${B_TRANSPORT:-auto}" "${B_OPTS:-}" "${B_JAR:-$jar}"); pids+=("$pid_b")
 for port in $BACKEND $PORT_A $PORT_B; do wait_port $port; done
 for port in $PORT_A $PORT_B; do
   for page in small 16k 1m; do
@@ -66,7 +62,7 @@ run() { # PORT PID PATH MODE -> "req/s cpu_us_per_req p99_us"
   awk -v r="$rps" -v d=$((t1 - t0)) -v n="$n" -v hz="$(getconf CLK_TCK)" -v p="$p99" \
     'BEGIN { printf "%.0f %.1f %.0f", r, d * 1000000 / hz / n, p }'
 }
-echo "A: transport ${A_TRANSPORT:-auto}, options '${A_OPTS:-}'; B: transport ${B_TRANSPORT:-auto}, options '${B_OPTS:-}'"
+echo "A: transport ${A_TRANSPORT:-auto}, options '${JAVA_OPTS--Xms512m -Xmx512m -XX:+UseParallelGC} ${A_OPTS:-}', jar ${A_JAR:-$jar}; B: transport ${B_TRANSPORT:-auto}, options '${JAVA_OPTS--Xms512m -Xmx512m -XX:+UseParallelGC} ${B_OPTS:-}', jar ${B_JAR:-$jar}"
 for case in "${CASES[@]}"; do
   mode=${case% *}; path=${case#* }
   # warm-up: both JVMs compile their hot paths on this case before anything counts

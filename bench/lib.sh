@@ -49,3 +49,15 @@ haproxy_cfg() {
   printf '  balance roundrobin\n'
   for b in "$@"; do i=$((i + 1)); printf '  server s%d 127.0.0.1:%s\n' "$i" "$b"; done
 }
+
+# nginx_backend PORT: one nginx worker serving $work/www on 127.0.0.1:PORT (keep-alive without a request limit), in
+# the background; its pid joins $pids.
+nginx_backend() {
+  cat > "$work/backend-$1.conf" <<CONF
+worker_processes 1; daemon off; pid $work/backend-$1.pid; error_log $work/backend-$1.err warn;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000;
+  server { listen 127.0.0.1:$1 reuseport backlog=4096; root $work/www; } }
+CONF
+  nginx -c "$work/backend-$1.conf" -p "$work" & pids+=($!)
+}

@@ -192,6 +192,39 @@ class TcpForwardingTest {
     }
 
     @Test
+    void anIdleConnectionIsClosedAfterTheIdleTimeoutAndABusyOneIsNot() throws Exception {
+        Backends.Server backend = track(Backends.echo());
+        VirtualService vs = service("rr", backend);
+        start(Director.builder().virtualService(vs).idleTimeout(Duration.ofMillis(600)));
+        try (Socket idle = connect(vs); Socket busy = connect(vs)) {
+            echoes(idle);
+            long quiet = System.nanoTime();
+            CompletableFuture<Long> idleClosedAfter = CompletableFuture.supplyAsync(() -> {
+                try {
+                    int end = idle.getInputStream().read();
+                    return end < 0 ? System.nanoTime() - quiet : -1L;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            // the busy one talks every 150 ms for three idle timeouts
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(150)).until(() -> {
+                echoes(busy);
+                return System.nanoTime() - quiet > TimeUnit.MILLISECONDS.toNanos(1800);
+            });
+            assertThat(idleClosedAfter.get(10, TimeUnit.SECONDS))
+                    .isBetween(TimeUnit.MILLISECONDS.toNanos(550), TimeUnit.MILLISECONDS.toNanos(1800));
+            echoes(busy);
+        }
+    }
+
+    /** One byte there and back through the director. */
+    private static void echoes(Socket s) throws IOException {
+        s.getOutputStream().write('x');
+        assertThat(s.getInputStream().read()).isEqualTo('x');
+    }
+
+    @Test
     void aBackendResetReachesTheClientAsAReset() throws Exception {
         Backends.Server backend = track(new Backends.Server(16, s -> {
             try {

@@ -27,7 +27,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -75,6 +74,7 @@ public final class DefaultDirector implements Director {
     /** Listeners that hold connections back for want of a director-wide slot; woken when one ends. */
     final Set<AcceptLimiter> connectionWaiters = ConcurrentHashMap.newKeySet();
     private final WarnLimiter socketWarning;
+    private final long idleTimeoutNanos;
     /** Slots a service with no flow of its own may borrow beyond maxFlows until another service gives one back. */
     static final int FLOW_BORROW = 64;
 
@@ -83,6 +83,7 @@ public final class DefaultDirector implements Director {
         this.config = config;
         this.transport = IoTransport.of(config.transport());
         this.socketWarning = new WarnLimiter(config.ticker());
+        this.idleTimeoutNanos = config.idleTimeout().toNanos();
         for (VirtualService vs : config.virtualServices()) {
             services.put(ServiceKey.of(vs), new ServiceRuntime(vs, config.ticker(), config.healthMonitor()));
         }
@@ -94,6 +95,10 @@ public final class DefaultDirector implements Director {
 
     int connectTimeoutMillis() {
         return (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
+    }
+
+    long idleTimeoutNanos() {
+        return idleTimeoutNanos;
     }
 
     long halfClosedTimeoutMillis() {
@@ -257,9 +262,7 @@ public final class DefaultDirector implements Director {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         TcpProxyConnection c = new TcpProxyConnection(runtime, DefaultDirector.this, ch);
-                        long idle = config.idleTimeout().toMillis();
-                        ch.pipeline().addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS),
-                                c.new ClientSide());
+                        ch.pipeline().addLast(c.new ClientSide()); // the connection keeps its own idle timer
                     }
                 });
         if (vs.maxConnections() > 0) {

@@ -130,16 +130,16 @@ record IoTransport(String name, IoHandlerFactory handlers, Class<? extends Serve
      * io_uring channel cannot be made for a family (its constructors that take a socket are not public), so on
      * io_uring the socket stays dual-stack and pays that option.
      */
-    io.netty.channel.ChannelFactory<SocketChannel> socketChannelFactory(java.net.InetSocketAddress target) {
+    SocketChannel newSocketChannel(java.net.InetSocketAddress target) {
         SocketProtocolFamily family = target.getAddress() instanceof java.net.Inet4Address ? SocketProtocolFamily.INET
                 : SocketProtocolFamily.INET6;
         if (socketChannel == EpollSocketChannel.class) {
-            return () -> new EpollSocketChannel(family);
+            return new EpollSocketChannel(family);
         }
         if (socketChannel == io.netty.channel.uring.IoUringSocketChannel.class) {
-            return io.netty.channel.uring.IoUringSocketChannel::new;
+            return new io.netty.channel.uring.IoUringSocketChannel();
         }
-        return () -> new NioSocketChannel(java.nio.channels.spi.SelectorProvider.provider(), family);
+        return new NioSocketChannel(java.nio.channels.spi.SelectorProvider.provider(), family);
     }
 
     EventLoopGroup newGroup(int threads) {

@@ -5,7 +5,6 @@ import io.lvs4j.api.ProxyProtocol;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.health.OutlierDetector;
 import io.lvs4j.api.internal.RealServerEngine;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -16,6 +15,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
@@ -23,7 +24,6 @@ import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -74,6 +74,9 @@ final class TcpProxyConnection {
     private @Nullable ArrayDeque<Object> early; // what the client sent before the real server accepted
     private int earlyBytes;
     private @Nullable ScheduledFuture<?> halfClosedTimer;
+    private @Nullable ScheduledFuture<?> idleTimer;
+    /** When either side last read (System.nanoTime()); the idle timer compares it with the idle timeout. */
+    private long lastRead;
 
     TcpProxyConnection(ServiceRuntime service, DefaultDirector director, Channel client) {
         this.service = service;
@@ -87,6 +90,9 @@ final class TcpProxyConnection {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             service.stats().addConnection();
+            lastRead = System.nanoTime();
+            idleTimer = client.eventLoop().schedule(TcpProxyConnection.this::checkIdle, director.idleTimeoutNanos(),
+                    TimeUnit.NANOSECONDS);
             connect();
         }
 
@@ -101,6 +107,7 @@ final class TcpProxyConnection {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
+            lastRead = System.nanoTime();
             Channel b = backend;
             if (b != null && connected) {
                 b.flush();
@@ -125,8 +132,6 @@ final class TcpProxyConnection {
                 if (connected) {
                     finishSending(backend);
                 } // else passed on once the real server accepts, after what the client sent
-            } else if (evt instanceof IdleStateEvent) {
-                closeBoth("idle");
             } else {
                 ctx.fireUserEventTriggered(evt);
             }
@@ -153,6 +158,7 @@ final class TcpProxyConnection {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
+            lastRead = System.nanoTime();
             client.flush();
             if (!client.isWritable()) {
                 ctx.channel().config().setAutoRead(false);
@@ -254,29 +260,52 @@ final class TcpProxyConnection {
         }
         realServer = rs;
         long started = System.nanoTime();
-        // Netty turns TCP_NODELAY on by default (setting it again would cost a system call per connection); reads
-        // start when the connect succeeds, after connected() has sent what the client sent meanwhile
-        Bootstrap b = new Bootstrap()
-                .group(client.eventLoop())
-                .channelFactory(director.transport().socketChannelFactory(target))
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, director.connectTimeoutMillis())
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, DefaultDirector.WATER_MARK)
-                .handler(new BackendSide());
-        ChannelFuture f = b.connect(target);
-        if (f.isDone() && !f.isSuccess() && !f.channel().isRegistered()) {
-            // no socket at all (the process is out of descriptors): not the real server's fault, and Netty would
-            // report it on its global executor, off this connection's event loop
+        // The channel is made, set up, registered on this event loop and connected here, without a Bootstrap: a
+        // Bootstrap per connection costs its copy of the options, an address-resolver look-up under a lock and a task
+        // for the connect (docs/benchmarks.md). Netty turns TCP_NODELAY on by default (setting it again would cost a
+        // system call per connection); reads start when the connect succeeds, after connected() has sent what the
+        // client sent meanwhile.
+        SocketChannel b;
+        try {
+            b = director.transport().newSocketChannel(target);
+        } catch (RuntimeException e) {
+            // no socket at all (the process is out of descriptors): not the real server's fault
             if (rs != null) {
                 RealServerEngine.connectionClosed(rs, false);
             }
             realServer = null;
-            director.socketFailed(service, f.cause());
+            director.socketFailed(service, e);
             closeBoth("cannot open a socket towards the real server");
             return;
         }
-        backend = f.channel();
-        f.addListener((ChannelFutureListener) future -> connected(future, rs, System.nanoTime() - started));
+        SocketChannelConfig config = b.config();
+        config.setConnectTimeoutMillis(director.connectTimeoutMillis());
+        config.setAllowHalfClosure(true);
+        config.setWriteBufferWaterMark(DefaultDirector.WATER_MARK);
+        b.pipeline().addLast(new BackendSide());
+        backend = b;
+        ChannelFuture registered = client.eventLoop().register(b);
+        if (registered.isDone()) { // always on this event loop
+            connect(b, registered, rs, target, started);
+        } else {
+            registered.addListener((ChannelFutureListener) r -> connect(b, r, rs, target, started));
+        }
+    }
+
+    private void connect(Channel b, ChannelFuture registered, @Nullable RealServer rs, InetSocketAddress target,
+                         long started) {
+        if (!registered.isSuccess()) {
+            b.unsafe().closeForcibly();
+            if (rs != null) {
+                rs.connectionClosed(false);
+            }
+            realServer = null;
+            backend = null;
+            director.socketFailed(service, registered.cause());
+            closeBoth("cannot register a socket towards the real server");
+            return;
+        }
+        b.connect(target).addListener((ChannelFutureListener) f -> connected(f, rs, System.nanoTime() - started));
     }
 
     private void connected(ChannelFuture future, @Nullable RealServer rs, long latencyNanos) {
@@ -288,6 +317,7 @@ final class TcpProxyConnection {
             return;
         }
         if (!future.isSuccess()) {
+            future.channel().close();
             Throwable cause = future.cause();
             if (rs != null) {
                 RealServerEngine.connectionClosed(rs, false);
@@ -361,13 +391,7 @@ final class TcpProxyConnection {
         }
         if (peer instanceof DuplexChannel) {
             DuplexChannel duplex = (DuplexChannel) peer;
-            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
-                shutdownOutput(duplex);
-                // Its FIN sent, the peer's own FIN ends the connection: Netty then closes the channel at once instead
-                // of shutting its input down first (a system call that fails with ENOTCONN on a socket closed both
-                // ways, and costs Netty an exception); channelInactive closes the other side after its flush.
-                duplex.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
-            });
+            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> sendFin(duplex));
         } else if (peer == null) {
             closeBoth("finished before a real server was connected");
             return;
@@ -377,6 +401,14 @@ final class TcpProxyConnection {
                     director.halfClosedTimeoutMillis(),
                     TimeUnit.MILLISECONDS);
         }
+    }
+
+    private static void sendFin(DuplexChannel peer) {
+        shutdownOutput(peer);
+        // Its FIN sent, the peer's own FIN ends the connection: Netty then closes the channel at once instead of
+        // shutting its input down first (a system call that fails with ENOTCONN on a socket closed both ways, and
+        // costs Netty an exception); channelInactive closes the other side after its flush.
+        peer.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
     }
 
     /**
@@ -403,6 +435,22 @@ final class TcpProxyConnection {
             }
         }
         c.shutdownOutput();
+    }
+
+    /**
+     * Closes the connection when neither side has read for the idle timeout, else looks again when it would be: one
+     * scheduled task per idle timeout, not a timestamp and a listener per write as Netty's IdleStateHandler.
+     */
+    private void checkIdle() {
+        if (closed) {
+            return;
+        }
+        long left = director.idleTimeoutNanos() - (System.nanoTime() - lastRead);
+        if (left <= 0) {
+            closeBoth("idle");
+        } else {
+            idleTimer = client.eventLoop().schedule(this::checkIdle, left, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Closes both sides after flushing what is queued (a graceful close). */
@@ -459,6 +507,9 @@ final class TcpProxyConnection {
     private void release() {
         if (halfClosedTimer != null) {
             halfClosedTimer.cancel(false);
+        }
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
         }
         ArrayDeque<Object> held = early;
         if (held != null) {

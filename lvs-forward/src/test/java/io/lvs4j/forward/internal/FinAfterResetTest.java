@@ -44,7 +44,7 @@ class FinAfterResetTest {
         EventLoopGroup group = t.newGroup(1);
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             InetSocketAddress address = (InetSocketAddress) server.getLocalSocketAddress();
-            Channel ch = new Bootstrap().group(group).channelFactory(t.socketChannelFactory(address))
+            Channel ch = new Bootstrap().group(group).channelFactory((io.netty.channel.ChannelFactory<io.netty.channel.socket.SocketChannel>) () -> t.newSocketChannel(address))
                     .option(ChannelOption.AUTO_READ, false).handler(new ChannelInboundHandlerAdapter())
                     .connect(address).sync().channel();
             java.net.Socket accepted = server.accept();
