@@ -297,7 +297,7 @@ final class TcpProxyConnection {
         if (!registered.isSuccess()) {
             b.unsafe().closeForcibly();
             if (rs != null) {
-                rs.connectionClosed(false);
+                RealServerEngine.connectionClosed(rs, false);
             }
             realServer = null;
             backend = null;
