@@ -5,8 +5,10 @@ import io.lvs4j.api.internal.RealServerEngine;
 import io.lvs4j.api.stats.StatsCounters;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -124,6 +126,8 @@ public final class RealServer {
     private volatile boolean overloaded;
     private volatile boolean ejected;
     private volatile boolean draining;
+    // The LoadMirrors of scanning schedulers holding this server; every counter or availability change is copied there.
+    private volatile LoadMirror.Slot[] mirrors = LoadMirror.Slot.NONE;
 
     private RealServer(Builder builder) {
         this.address = builder.address;
@@ -185,6 +189,7 @@ public final class RealServer {
             this.weight = weight;
             this.available = computeAvailable();
         }
+        publishLoad();
         publish(new RealServerEvent.WeightChanged(this, previous, weight));
     }
 
@@ -205,6 +210,7 @@ public final class RealServer {
             this.state = state;
             this.available = computeAvailable();
         }
+        publishLoad();
         publish(new RealServerEvent.StateChanged(this, previous, state));
     }
 
@@ -225,6 +231,7 @@ public final class RealServer {
             this.ejected = ejected;
             this.available = computeAvailable();
         }
+        publishLoad();
         publish(new RealServerEvent.EjectionChanged(this, ejected));
     }
 
@@ -246,6 +253,7 @@ public final class RealServer {
             this.draining = draining;
             this.available = computeAvailable();
         }
+        publishLoad();
         publish(new RealServerEvent.DrainChanged(this, draining));
     }
 
@@ -291,6 +299,7 @@ public final class RealServer {
             this.overloaded = overloaded;
             this.available = computeAvailable();
         }
+        publishLoad();
     }
 
     /** Connections that are established in both directions. */
@@ -317,6 +326,7 @@ public final class RealServer {
         long c = (long) CONNECTIONS.getAndAdd(this, ONE_ACTIVE) + ONE_ACTIVE;
         stats.addConnection();
         checkUpperThreshold(c);
+        publishLoad();
     }
 
     /**
@@ -327,16 +337,19 @@ public final class RealServer {
         long c = (long) CONNECTIONS.getAndAdd(this, ONE_INACTIVE) + ONE_INACTIVE;
         stats.addConnection();
         checkUpperThreshold(c);
+        publishLoad();
     }
 
     /** Moves one connection from inactive to active, as IPVS does when a TCP connection becomes established. */
     void connectionActivated() {
         CONNECTIONS.getAndAdd(this, ONE_ACTIVE - ONE_INACTIVE);
+        publishLoad();
     }
 
     /** Moves one connection from active to inactive, as IPVS does when a TCP connection starts to close. */
     void connectionDeactivated() {
         CONNECTIONS.getAndAdd(this, ONE_INACTIVE - ONE_ACTIVE);
+        publishLoad();
     }
 
     /**
@@ -360,6 +373,46 @@ public final class RealServer {
                 setOverloaded(false);
             }
         }
+        publishLoad();
+    }
+
+    private void publishLoad() {
+        LoadMirror.Slot[] m = mirrors;
+        if (m.length != 0) {
+            LoadMirror.publish(this, m);
+        }
+    }
+
+    /** The word {@link LoadMirror} holds for this server. */
+    long loadWord() {
+        return LoadMirror.word(connections, available);
+    }
+
+    /** Adds a mirror slot (dropping slots of collected mirrors) and fills it. */
+    void attach(LoadMirror.Slot slot) {
+        synchronized (this) {
+            List<LoadMirror.Slot> next = new ArrayList<>(mirrors.length + 1);
+            for (LoadMirror.Slot s : mirrors) {
+                if (s.get() != null) {
+                    next.add(s);
+                }
+            }
+            next.add(slot);
+            mirrors = next.toArray(LoadMirror.Slot.NONE);
+        }
+        publishLoad();
+    }
+
+    /** Removes every slot of {@code mirror} (and of collected mirrors). */
+    synchronized void detach(LoadMirror mirror) {
+        List<LoadMirror.Slot> next = new ArrayList<>(mirrors.length);
+        for (LoadMirror.Slot s : mirrors) {
+            LoadMirror m = s.get();
+            if (m != null && m != mirror) {
+                next.add(s);
+            }
+        }
+        mirrors = next.toArray(LoadMirror.Slot.NONE);
     }
 
     private void checkUpperThreshold(long connections) {

@@ -1,6 +1,7 @@
 package io.lvs4j.scheduler.internal;
 
 import io.lvs4j.api.Flow;
+import io.lvs4j.api.LoadMirror;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.scheduler.SchedulerConfig;
 import org.jspecify.annotations.Nullable;
@@ -9,24 +10,13 @@ import org.jspecify.annotations.Nullable;
 final class LeastConnection extends ScanScheduler {
 
     LeastConnection(SchedulerConfig config) {
-        super("lc", config);
+        super("lc", config, true);
     }
 
     @Override
     public @Nullable RealServer pick(Flow flow) {
-        RealServer[] s = table().servers;
-        RealServer least = null;
-        int loh = 0;
-        for (RealServer rs : s) {
-            if (!rs.isAvailable()) {
-                continue;
-            }
-            int doh = rs.overhead();
-            if (least == null || doh < loh) {
-                least = rs;
-                loh = doh;
-            }
-        }
-        return least;
+        Members m = table();
+        LoadMirror loads = m.loads;
+        return loads == null ? null : m.leastOverhead(loads); // only the empty table has no mirror
     }
 }

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 final class ShortestExpectedDelay extends ScanScheduler {
 
     ShortestExpectedDelay(SchedulerConfig config) {
-        super("sed", config);
+        super("sed", config, true);
     }
 
     @Override

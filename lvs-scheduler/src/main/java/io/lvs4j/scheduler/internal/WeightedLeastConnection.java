@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 final class WeightedLeastConnection extends ScanScheduler {
 
     WeightedLeastConnection(SchedulerConfig config) {
-        super("wlc", config);
+        super("wlc", config, true);
     }
 
     @Override
