@@ -42,7 +42,6 @@ bench_start fleet-ecmp
 trap cleanup EXIT
 trap 'echo "fleet-ecmp.sh: stopped" >&2; exit 1' TERM INT
 
-nsx() { local n=$1; shift; ip netns exec "$n" "$@"; }
 for n in "${NSS[@]}"; do ip netns add "$n"; ip -n "$n" link set lo up; done
 # link NS IFACE ROUTER_IFACE: a veth pair between NS and the router
 link() { ip link add "$2" netns "$1" type veth peer name "$3" netns ff-router; ip -n "$1" link set "$2" up; ip -n ff-router link set "$3" up; }
@@ -60,15 +59,20 @@ for i in 1 2 3; do
   ip -n "ff-d$i" route add default via "10.10.1$i.1"
   ip -n ff-router nexthop add id "$i" via "10.10.1$i.2" dev "r-d$i"
 done
-nsx ff-router sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+ip netns exec ff-router sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
     net.ipv4.fib_multipath_hash_policy=1 # hash the 5-tuple, as routers in front of a fleet do
 
 # ZooKeeper (the real one, from the shaded jar), tick 500 ms: sessions of 1..10 s
 mkdir -p "$work/zk"
 printf 'tickTime=500\ndataDir=%s/zk\nclientPort=2181\nclientPortAddress=10.10.200.2\nadmin.enableServer=false\nminSessionTimeout=1000\nmaxSessionTimeout=10000\n' "$work" >"$work/zoo.cfg"
 JAVA="java -Xmx256m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"
+# ZooKeeper's server needs Dropwizard metrics and snappy, which the runnable jar leaves out: take the copies Maven
+# fetched for the tests (curator-test's server depends on them)
+m2jar() { ls ~/.m2/repository/"$1"/*/"$2"-*.jar 2>/dev/null | grep -v sources | tail -1; }
+ZK_EXTRA="$(m2jar io/dropwizard/metrics/metrics-core metrics-core):$(m2jar org/xerial/snappy/snappy-java snappy-java)"
+case $ZK_EXTRA in :*|*:) echo "fleet-ecmp.sh: no metrics-core or snappy-java in ~/.m2: run ./mvnw -pl lvs-failover-zookeeper test-compile" >&2; exit 1 ;; esac
 # shellcheck disable=SC2086
-nsx ff-svc $JAVA -cp "$JAR" org.apache.zookeeper.server.ZooKeeperServerMain "$work/zoo.cfg" >"$work/zk.log" 2>&1 & pids+=($!)
+ip netns exec ff-svc $JAVA -cp "$JAR:$ZK_EXTRA" org.apache.zookeeper.server.ZooKeeperServerMain "$work/zoo.cfg" >"$work/zk.log" 2>&1 & pids+=($!)
 
 # real servers: nginx (HTTP: answers "NAME DIRECTOR_IP") and a UDP echo on the same addresses and port
 {
@@ -77,19 +81,21 @@ nsx ff-svc $JAVA -cp "$JAR" org.apache.zookeeper.server.ZooKeeperServerMain "$wo
   for r in 1 2 3; do printf '  server { listen 10.10.200.1%s:%s; location / { return 200 "rs%s $remote_addr\\n"; } }\n' "$r" "$RS_PORT" "$r"; done
   printf '}\n'
 } >"$work/nginx.conf"
-nsx ff-svc nginx -c "$work/nginx.conf" -g 'daemon off;' & pids+=($!)
-nsx ff-svc python3 bench/fleet_ecmp.py udp-echo 10.10.200.11:$RS_PORT=rs1 10.10.200.12:$RS_PORT=rs2 10.10.200.13:$RS_PORT=rs3 & pids+=($!)
-for _ in $(seq 100); do nsx ff-svc bash -c "exec 3<>/dev/tcp/10.10.200.2/2181" 2>/dev/null && break; sleep 0.1; done
+ip netns exec ff-svc nginx -c "$work/nginx.conf" -g 'daemon off;' & pids+=($!)
+ip netns exec ff-svc python3 bench/fleet_ecmp.py udp-echo 10.10.200.11:$RS_PORT=rs1 10.10.200.12:$RS_PORT=rs2 10.10.200.13:$RS_PORT=rs3 & pids+=($!)
+zk_up() { ip netns exec ff-svc bash -c "exec 3<>/dev/tcp/10.10.200.2/2181" 2>/dev/null; }
+for _ in $(seq 150); do zk_up && break; sleep 0.1; done
+zk_up || { echo "fleet-ecmp.sh: ZooKeeper did not start:" >&2; tail -5 "$work/zk.log" >&2; exit 1; }
 
 AA=io.lvs4j.examples.directors.ActiveActiveDirector
 # shellcheck disable=SC2086
-nsx ff-svc $JAVA -cp "$JAR" $AA realserver 10.10.200.11:$RS_PORT,10.10.200.12:$RS_PORT,10.10.200.13:$RS_PORT $ZK 1 >"$work/agent.log" 2>&1 & pids+=($!)
+ip netns exec ff-svc $JAVA -cp "$JAR" $AA realserver 10.10.200.11:$RS_PORT,10.10.200.12:$RS_PORT,10.10.200.13:$RS_PORT $ZK 1 >"$work/agent.log" 2>&1 & pids+=($!)
 # shellcheck disable=SC2086
-nsx ff-svc $JAVA -cp "$JAR" io.lvs4j.examples.directors.NexthopGroupController $ZK ff-router 100 $VIP/32 d1=1 d2=2 d3=3 \
+ip netns exec ff-svc $JAVA -cp "$JAR" io.lvs4j.examples.directors.NexthopGroupController $ZK ff-router 100 $VIP/32 d1=1 d2=2 d3=3 \
     --session-ms "$SESSION_MS" --resilient "$RESILIENT" >"$work/controller.log" 2>&1 & pids+=($!)
 declare -A dpid
 start_director() { # shellcheck disable=SC2086
-  nsx "ff-d$1" $JAVA -cp "$JAR" $AA director $VIP:$PORT $ZK "d$1" "$SESSION_MS" udp >>"$work/d$1.log" 2>&1 & dpid[$1]=$!; pids+=($!)
+  ip netns exec "ff-d$1" $JAVA -cp "$JAR" $AA director $VIP:$PORT $ZK "d$1" "$SESSION_MS" udp >>"$work/d$1.log" 2>&1 & dpid[$1]=$!; pids+=($!)
 }
 for i in 1 2 3; do start_director "$i"; done
 group() { ip -n ff-router nexthop show id 100 2>/dev/null | awk '{print $4}'; }
@@ -97,10 +103,10 @@ group() { ip -n ff-router nexthop show id 100 2>/dev/null | awk '{print $4}'; }
 wait_group() { local end=$((SECONDS + $2)); while [ "$(group)" != "$1" ]; do [ $SECONDS -lt $end ] || { echo "group is '$(group)', not $1" >&2; return 1; }; sleep 0.02; done; date +%s.%N; }
 wait_group 1/2/3 60 >/dev/null
 echo "fleet up: $(ip -n ff-router route show $VIP)"
-for _ in $(seq 100); do [ "$(nsx ff-client curl -s -m 1 http://$VIP/ | cut -c1-2)" = rs ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ "$(ip netns exec ff-client curl -s -m 1 http://$VIP/ | cut -c1-2)" = rs ] && break; sleep 0.1; done
 
 events="$work/events"; out="$work/client.jsonl"
-nsx ff-client python3 bench/fleet_ecmp.py client $VIP $PORT 10.10.1.10-10.10.1.209 "$LOAD" "$out" & client=$!; pids+=($!)
+ip netns exec ff-client python3 bench/fleet_ecmp.py client $VIP $PORT 10.10.1.10-10.10.1.209 "$LOAD" "$out" & client=$!; pids+=($!)
 kill_at=$((LOAD / 4)); join_at=$((LOAD / 2))
 sleep "$kill_at"
 echo "victim_ip 10.10.12.2" >"$events"
