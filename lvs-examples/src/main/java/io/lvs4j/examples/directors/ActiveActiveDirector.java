@@ -7,8 +7,14 @@ import io.lvs4j.failover.zookeeper.RealServerRegistry;
 import io.lvs4j.failover.zookeeper.ZooKeeperConfig;
 import io.lvs4j.failover.zookeeper.ZooKeeperMembership;
 import io.lvs4j.forward.Director;
+import io.lvs4j.forward.DirectorBuilder;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SortedSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 
 /**
@@ -19,12 +25,18 @@ import org.apache.curator.framework.CuratorFramework;
  * may send a client's packets to any director, and directors can join or leave without moving anyone.
  *
  * <p>Real servers (or an agent beside each) register themselves with {@link #register}; a real server whose process
- * dies leaves the registry when its ZooKeeper session expires.
+ * dies leaves the registry when its ZooKeeper session expires. A director joins the group's membership (which a
+ * router controller such as {@link NexthopGroupController} turns into routes) only once it has read the registry, so
+ * the router never sends clients to a director that has no real servers yet.
+ *
+ * <p>With {@code udp}, the director also serves UDP on the same address and port, over the same registered real
+ * servers (each serving both protocols on its port, as a DNS server does); {@code mh} sends each UDP flow to the same
+ * real server on every director, so a flow that the router moves to another director keeps its real server.
  *
  * <pre>
- * ActiveActiveDirector director [LISTEN [ZOOKEEPER [ID]]]
- *     defaults: 127.0.0.11:8080 127.0.0.1:2181 director-PID
- * ActiveActiveDirector realserver [ADDRESS [ZOOKEEPER [WEIGHT]]]
+ * ActiveActiveDirector director [LISTEN [ZOOKEEPER [ID [SESSION_MS [udp]]]]]
+ *     defaults: 127.0.0.11:8080 127.0.0.1:2181 director-PID 6000 (TCP only)
+ * ActiveActiveDirector realserver [ADDRESS[,ADDRESS...] [ZOOKEEPER [WEIGHT]]]
  *     defaults: 127.0.0.1:9001 127.0.0.1:2181 1
  * </pre>
  */
@@ -36,10 +48,10 @@ public final class ActiveActiveDirector implements AutoCloseable {
     private final CuratorFramework zooKeeper;
     private final Director director;
     private final ZooKeeperMembership members;
-    private final Registration realServers;
+    private final List<Registration> realServers;
 
     private ActiveActiveDirector(CuratorFramework zooKeeper, Director director, ZooKeeperMembership members,
-            Registration realServers) {
+            List<Registration> realServers) {
         this.zooKeeper = zooKeeper;
         this.director = director;
         this.members = members;
@@ -51,25 +63,54 @@ public final class ActiveActiveDirector implements AutoCloseable {
      * the ZooKeeper ensemble {@code connectString}.
      */
     public static ActiveActiveDirector start(InetSocketAddress listen, String connectString, String id) {
-        CuratorFramework zooKeeper = ZooKeeperConfig.builder(connectString).build().newClient();
+        return start(listen, ZooKeeperConfig.builder(connectString).build(), id, false);
+    }
+
+    /**
+     * Serves {@code listen} (TCP, and UDP too when {@code udp}) as director {@code id} with the real servers
+     * registered in the ZooKeeper ensemble of {@code zk}; joins the membership once the registry has been read.
+     */
+    public static ActiveActiveDirector start(InetSocketAddress listen, ZooKeeperConfig zk, String id, boolean udp) {
+        CuratorFramework zooKeeper = zk.newClient();
         zooKeeper.start();
         // No real servers yet: the registry fills them in. No failover either: every director serves.
-        VirtualService template = VirtualService.builder(Protocol.TCP, listen).scheduler("mh").build();
-        Director director = Director.builder().virtualService(template).build();
+        List<VirtualService> templates = new ArrayList<>();
+        templates.add(VirtualService.builder(Protocol.TCP, listen).scheduler("mh").build());
+        if (udp) {
+            templates.add(VirtualService.builder(Protocol.UDP, listen).scheduler("mh").build());
+        }
+        DirectorBuilder builder = Director.builder();
+        templates.forEach(builder::virtualService);
+        Director director = builder.build();
+        List<Registration> realServers = new ArrayList<>();
         try {
             director.start().toCompletableFuture().join();
-        } catch (RuntimeException e) {
+            // Each change of membership arrives as a new virtual service; putting it replaces the old one in place:
+            // the listener stays bound and established connections continue.
+            CountDownLatch read = new CountDownLatch(templates.size());
+            for (VirtualService template : templates) {
+                realServers.add(RealServerRegistry.create(zooKeeper).watch(SERVICE, template, vs -> {
+                    director.putVirtualService(vs);
+                    read.countDown();
+                }));
+            }
+            if (!read.await(zk.connectionTimeout().toMillis() + zk.sessionTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("cannot read the real-server registry at " + zk.connectString());
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            realServers.forEach(Registration::close);
             director.close();
             zooKeeper.close();
-            throw e;
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading the registry", e);
+            }
+            throw (RuntimeException) e;
         }
-        // Each change of membership arrives as a new virtual service; putting it replaces the old one in place:
-        // the listener stays bound and established connections continue.
-        Registration realServers = RealServerRegistry.create(zooKeeper).watch(SERVICE, template,
-                director::putVirtualService);
-        // Not needed for scheduling: it tells each director (and an operator) which directors are live.
+        // Tells each director, an operator, and the routers' controller which directors are live.
         ZooKeeperMembership members = ZooKeeperMembership.join(zooKeeper, SERVICE, id);
-        return new ActiveActiveDirector(zooKeeper, director, members, realServers);
+        return new ActiveActiveDirector(zooKeeper, director, members, List.copyOf(realServers));
     }
 
     /**
@@ -98,8 +139,8 @@ public final class ActiveActiveDirector implements AutoCloseable {
 
     @Override
     public void close() {
-        realServers.close();
-        members.close();
+        members.close(); // first: the routers stop sending new clients here
+        realServers.forEach(Registration::close);
         director.close();
         zooKeeper.close();
     }
@@ -109,11 +150,19 @@ public final class ActiveActiveDirector implements AutoCloseable {
         String connectString = args.length > 2 ? args[2] : "127.0.0.1:2181";
         Runnable stop;
         if (director) {
-            stop = start(address(args.length > 1 ? args[1] : "127.0.0.11:8080"), connectString,
-                    args.length > 3 ? args[3] : "director-" + ProcessHandle.current().pid())::close;
+            ZooKeeperConfig zk = ZooKeeperConfig.builder(connectString).sessionTimeout(Duration.ofMillis(
+                    args.length > 4 ? Long.parseLong(args[4]) : ZooKeeperConfig.DEFAULT_SESSION_TIMEOUT.toMillis()))
+                    .build();
+            stop = start(address(args.length > 1 ? args[1] : "127.0.0.11:8080"), zk,
+                    args.length > 3 ? args[3] : "director-" + ProcessHandle.current().pid(),
+                    args.length > 5 && args[5].equals("udp"))::close;
         } else {
-            stop = register(address(args.length > 1 ? args[1] : "127.0.0.1:9001"), connectString,
-                    args.length > 3 ? Integer.parseInt(args[3]) : 1)::close;
+            int weight = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+            List<Registration> entries = new ArrayList<>();
+            for (String a : (args.length > 1 ? args[1] : "127.0.0.1:9001").split(",")) {
+                entries.add(register(address(a), connectString, weight));
+            }
+            stop = () -> entries.forEach(Registration::close);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(stop));
         Thread.currentThread().join();

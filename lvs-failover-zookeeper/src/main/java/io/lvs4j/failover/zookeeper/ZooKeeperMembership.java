@@ -17,6 +17,7 @@ import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.zookeeper.CreateMode;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * scheduler does), a flow reaches the same real server whichever director receives it. See
  * {@code docs/zookeeper.md}.
  *
+ * <p>{@link #observe} watches the live set without joining it: what a controller that steers the routers needs (see
+ * {@code docs/scale-out.md}).
+ *
  * <p>Thread-safe. Listeners run on this membership's own thread, in order.
  */
 public final class ZooKeeperMembership implements AutoCloseable {
@@ -36,27 +40,35 @@ public final class ZooKeeperMembership implements AutoCloseable {
 
     private final String id;
     private final String path;
-    private final PersistentNode node;
+    private final @Nullable PersistentNode node;
     private final CuratorCache cache;
     private final ExecutorService events;
     private final List<Consumer<? super SortedSet<String>>> listeners = new CopyOnWriteArrayList<>();
     private volatile SortedSet<String> members = Collections.emptySortedSet();
+    private boolean initialized; // touched only on the events thread
 
-    private ZooKeeperMembership(CuratorFramework client, String group, String id) {
+    private ZooKeeperMembership(CuratorFramework client, String group, @Nullable String id) {
         String g = ZooKeeperFailover.name("group", group);
-        this.id = ZooKeeperFailover.name("id", id);
+        this.id = id == null ? "" : ZooKeeperFailover.name("id", id);
         this.path = "/groups/" + g + "/directors";
         this.events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "lvs4j-zk-members-" + g);
             t.setDaemon(true);
             return t;
         });
-        this.node = new PersistentNode(client, CreateMode.EPHEMERAL, false, path + "/" + id,
+        this.node = id == null ? null : new PersistentNode(client, CreateMode.EPHEMERAL, false, path + "/" + id,
                 id.getBytes(StandardCharsets.UTF_8));
         this.cache = CuratorCache.build(client, path);
         cache.listenable().addListener(CuratorCacheListener.builder()
-                .forAll((type, before, after) -> refresh())
-                .forInitialized(this::refresh)
+                .forAll((type, before, after) -> {
+                    if (initialized) {
+                        refresh();
+                    }
+                })
+                .forInitialized(() -> {
+                    initialized = true;
+                    refresh();
+                })
                 .build(), events);
     }
 
@@ -66,8 +78,21 @@ public final class ZooKeeperMembership implements AutoCloseable {
      */
     public static ZooKeeperMembership join(CuratorFramework client, String group, String id) {
         Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(id, "id");
         ZooKeeperMembership m = new ZooKeeperMembership(client, group, id);
-        m.node.start();
+        Objects.requireNonNull(m.node).start();
+        m.cache.start();
+        return m;
+    }
+
+    /**
+     * Watches group {@code group}'s live directors on a started client the caller owns, without joining: for a
+     * process that acts on the live set (steering routers, monitoring) but serves nothing itself. Its
+     * {@link #id()} is empty.
+     */
+    public static ZooKeeperMembership observe(CuratorFramework client, String group) {
+        Objects.requireNonNull(client, "client");
+        ZooKeeperMembership m = new ZooKeeperMembership(client, group, null);
         m.cache.start();
         return m;
     }
@@ -95,29 +120,34 @@ public final class ZooKeeperMembership implements AutoCloseable {
         }
     }
 
-    /** This director's id. */
+    /** This director's id; empty for an observer ({@link #observe}). */
     public String id() {
         return id;
     }
 
-    /** The live directors' ids, sorted; this director among them once its node exists. */
+    /** The live directors' ids, sorted; this director among them once its node exists (empty until read). */
     public SortedSet<String> members() {
         return members;
     }
 
-    /** Calls {@code listener} with the new live set each time it changes. */
+    /**
+     * Calls {@code listener} with the new live set each time it changes, never with a part of the set read while
+     * the watch starts: the first call comes once the whole group has been read.
+     */
     public Registration onChange(Consumer<? super SortedSet<String>> listener) {
         Objects.requireNonNull(listener, "listener");
         listeners.add(listener);
         return () -> listeners.remove(listener);
     }
 
-    /** Leaves the group: deletes this director's node and stops watching. */
+    /** Leaves the group: deletes this director's node (unless an observer) and stops watching. */
     @Override
     public void close() {
         cache.close();
         try {
-            node.close();
+            if (node != null) {
+                node.close();
+            }
         } catch (IOException e) {
             LOG.warn("cannot delete {}/{}", path, id, e);
         }

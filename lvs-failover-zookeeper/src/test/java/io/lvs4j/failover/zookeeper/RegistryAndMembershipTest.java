@@ -121,4 +121,25 @@ class RegistryAndMembershipTest {
             }
         }
     }
+
+    @Test
+    void anObserverSeesTheLiveSetWithoutJoiningIt() throws Exception {
+        try (TestingServer server = new TestingServer(Zk.spec(), true);
+                CuratorFramework c1 = Zk.client(server.getConnectString());
+                CuratorFramework c2 = Zk.client(server.getConnectString());
+                CuratorFramework watcher = Zk.client(server.getConnectString())) {
+            try (ZooKeeperMembership observer = ZooKeeperMembership.observe(watcher, "edge");
+                    ZooKeeperMembership m1 = ZooKeeperMembership.join(c1, "edge", "d1")) {
+                ZooKeeperMembership m2 = ZooKeeperMembership.join(c2, "edge", "d2");
+                await().atMost(Duration.ofSeconds(10)).until(() -> observer.members().size() == 2
+                        && m1.members().size() == 2);
+                assertThat(observer.id()).isEmpty();
+                assertThat(m1.members()).as("the observer is no member").containsExactly("d1", "d2");
+                c2.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+                m2.close(); // d2 died: its node goes with its session
+                await().atMost(Duration.ofSeconds(10)).until(() -> observer.members().size() == 1);
+                assertThat(observer.members()).containsExactly("d1");
+            }
+        }
+    }
 }
