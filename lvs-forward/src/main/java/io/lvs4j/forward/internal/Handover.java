@@ -424,6 +424,9 @@ final class Handover {
         EventLoopGroup group = newGroup("lvs4j-adopt");
         Map<String, Integer> fds = new LinkedHashMap<>();
         TakerExchange exchange = new TakerExchange(path, names, uid, fds, result, group);
+        // scheduled before the connect, whose listener may shut the group down
+        group.schedule(() -> exchange.fail("the predecessor at " + path + " did not hand over within "
+                + timeout.toMillis() + " ms"), timeout.toMillis(), TimeUnit.MILLISECONDS);
         new Bootstrap().group(group).channel(EpollDomainSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
                 .handler(new ChannelInitializer<EpollDomainSocketChannel>() {
@@ -444,8 +447,6 @@ final class Handover {
                         }
                     }
                 });
-        group.schedule(() -> exchange.fail("the predecessor at " + path + " did not hand over within "
-                + timeout.toMillis() + " ms"), timeout.toMillis(), TimeUnit.MILLISECONDS);
         return result;
     }
 
