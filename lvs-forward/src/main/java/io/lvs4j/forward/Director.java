@@ -40,6 +40,12 @@ public interface Director extends AutoCloseable {
      */
     CompletionStage<Void> stop(Duration grace);
 
+    /**
+     * Completes once a successor took this director's listeners (see {@link DirectorBuilder#handoverSocket}) and this
+     * director has drained and stopped: the moment a process that embeds it can exit. Never completes otherwise.
+     */
+    CompletionStage<Void> handedOver();
+
     /** {@link #stop(Duration)} with a 10 s grace, waited for. Never throws. */
     @Override
     void close();

@@ -6,6 +6,7 @@ import io.lvs4j.api.failover.Failover;
 import io.lvs4j.api.health.HealthMonitor;
 import io.lvs4j.api.health.OutlierDetector;
 import io.lvs4j.forward.internal.DefaultDirector;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,12 @@ public final class DirectorBuilder {
     private int maxConnections = io.lvs4j.forward.internal.Descriptors.defaultMaxConnections(
             io.lvs4j.forward.internal.Descriptors.limit());
     private Duration udpUnrepliedTimeout = Duration.ofMillis(DEFAULT_UDP_UNREPLIED_TIMEOUT_MS);
+    private @Nullable Path handoverSocket;
+    private Duration handoverGrace = Duration.ofSeconds(DEFAULT_HANDOVER_GRACE_SECONDS);
+    private @Nullable Path adoptFrom;
+
+    /** The default time a director that handed over its listeners lets its connections finish: {@value} s. */
+    public static final long DEFAULT_HANDOVER_GRACE_SECONDS = 30;
 
     DirectorBuilder() {
     }
@@ -189,17 +196,57 @@ public final class DirectorBuilder {
         return this;
     }
 
+    /**
+     * Hitless upgrade, the giving side: once serving, the director listens on a Unix domain socket at {@code socket}
+     * (mode 0600; its directory must belong to this user and be writable by it alone, e.g. {@code /run/lvs4j} 0700),
+     * and passes its listening sockets to a successor of the same user that connects there (see
+     * {@link #adoptFrom(Path)}; {@code SO_PEERCRED} is checked). Once the successor serves on them, this director
+     * stops accepting (closing its own copies; the sockets stay open in the successor, so no connection is refused)
+     * and lets established TCP connections finish for up to {@code drainGrace}, then stops:
+     * {@link Director#handedOver()} completes. UDP flows end at once (the successor serves the next datagram).
+     * Needs a native transport that exposes the socket: {@link Transport#AUTO} then means {@link Transport#EPOLL};
+     * {@link Transport#IO_URING} can give but not adopt; {@link Transport#NIO} cannot. Not with a failover yet.
+     *
+     * @param socket the socket's path, or {@code null} for none (the default)
+     * @param drainGrace how long established connections may take to finish after the handover, 1 ms to 7 days;
+     *     default {@value #DEFAULT_HANDOVER_GRACE_SECONDS} s
+     */
+    public DirectorBuilder handoverSocket(@Nullable Path socket, Duration drainGrace) {
+        this.handoverGrace = positive("drainGrace", drainGrace, Duration.ofDays(7));
+        this.handoverSocket = socket;
+        return this;
+    }
+
+    /**
+     * Hitless upgrade, the taking side: at {@link Director#start()}, the director connects to the predecessor's
+     * {@link #handoverSocket} at {@code socket}, names its virtual services, receives their listening sockets and
+     * serves on them; then the predecessor drains. Without a predecessor there (no socket file, or no one listening),
+     * it binds as usual; if the predecessor dies midway, it adopts what it received and binds the rest (retrying for
+     * {@code 2 s} while the dead process's sockets close). The start fails, and the predecessor serves on, when the
+     * predecessor refuses (its virtual services differ: the error names them), runs as another user, or does not
+     * finish within 10 s. Needs {@link Transport#AUTO} (which then means {@link Transport#EPOLL}) or
+     * {@link Transport#EPOLL}: Netty 4.2.18's io_uring server channel cannot adopt a socket. Use the same path for
+     * both settings so that every generation can hand over to the next.
+     *
+     * @param socket the predecessor's socket, or {@code null} for none (the default)
+     */
+    public DirectorBuilder adoptFrom(@Nullable Path socket) {
+        this.adoptFrom = socket;
+        return this;
+    }
+
     /** The settings as they stand. */
     public DirectorConfig config() {
         return new DirectorConfig(services, ioThreads, transport, connectTimeout, idleTimeout, halfClosedTimeout,
                 udpTimeout, maxRedispatch, healthMonitor, outlierDetector, failover, ticker, maxFlows,
-                udpUnrepliedTimeout, maxConnections);
+                udpUnrepliedTimeout, maxConnections, handoverSocket, handoverGrace, adoptFrom);
     }
 
     /**
      * Builds the director (not started).
      *
-     * @throws IllegalArgumentException if a service names an unknown scheduler or flag
+     * @throws IllegalArgumentException if a service names an unknown scheduler or flag, or handover is combined with a
+     *     failover or a transport that cannot pass or adopt a socket
      */
     public Director build() {
         return new DefaultDirector(config());

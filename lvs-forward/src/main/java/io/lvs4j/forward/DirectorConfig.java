@@ -5,6 +5,7 @@ import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.failover.Failover;
 import io.lvs4j.api.health.HealthMonitor;
 import io.lvs4j.api.health.OutlierDetector;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -30,12 +31,16 @@ import org.jspecify.annotations.Nullable;
  *     (conntrack's unreplied state)
  * @param maxConnections the most TCP connections the whole director proxies at once (each takes two descriptors);
  *     beyond it the listeners stop accepting until a connection ends
+ * @param handoverSocket where the director, once serving, offers its listeners to a successor, or {@code null}
+ * @param handoverGrace how long the director, once a successor serves, lets its connections finish
+ * @param adoptFrom where the director, at start, takes the listeners of a predecessor, or {@code null}
  */
 public record DirectorConfig(List<VirtualService> virtualServices, int ioThreads, Transport transport,
                              Duration connectTimeout, Duration idleTimeout, Duration halfClosedTimeout,
                              Duration udpTimeout, int maxRedispatch, @Nullable HealthMonitor healthMonitor,
                              OutlierDetector outlierDetector, @Nullable Failover failover, Ticker ticker,
-                             int maxFlows, Duration udpUnrepliedTimeout, int maxConnections) {
+                             int maxFlows, Duration udpUnrepliedTimeout, int maxConnections,
+                             @Nullable Path handoverSocket, Duration handoverGrace, @Nullable Path adoptFrom) {
 
     /** Copies the list. */
     public DirectorConfig {

@@ -236,6 +236,18 @@ final class ForwardCommand implements Callable<Integer> {
             converter = DurationConverter.class, description = "How long a stop waits for connections. Default: 10s.")
     Duration grace = Duration.ofSeconds(10);
 
+    @Option(names = "--upgrade-socket", paramLabel = "PATH",
+            description = "Hitless upgrade: take the listeners of the lvs4j forward running with the same option (if "
+                    + "any), then listen at PATH for the next one; once that serves, stop accepting, drain for "
+                    + "--upgrade-grace and exit. PATH's directory must be private (e.g. /run/lvs4j, 0700). Runs on "
+                    + "epoll (see docs/operations.md).")
+    @org.jspecify.annotations.Nullable java.nio.file.Path upgradeSocket;
+
+    @Option(names = "--upgrade-grace", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "After handing over, how long established connections may take to finish. Default: 30s.")
+    Duration upgradeGrace = Duration.ofSeconds(30);
+
     /** The settings of the director, for the start line. */
     private io.lvs4j.forward.@org.jspecify.annotations.Nullable DirectorConfig limits;
 
@@ -301,6 +313,10 @@ final class ForwardCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--max-conns must be >= 1 but was " + conns);
             }
             builder.maxConnections(conns);
+        }
+        java.nio.file.Path upgrade = upgradeSocket;
+        if (upgrade != null) {
+            builder.handoverSocket(upgrade, upgradeGrace).adoptFrom(upgrade);
         }
         limits = builder.config();
         if (!check.isEmpty()) {
@@ -505,6 +521,11 @@ final class ForwardCommand implements Callable<Integer> {
         out.println("lvs4j forward: " + service.name() + " " + scheduler + " -> " + service.realServers().size()
                 + (service.realServers().size() == 1 ? " real server" : " real servers")
                 + "; SIGUSR2 prints statistics, SIGTERM stops");
+        director.handedOver().thenRun(() -> {
+            out.println("lvs4j forward: handed over to a successor and drained; exiting");
+            out.flush();
+            stopped.countDown();
+        });
         io.lvs4j.forward.DirectorConfig settings = java.util.Objects.requireNonNull(limits, "limits");
         out.println("lvs4j forward: at most " + (udp ? settings.maxFlows() + " UDP flows" : settings.maxConnections()
                 + " TCP connections") + " (--max-" + (udp ? "flows" : "conns") + "; ulimit -n "

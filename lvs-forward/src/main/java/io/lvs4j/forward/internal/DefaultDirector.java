@@ -77,11 +77,14 @@ public final class DefaultDirector implements Director {
     private final long idleTimeoutNanos;
     /** Slots a service with no flow of its own may borrow beyond maxFlows until another service gives one back. */
     static final int FLOW_BORROW = 64;
+    /** Listener handover to and from another director; null unless configured. */
+    private final @Nullable DirectorHandover handover;
 
     /** Builds a director from its settings; nothing is bound until {@link #start()}. */
     public DefaultDirector(DirectorConfig config) {
         this.config = config;
-        this.transport = IoTransport.of(config.transport());
+        this.handover = DirectorHandover.of(this, config);
+        this.transport = handover != null ? handover.transport() : IoTransport.of(config.transport());
         this.socketWarning = new WarnLimiter(config.ticker());
         this.idleTimeoutNanos = config.idleTimeout().toNanos();
         for (VirtualService vs : config.virtualServices()) {
@@ -122,7 +125,7 @@ public final class DefaultDirector implements Director {
             try {
                 group = transport.newGroup(config.ioThreads());
             } catch (RuntimeException | LinkageError e) {
-                if (config.transport() != io.lvs4j.forward.Transport.AUTO) {
+                if (config.transport() != io.lvs4j.forward.Transport.AUTO || handover != null) {
                     throw e;
                 }
                 // AUTO chose io_uring, but this process cannot set up its rings (memory lock limit, a sandbox...)
@@ -139,7 +142,7 @@ public final class DefaultDirector implements Director {
         }
         Failover failover = config.failover();
         if (failover == null) {
-            return bindAll();
+            return handover != null ? handover.start() : bindAll();
         }
         failover.onRoleChange(change -> {
             if (change.current() == Role.MASTER) {
@@ -202,7 +205,11 @@ public final class DefaultDirector implements Director {
         services.values().forEach(ServiceRuntime::estimate);
     }
 
-    private CompletionStage<Void> bindAll() {
+    Map<ServiceKey, ServiceRuntime> services() {
+        return services;
+    }
+
+    CompletionStage<Void> bindAll() {
         List<CompletableFuture<Void>> binds = new ArrayList<>();
         for (ServiceRuntime s : services.values()) {
             binds.add(bind(s));
@@ -212,6 +219,11 @@ public final class DefaultDirector implements Director {
     }
 
     private CompletableFuture<Void> bind(ServiceRuntime runtime) {
+        return bind(runtime, -1);
+    }
+
+    /** Binds {@code runtime}'s listener, or with {@code adoptFd >= 0} adopts that bound socket (epoll only). */
+    CompletableFuture<Void> bind(ServiceRuntime runtime, int adoptFd) {
         EventLoopGroup g;
         synchronized (lifecycle) {
             g = group;
@@ -221,12 +233,17 @@ public final class DefaultDirector implements Director {
         }
         VirtualService vs = runtime.service();
         if (vs.protocol() == Protocol.UDP) {
-            return UdpRelay.bind(this, runtime, g);
+            return UdpRelay.bind(this, runtime, g, adoptFd);
         }
         Channel prepared = runtime.standby;
         runtime.standby = null;
         ChannelFuture f;
-        if (prepared != null && prepared.isOpen() && prepared.isRegistered()) {
+        if (adoptFd >= 0) {
+            if (prepared != null) {
+                prepared.close();
+            }
+            f = DirectorHandover.checked(serverBootstrap(runtime, g, adoptFd).register(), vs);
+        } else if (prepared != null && prepared.isOpen() && prepared.isRegistered()) {
             f = prepared.bind(vs.address()).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         } else {
             if (prepared != null) {
@@ -249,10 +266,16 @@ public final class DefaultDirector implements Director {
     }
 
     private ServerBootstrap serverBootstrap(ServiceRuntime runtime, EventLoopGroup g) {
+        return serverBootstrap(runtime, g, -1);
+    }
+
+    /** A listener's bootstrap; with {@code adoptFd >= 0}, over that bound socket (epoll only). */
+    private ServerBootstrap serverBootstrap(ServiceRuntime runtime, EventLoopGroup g, int adoptFd) {
         VirtualService vs = runtime.service();
         ServerBootstrap b = new ServerBootstrap()
                 .group(g)
-                .channel(transport.serverChannel())
+                .channelFactory(adoptFd >= 0 ? DirectorHandover.serverChannel(adoptFd)
+                        : new io.netty.channel.ReflectiveChannelFactory<>(transport.serverChannel()))
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(new AcceptLimiter(this, runtime)) // one per listener: it holds the connections it keeps waiting
@@ -545,6 +568,9 @@ public final class DefaultDirector implements Director {
         CompletableFuture<Void> resigned = failover == null ? CompletableFuture.completedFuture(null)
                 : failover.stop().toCompletableFuture().exceptionally(e -> null);
         return resigned.thenCompose(v -> CompletableFuture.runAsync(() -> {
+            if (handover != null) {
+                handover.close(); // no successor takes the listeners of a director that stops
+            }
             unbindAll();
             services.values().forEach(DefaultDirector::closeStandby);
             long deadline = System.nanoTime() + grace.toNanos();
@@ -583,6 +609,11 @@ public final class DefaultDirector implements Director {
     }
 
     @Override
+    public CompletionStage<Void> handedOver() {
+        return handover == null ? new CompletableFuture<Void>().minimalCompletionStage() : handover.handedOver();
+    }
+
+    @Override
     public void close() {
         try {
             stop(Duration.ofSeconds(10)).toCompletableFuture().join();
@@ -591,7 +622,7 @@ public final class DefaultDirector implements Director {
         }
     }
 
-    private void setServing(boolean now) {
+    void setServing(boolean now) {
         boolean before;
         synchronized (servingListeners) {
             before = serving;

@@ -75,13 +75,15 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
         this.socketWarning = new WarnLimiter(ticker);
     }
 
-    static CompletableFuture<Void> bind(DefaultDirector director, ServiceRuntime runtime, EventLoopGroup group) {
+    static CompletableFuture<Void> bind(DefaultDirector director, ServiceRuntime runtime, EventLoopGroup group,
+                                        int adoptFd) {
         VirtualService vs = runtime.service();
         CompletableFuture<Void> result = new CompletableFuture<>();
-        ChannelFuture f = new Bootstrap().group(group).channel(director.transport().datagramChannel())
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .handler(new UdpRelay(director, runtime))
-                .bind(vs.address());
+        Bootstrap b = new Bootstrap().group(group).option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new UdpRelay(director, runtime));
+        ChannelFuture f = adoptFd >= 0 ? DirectorHandover.checked(
+                b.channelFactory(DirectorHandover.datagramChannel(adoptFd)).register(), vs)
+                : b.channel(director.transport().datagramChannel()).bind(vs.address());
         f.addListener(future -> {
             if (future.isSuccess()) {
                 runtime.listener = f.channel();

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Hitless upgrade against a plain restart: a steady connection-per-request load and a keep-alive load (two wrk runs at
+# once) through `lvs4j forward` in front of one nginx backend on loopback; AT seconds into the load the forwarder is
+# replaced. Hitless: a second `lvs4j forward --upgrade-socket` takes the listening socket from the first, which stops
+# accepting, drains and exits. Baseline: SIGTERM to the first (it stops accepting, waits --stop-grace), then a new
+# process starts once it has exited (what `systemctl restart` does). Prints, for each: wrk's failed connects, read and
+# write errors (resets) and timeouts of both loads, the new process's time from start to serving, and when the old one
+# exited. Bounded: every run lasts DURATION plus at most the grace. Installs nginx and wrk when missing (needs root).
+#
+# Usage: bench/hitless-upgrade.sh [DURATION=20] [AT=5] [CONNECTIONS=20] [GRACE=30s] [STOP_GRACE=2s]
+# Environment: LVS4J_JAVA_OPTS (default -Xms256m -Xmx256m -XX:+UseParallelGC).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-20}
+AT=${2:-5}
+CONNS=${3:-20}
+GRACE=${4:-30s}
+STOP_GRACE=${5:-2s}
+. bench/lib.sh
+bench_start hitless
+bench_need nginx wrk
+jar=lvs-examples/target/lvs-examples-0.1.0-SNAPSHOT-all.jar
+./mvnw -q -B -DskipTests -Djacoco.skip=true -pl lvs-examples -am package  # always: the jar must match the sources
+BACKEND=18181; VIP=18180
+java_opts=${LVS4J_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}
+
+mkdir -p "$work/www" "$work/nginx" "$work/run"
+chmod 700 "$work/run"  # the upgrade socket's directory must be private
+printf 'ok\n' > "$work/www/small"
+cat > "$work/nginx/nginx.conf" <<CONF
+worker_processes 1; daemon off; pid $work/nginx/nginx.pid; error_log $work/nginx/err warn;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000; keepalive_timeout 120s;
+  server { listen 127.0.0.1:$BACKEND backlog=4096; root $work/www; } }
+CONF
+nginx -c "$work/nginx/nginx.conf" -p "$work" & pids+=($!)
+wait_port $BACKEND
+
+now() { date +%s.%N; }
+# forward NAME [OPTIONS...]: starts `lvs4j forward` in the background, its output in $work/NAME.out; sets $fwd_pid.
+forward() {
+  local name=$1; shift
+  # shellcheck disable=SC2086
+  java $java_opts -jar "$jar" forward --listen 127.0.0.1:$VIP --real 127.0.0.1:$BACKEND --scheduler rr --threads 1 \
+    --events "$@" > "$work/$name.out" 2>&1 & fwd_pid=$!; pids+=($fwd_pid)
+}
+# serving_at NAME: the epoch seconds of NAME's first "serving" event, waiting up to 20 s for it.
+serving_at() {
+  for _ in $(seq 200); do
+    local t; t=$(awk '$1 == "event" && $3 == "serving" { print $2; exit }' "$work/$1.out")
+    [ -n "$t" ] && { echo "$t"; return; }
+    sleep 0.1
+  done
+  echo "$1 did not serve within 20 s" >&2; cat "$work/$1.out" >&2; exit 1
+}
+# errors FILE: wrk's failed connects, read errors, write errors and timeouts, and its request count.
+errors() {
+  awk '/Socket errors/ { gsub(",", ""); c=$4; r=$6; w=$8; t=$10 } / requests in / { n=$1 }
+       END { printf "connect %d read %d write %d timeout %d (of %d requests)", c, r, w, t, n }' "$1"
+}
+load() { # starts both wrk loads; sets $wrk_close and $wrk_keep
+  wrk -t1 -c"$CONNS" -d"${DURATION}s" -H 'Connection: close' "http://127.0.0.1:$VIP/small" > "$work/$1-close.wrk" 2>&1 &
+  wrk_close=$!; pids+=($wrk_close)
+  wrk -t1 -c"$CONNS" -d"${DURATION}s" "http://127.0.0.1:$VIP/small" > "$work/$1-keep.wrk" 2>&1 &
+  wrk_keep=$!; pids+=($wrk_keep)
+}
+
+report() { # NAME T_REPLACE SERVING OLD_EXIT
+  printf '%-9s per-request: %s\n' "$1" "$(errors "$work/$1-close.wrk")"
+  printf '%-9s keep-alive:  %s\n' "$1" "$(errors "$work/$1-keep.wrk")"
+  awk -v r="$2" -v s="$3" -v e="$4" -v n="$1" 'BEGIN {
+    printf "%-9s new process: start to serving %.2f s; old process exited %.2f s after the new one started\n",
+      n, s - r, e - r }'
+}
+
+# --- hitless: the new process takes the listening socket over the upgrade socket --------------------------------
+forward old --upgrade-socket "$work/run/upgrade.sock" --upgrade-grace "$GRACE"; old=$fwd_pid
+serving_at old > /dev/null
+load hitless
+sleep "$AT"
+t_new=$(now)
+forward new --upgrade-socket "$work/run/upgrade.sock" --upgrade-grace "$GRACE"; new=$fwd_pid
+t_serving=$(serving_at new)
+wait "$old" || true; t_old_exit=$(now)
+wait "$wrk_close" "$wrk_keep"
+report hitless "$t_new" "$t_serving" "$t_old_exit"
+grep -h "handed over\|adopted\|exiting" "$work/old.out" "$work/new.out" | sed 's/^/  /' || true
+kill -TERM "$new"; wait "$new" || true
+
+# --- baseline: stop, then start ------------------------------------------------------------------------------------
+forward old2 --stop-grace "$STOP_GRACE"; old=$fwd_pid
+serving_at old2 > /dev/null
+load restart
+sleep "$AT"
+t_new=$(now)  # the restart begins: SIGTERM, wait for the exit, start the new process
+kill -TERM "$old"; wait "$old" || true; t_old_exit=$(now)
+forward new2 --stop-grace "$STOP_GRACE"; new=$fwd_pid
+t_serving=$(serving_at new2)
+wait "$wrk_close" "$wrk_keep"
+report restart "$t_new" "$t_serving" "$t_old_exit"
+kill -TERM "$new"; wait "$new" || true
