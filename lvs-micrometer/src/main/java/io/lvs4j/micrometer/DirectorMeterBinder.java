@@ -201,8 +201,7 @@ public final class DirectorMeterBinder implements MeterBinder {
                     + "connections closed because the socket to the real server could not be opened, since start",
                     b -> b.service(key, ServiceStatistics::acceptFailures));
         }
-        out.counter("lvs4j.service.no.server", null, udp ? "Datagrams dropped because no real server was "
-                + "available (none up, or the quorum lost), since start" : "Connections closed because no real "
+        out.counter("lvs4j.service.no.server", null, "Connections closed (UDP: datagrams dropped) because no real "
                 + "server was available (none up, or the quorum lost) and there is no sorry server, since start",
                 b -> b.service(key, ServiceStatistics::noServer));
         if (sorry) {
