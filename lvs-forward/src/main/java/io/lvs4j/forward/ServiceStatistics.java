@@ -22,11 +22,14 @@ import java.util.List;
  *     for it, since start
  * @param acceptFailures failed accepts (the process or system out of descriptors, EMFILE/ENFILE) and TCP connections
  *     closed because the socket to the real server could not be opened, since start
+ * @param noServer TCP connections that found no real server (none available, or the quorum lost) and no sorry
+ *     server, and were closed; UDP datagrams that found no real server and were dropped; since start
+ * @param sorryServer TCP connections sent to the sorry server because no real server was available, since start
  */
 public record ServiceStatistics(Protocol protocol, InetSocketAddress address, String scheduler, int connections,
                                 StatsSnapshot totals, List<RealServerStatistics> realServers,
                                 long persistenceTemplates, long evictedFlows, long droppedDatagrams,
-                                long acceptFailures) {
+                                long acceptFailures, long noServer, long sorryServer) {
 
     /** Copies the list. */
     public ServiceStatistics {
@@ -42,8 +45,10 @@ public record ServiceStatistics(Protocol protocol, InetSocketAddress address, St
      * @param activeConnections active connections now
      * @param inactiveConnections inactive connections now
      * @param totals totals and rates
+     * @param ejections times passive outlier detection ejected the server, since it joined the service
      */
     public record RealServerStatistics(InetSocketAddress address, int weight, RealServerState state,
-                                       int activeConnections, int inactiveConnections, StatsSnapshot totals) {
+                                       int activeConnections, int inactiveConnections, StatsSnapshot totals,
+                                       long ejections) {
     }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.RealServerState;
+import io.lvs4j.api.Registration;
 import io.lvs4j.api.VirtualService;
+import io.lvs4j.api.event.CheckCompleted;
 import io.lvs4j.api.health.CheckResult;
 import io.lvs4j.api.health.HealthEvent;
 import io.lvs4j.api.health.HealthMonitor;
@@ -280,6 +282,65 @@ class HealthMonitorTest {
         timer.advance(Duration.ofSeconds(1)); // t = 6 s: third failure
         assertThat(checks.get(slow).get()).isEqualTo(3);
         assertThat(slow.state()).isEqualTo(RealServerState.DOWN);
+        m.close();
+    }
+
+    @Test
+    void everyCheckRetriesIncludedIsPublishedWithItsResultCauseAndLatencyUntilTheListenerLeaves() {
+        RealServer rs = RealServer.of("10.0.0.2", 80);
+        VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
+        script.put(rs, answers("-+-"));
+        HealthMonitor m = monitor(HealthMonitorConfig.custom().retry(1).delayBeforeRetry(Duration.ofMillis(500))
+                .fall(1));
+        List<CheckCompleted> seen = new CopyOnWriteArrayList<>();
+        Registration listening = m.onCheck(seen::add);
+        m.watch(vs);
+        timer.advance(Duration.ZERO); // fails
+        timer.advance(Duration.ofMillis(500)); // the retry passes
+        assertThat(seen).extracting(CheckCompleted::passed).containsExactly(false, true);
+        assertThat(seen).allSatisfy(c -> {
+            assertThat(c.realServer()).isSameAs(rs);
+            assertThat(c.service()).isSameAs(vs);
+            assertThat(c.latency()).isGreaterThanOrEqualTo(Duration.ZERO);
+        });
+        assertThat(seen.get(0).detail()).contains("scripted failure");
+        assertThat(rs.state()).as("a failure retried into a pass changes nothing").isEqualTo(RealServerState.UP);
+
+        listening.close();
+        timer.advance(LOOP);
+        assertThat(checks.get(rs).get()).isEqualTo(3);
+        assertThat(seen).as("nobody listens any more").hasSize(2);
+        m.close();
+    }
+
+    @Test
+    void aChecksLatencyRunsFromItsStartToItsResult() {
+        RealServer rs = RealServer.of("10.0.0.2", 80);
+        VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
+        CompletableFuture<CheckResult> answer = new CompletableFuture<>();
+        long[] asked = new long[1];
+        HealthMonitor m = HealthMonitors.create(HealthMonitorConfig.custom().delayLoop(LOOP).build(),
+                (service, server) -> target -> {
+                    asked[0] = System.nanoTime();
+                    return answer;
+                }, timer, () -> 0);
+        List<CheckCompleted> seen = new CopyOnWriteArrayList<>();
+        m.onCheck(seen::add);
+        m.watch(vs);
+        timer.advance(Duration.ZERO);
+        assertThat(seen).as("not before its result").isEmpty();
+        long spin = System.nanoTime();
+        while (System.nanoTime() - spin < Duration.ofMillis(20).toNanos()) {
+            Thread.onSpinWait(); // the check takes at least 20 ms
+        }
+        long answered = System.nanoTime();
+        answer.complete(CheckResult.down("HTTP 503"));
+        assertThat(seen).singleElement().satisfies(c -> {
+            assertThat(c.passed()).isFalse();
+            assertThat(c.detail()).isEqualTo("HTTP 503");
+            assertThat(c.latency().toNanos()).isGreaterThanOrEqualTo(answered - asked[0])
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(20).toNanos());
+        });
         m.close();
     }
 }

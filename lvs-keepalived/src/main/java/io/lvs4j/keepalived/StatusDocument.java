@@ -93,6 +93,8 @@ public final class StatusDocument {
             counters.put("evictedFlows", s.evictedFlows());
             counters.put("droppedDatagrams", s.droppedDatagrams());
             counters.put("acceptFailures", s.acceptFailures());
+            counters.put("noServer", s.noServer());
+            counters.put("sorryServer", s.sorryServer());
             evicted += s.evictedFlows();
             dropped += s.droppedDatagrams();
             acceptFailures += s.acceptFailures();

@@ -109,7 +109,8 @@ class StatusJsonTest {
         assertThat(s.at("/totals/connections").asLong()).isEqualTo(1);
         assertThat(s.at("/totals/inBytes").asLong()).isEqualTo(3); // "hi\n"
         assertThat(names(s.get("rates"))).containsExactly("cps", "inPps", "outPps", "inBps", "outBps");
-        assertThat(names(s.get("counters"))).containsExactly("evictedFlows", "droppedDatagrams", "acceptFailures");
+        assertThat(names(s.get("counters"))).containsExactly("evictedFlows", "droppedDatagrams", "acceptFailures",
+                "noServer", "sorryServer");
 
         assertThat(s.get("realServers")).hasSize(2);
         JsonNode a = real(doc, d.a);

@@ -41,12 +41,15 @@ import org.jspecify.annotations.Nullable;
  *       {@code lvs4j_service_serving}; UDP only: {@code lvs4j_service_in_packets_total},
  *       {@code lvs4j_service_out_packets_total}, {@code lvs4j_service_evicted_flows_total},
  *       {@code lvs4j_service_dropped_datagrams_total}; TCP only: {@code lvs4j_service_accept_failures_total};
+ *       {@code lvs4j_service_no_server_total} (connections, UDP: datagrams, that found no real server);
+ *       TCP services with a sorry server only: {@code lvs4j_service_sorry_server_total};
  *       persistent services only: {@code lvs4j_service_persistence_templates};</li>
  *   <li>per real server: {@code lvs4j_real_server_connections_total}, {@code lvs4j_real_server_in_bytes_total},
  *       {@code lvs4j_real_server_out_bytes_total}, {@code lvs4j_real_server_active_connections},
  *       {@code lvs4j_real_server_inactive_connections}, {@code lvs4j_real_server_weight},
  *       {@code lvs4j_real_server_up}; UDP only: {@code lvs4j_real_server_in_packets_total},
- *       {@code lvs4j_real_server_out_packets_total}.</li>
+ *       {@code lvs4j_real_server_out_packets_total}; from its first ejection by outlier detection on:
+ *       {@code lvs4j_real_server_ejections_total}.</li>
  * </ul>
  * Series that are zero by construction are not registered: a user-space proxy does not see TCP segments, so TCP
  * services have no packet counters; only UDP evicts flows and drops datagrams; only TCP accepts.
@@ -122,11 +125,16 @@ public final class DirectorMeterBinder implements MeterBinder {
             Map<String, Supplier<List<Meter>>> wanted = new LinkedHashMap<>();
             services.forEach((key, s) -> {
                 boolean persistent = s.settings() != null && s.settings().isPersistent();
-                wanted.put(key + (persistent ? " persistent" : ""),
-                        () -> serviceMeters(key, s.stats(), persistent));
+                boolean sorry = s.settings() != null && s.settings().sorryServer() != null
+                        && s.stats().protocol() == Protocol.TCP;
+                wanted.put(key + (persistent ? " persistent" : "") + (sorry ? " sorry" : ""),
+                        () -> serviceMeters(key, s.stats(), persistent, sorry));
                 for (RealServerStatistics rs : s.stats().realServers()) {
                     String rsKey = key + " " + Addresses.format(rs.address());
-                    wanted.put(rsKey, () -> realServerMeters(rsKey, s.stats(), rs));
+                    // the ejections counter from the first ejection on: without outlier detection it would be 0
+                    boolean ejected = rs.ejections() > 0;
+                    wanted.put(rsKey + (ejected ? " ejected" : ""), () -> realServerMeters(rsKey, s.stats(), rs,
+                            ejected));
                 }
             });
             // first the meters of what left (a changed shape re-registers the same names), then the new ones
@@ -164,7 +172,7 @@ public final class DirectorMeterBinder implements MeterBinder {
         LvsMetrics.remove(registries, gone);
     }
 
-    private List<Meter> serviceMeters(String key, ServiceStatistics first, boolean persistent) {
+    private List<Meter> serviceMeters(String key, ServiceStatistics first, boolean persistent, boolean sorry) {
         Tags tags = Tags.of("protocol", first.protocol().name(), "service", Addresses.format(first.address()));
         boolean udp = first.protocol() == Protocol.UDP;
         Meters out = new Meters(tags);
@@ -193,6 +201,13 @@ public final class DirectorMeterBinder implements MeterBinder {
                     + "connections closed because the socket to the real server could not be opened, since start",
                     b -> b.service(key, ServiceStatistics::acceptFailures));
         }
+        out.counter("lvs4j.service.no.server", null, "Connections closed (UDP: datagrams dropped) because no real "
+                + "server was available (none up, or the quorum lost) and there is no sorry server, since start",
+                b -> b.service(key, ServiceStatistics::noServer));
+        if (sorry) {
+            out.counter("lvs4j.service.sorry.server", null, "Connections sent to the sorry server because no real "
+                    + "server was available, since start", b -> b.service(key, ServiceStatistics::sorryServer));
+        }
         if (persistent) {
             out.gauge("lvs4j.service.persistence.templates", "templates", "Live persistence templates "
                     + "(ipvsadm -L -c lists them)", b -> b.service(key, ServiceStatistics::persistenceTemplates));
@@ -200,7 +215,8 @@ public final class DirectorMeterBinder implements MeterBinder {
         return out.meters;
     }
 
-    private List<Meter> realServerMeters(String key, ServiceStatistics service, RealServerStatistics first) {
+    private List<Meter> realServerMeters(String key, ServiceStatistics service, RealServerStatistics first,
+                                         boolean ejected) {
         Tags tags = Tags.of("protocol", service.protocol().name(), "service", Addresses.format(service.address()),
                 "real_server", Addresses.format(first.address()));
         Meters out = new Meters(tags);
@@ -224,6 +240,10 @@ public final class DirectorMeterBinder implements MeterBinder {
                 b -> b.real(key, RealServerStatistics::weight));
         out.gauge("lvs4j.real_server.up", null, "1 while the real server's health state is UP",
                 b -> b.real(key, r -> r.state() == RealServerState.UP ? 1 : 0));
+        if (ejected) {
+            out.counter("lvs4j.real_server.ejections", null, "Times passive outlier detection ejected the real "
+                    + "server (too many failed connects in a row)", b -> b.real(key, RealServerStatistics::ejections));
+        }
         return out.meters;
     }
 

@@ -5,6 +5,7 @@ import io.lvs4j.api.health.HealthMonitor;
 import io.lvs4j.forward.Director;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
@@ -51,7 +52,7 @@ public final class LvsMetrics {
     }
 
     /** Removes {@code meters} from every registry and clears the list. */
-    static void remove(List<MeterRegistry> registries, List<Meter> meters) {
+    static void remove(List<MeterRegistry> registries, Collection<Meter> meters) {
         for (MeterRegistry registry : registries) {
             meters.forEach(m -> registry.remove(m.getId()));
         }

@@ -324,11 +324,62 @@ class DirectorMeterBinderTest {
                 "lvs4j_service_serving gauge", "lvs4j_service_in_packets_total counter",
                 "lvs4j_service_out_packets_total counter", "lvs4j_service_evicted_flows_total counter",
                 "lvs4j_service_dropped_datagrams_total counter", "lvs4j_service_accept_failures_total counter",
+                "lvs4j_service_no_server_total counter",
                 "lvs4j_service_persistence_templates gauge", "lvs4j_real_server_connections_total counter",
                 "lvs4j_real_server_in_bytes_total counter", "lvs4j_real_server_out_bytes_total counter",
                 "lvs4j_real_server_in_packets_total counter", "lvs4j_real_server_out_packets_total counter",
                 "lvs4j_real_server_active_connections gauge", "lvs4j_real_server_inactive_connections gauge",
                 "lvs4j_real_server_weight gauge", "lvs4j_real_server_up gauge");
         prometheus.close();
+    }
+
+    @Test
+    void countsConnectionsThatFoundNoRealServerAndThoseSentToTheSorryServer() throws IOException {
+        LvsMetrics.director(director).bindTo(registry);
+        // the one real server at weight 0: nothing to schedule to
+        VirtualService none = VirtualService.tcp("127.0.0.1", freePort()).realServer(RealServer.builder(
+                new InetSocketAddress(LO, backend.getLocalPort())).weight(0).build()).build();
+        director.putVirtualService(none).toCompletableFuture().join();
+        nextReading();
+        assertThat(registry.find("lvs4j.service.sorry.server").meters()).as("no sorry server, no series").isEmpty();
+        try (Socket s = new Socket()) {
+            s.connect(none.address(), 2000);
+            s.setSoTimeout(5000);
+            assertThat(s.getInputStream().read()).as("closed: no real server").isEqualTo(-1);
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            nextReading();
+            assertThat(registry.get("lvs4j.service.no.server").tags(service(none)).functionCounter().count())
+                    .isEqualTo(1);
+        });
+
+        VirtualService sorry = none.toBuilder().sorryServer(new InetSocketAddress(LO, backend2.getLocalPort()))
+                .build();
+        director.putVirtualService(sorry).toCompletableFuture().join();
+        ask(sorry.address());
+        ask(sorry.address());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            nextReading();
+            assertThat(registry.get("lvs4j.service.sorry.server").tags(service(none)).functionCounter().count())
+                    .isEqualTo(2);
+        });
+        assertThat(registry.get("lvs4j.service.no.server").tags(service(none)).functionCounter().count())
+                .as("the sorry server answered: not counted as no server").isEqualTo(1);
+        assertThat(registry.find("lvs4j.service.sorry.server").tags(service(web)).meters()).isEmpty();
+    }
+
+    @Test
+    void ejectionsAreCountedFromTheFirstOn() {
+        LvsMetrics.director(director).bindTo(registry);
+        RealServer rs = web.realServers().get(0);
+        Tags tags = service(web).and("real_server", port(rs));
+        assertThat(registry.find("lvs4j.real_server.ejections").meters()).as("never ejected, no series").isEmpty();
+        rs.setEjected(true); // as outlier detection does
+        rs.setEjected(false);
+        rs.setEjected(true);
+        nextReading();
+        assertThat(registry.get("lvs4j.real_server.ejections").tags(tags).functionCounter().count()).isEqualTo(2);
+        assertThat(registry.get("lvs4j.real_server.connections").tags(tags).functionCounter()).isNotNull();
+        rs.setEjected(false);
     }
 }

@@ -2,6 +2,7 @@ package io.lvs4j.api.health;
 
 import io.lvs4j.api.Registration;
 import io.lvs4j.api.VirtualService;
+import io.lvs4j.api.event.CheckCompleted;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +27,16 @@ public interface HealthMonitor extends AutoCloseable {
 
     /** Registers a listener for health events; it runs on a monitor thread and must not block. */
     Registration onEvent(Consumer<? super HealthEvent> listener);
+
+    /**
+     * Registers a listener for every completed check ({@link CheckCompleted}: passed or failed, latency, cause); it
+     * runs on the thread that completed the check (often an event loop) and must not block. A monitor makes no
+     * events while nobody listens. The default implementation publishes nothing and returns a registration that does
+     * nothing: a monitor that does not time its checks need not pretend to.
+     */
+    default Registration onCheck(Consumer<? super CheckCompleted> listener) {
+        return () -> { };
+    }
 
     /** Stops every check. Never throws. */
     @Override

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,10 +33,26 @@ final class AdminCommands {
     private AdminCommands() {
     }
 
+    /**
+     * Checks a {@code HOST:PORT} value when the command line is parsed, so that a bad one is a usage error naming the
+     * option and the value (picocli names the option), not a failed call.
+     */
+    static final class HostPort implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                Endpoints.address("", value);
+            } catch (CommandLine.TypeConversionException e) {
+                throw new CommandLine.TypeConversionException(String.valueOf(e.getMessage()).trim());
+            }
+            return value;
+        }
+    }
+
     /** Where the director is and how to prove who we are. */
     static final class Endpoint {
         @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:" + AdminServer.DEFAULT_PORT,
-                description = "The director's admin endpoint. Default: ${DEFAULT-VALUE}.")
+                converter = HostPort.class, description = "The director's admin endpoint. Default: ${DEFAULT-VALUE}.")
         String admin = "127.0.0.1:" + AdminServer.DEFAULT_PORT;
 
         @Option(names = "--token-file", paramLabel = "PATH", description = "The director's admin token. Default: "
@@ -86,15 +103,17 @@ final class AdminCommands {
         @SuppressWarnings("NullAway.Init")
         Service service;
 
-        @Option(names = {"-r", "--real-server"}, required = true, paramLabel = "RIP:PORT",
+        @Option(names = {"-r", "--real-server"}, required = true, paramLabel = "RIP:PORT", converter = HostPort.class,
                 description = "The real server.")
         String real = "";
 
         static final class Service {
-            @Option(names = {"-t", "--tcp-service"}, paramLabel = "VIP:PORT", description = "A TCP virtual service.")
+            @Option(names = {"-t", "--tcp-service"}, paramLabel = "VIP:PORT", converter = HostPort.class,
+                    description = "A TCP virtual service.")
             @Nullable String tcp;
 
-            @Option(names = {"-u", "--udp-service"}, paramLabel = "VIP:PORT", description = "A UDP virtual service.")
+            @Option(names = {"-u", "--udp-service"}, paramLabel = "VIP:PORT", converter = HostPort.class,
+                    description = "A UDP virtual service.")
             @Nullable String udp;
         }
 
@@ -166,8 +185,16 @@ final class AdminCommands {
             description = "Set a real server's weight (ipvsadm -e -w) in a running director, until the next reload; "
                     + "a drain or maintenance stays.")
     static final class Weight extends Change {
-        @Option(names = {"-w", "--weight"}, required = true, paramLabel = "N", description = "0..65535.")
         int weight;
+
+        @Option(names = {"-w", "--weight"}, required = true, paramLabel = "N", description = "0..65535.")
+        void weight(int weight) {
+            if (weight < 0 || weight > 65535) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--weight must be 0..65535 but was "
+                        + weight);
+            }
+            this.weight = weight;
+        }
 
         @Override
         String path() {

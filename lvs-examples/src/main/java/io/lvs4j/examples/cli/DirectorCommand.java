@@ -3,7 +3,6 @@ package io.lvs4j.examples.cli;
 import io.lvs4j.keepalived.AdminServer;
 import io.lvs4j.keepalived.AdminToken;
 import io.lvs4j.keepalived.ConfigException;
-import io.lvs4j.keepalived.DirectorMetrics;
 import io.lvs4j.keepalived.KeepalivedConfig;
 import io.lvs4j.keepalived.KeepalivedDirector;
 import io.lvs4j.keepalived.Reloader;
@@ -72,7 +71,7 @@ final class DirectorCommand implements Callable<Integer> {
     @Option(names = "--no-admin", description = "Run without the admin endpoint.")
     boolean noAdmin;
 
-    @Option(names = "--admin-token-file", paramLabel = "PATH",
+    @Option(names = {"--token-file", "--admin-token-file"}, paramLabel = "PATH",
             description = "Where to write the admin token. Default: $LVS4J_HOME/admin-PORT.token, LVS4J_HOME "
                     + "defaulting to ~/.lvs4j.")
     @Nullable Path tokenFile;
@@ -161,7 +160,7 @@ final class DirectorCommand implements Callable<Integer> {
             try {
                 InetSocketAddress bind = Endpoints.address("--admin", admin);
                 String secret = AdminToken.create();
-                server = AdminServer.start(bind, adminRemote, secret, director, new DirectorMetrics(director),
+                server = AdminServer.start(bind, adminRemote, secret, director, Lvs4jCommand.metrics(director),
                         reloader::reload);
                 token = tokenFile != null ? tokenFile : AdminToken.defaultFile(server.address().getPort());
                 AdminToken.write(token, secret);

@@ -1,5 +1,7 @@
 package io.lvs4j.examples.cli;
 
+import io.lvs4j.keepalived.DirectorMetrics;
+import io.lvs4j.keepalived.KeepalivedDirector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -119,17 +121,32 @@ public final class Lvs4jCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
     }
 
+    /** The project version, read from the jar's filtered resource; {@code unknown} when it is missing. */
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = Lvs4jCommand.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            return "unknown";
+        }
+        return p.getProperty("version", "unknown");
+    }
+
+    /**
+     * The admin endpoint's metrics of a director this command runs: the director's, and (the process being ours) the
+     * JVM's and the process's meters and {@code lvs4j_build_info}.
+     */
+    static DirectorMetrics metrics(KeepalivedDirector director) {
+        return new DirectorMetrics(director).withProcessMeters(version());
+    }
+
     /** The project version, read from the jar's filtered resource. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = Lvs4jCommand.class.getResourceAsStream("version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"lvs4j " + p.getProperty("version", "unknown"),
+        public String[] getVersion() {
+            return new String[] {"lvs4j " + version(),
                     "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
         }
     }

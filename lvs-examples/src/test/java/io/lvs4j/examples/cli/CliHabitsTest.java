@@ -1,6 +1,7 @@
 package io.lvs4j.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -9,6 +10,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,5 +87,59 @@ class CliHabitsTest {
         assertThat(run("generate-completion")).isZero();
         assertThat(out.toString()).contains("complete -F").contains("forward").contains("director")
                 .contains("--scheduler").contains("--admin");
+    }
+
+    @Test
+    void durationsTakeUnitsDecimalsAndKeepalivedsBareSeconds() {
+        assertThat(DurationConverter.parse("0.5s")).isEqualTo(Duration.ofMillis(500));
+        assertThat(DurationConverter.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(DurationConverter.parse("5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(DurationConverter.parse("1.5h")).isEqualTo(Duration.ofMinutes(90));
+        assertThat(DurationConverter.parse("0.5")).as("keepalived's seconds").isEqualTo(Duration.ofMillis(500));
+        assertThat(DurationConverter.parse("6")).isEqualTo(Duration.ofSeconds(6));
+        assertThat(DurationConverter.parse("0.25ms")).isEqualTo(Duration.ofNanos(250_000));
+        assertThat(DurationConverter.parse("999999999999h")).isEqualTo(Duration.ofHours(999_999_999_999L));
+        for (String bad : new String[] {"-1s", "1.2.3", "5d", ".5s", "1e3", "", "0.0000000001s", "9999999999999h"}) {
+            assertThatThrownBy(() -> DurationConverter.parse(bad)).as(bad)
+                    .isInstanceOf(CommandLine.TypeConversionException.class).hasMessageContaining("'" + bad + "'");
+        }
+    }
+
+    @Test
+    void aBadDurationOnAnyCommandIsOneLineNamingTheOption() {
+        assertThat(run("load", "--target", "127.0.0.1:9", "--duration", "5d")).isEqualTo(Lvs4jCommand.EXIT_USAGE);
+        assertThat(err.toString().lines().findFirst()).hasValueSatisfying(line -> assertThat(line)
+                .contains("--duration").contains("'5d' is not a duration"));
+        assertThat(err.toString()).doesNotContain("Usage:");
+    }
+
+    @Test
+    void everyCommandThatReadsOrWritesTheAdminTokenCallsItTokenFile() {
+        CommandLine cl = Lvs4jCommand.newCommandLine();
+        for (String name : new String[] {"status", "weight", "drain", "disable", "enable", "reload", "director"}) {
+            assertThat(cl.getSubcommands().get(name).getCommandSpec().findOption("--token-file")).as(name)
+                    .isNotNull();
+        }
+        assertThat(cl.getSubcommands().get("director").getCommandSpec().findOption("--admin-token-file"))
+                .as("the old spelling still works").isSameAs(cl.getSubcommands().get("director").getCommandSpec()
+                        .findOption("--token-file"));
+    }
+
+    @Test
+    void aBadAdminCallValueIsAUsageErrorNamingTheOptionAndTheValueBeforeAnyCall() {
+        assertThat(run("weight", "-t", "127.0.0.1:80", "-r", "127.0.0.1:8080", "-w", "70000"))
+                .isEqualTo(Lvs4jCommand.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("lvs4j: --weight must be 0..65535 but was 70000")
+                .doesNotContain("Usage:").doesNotContain("no director");
+        err.getBuffer().setLength(0);
+        assertThat(run("status", "--admin", "nonsense")).isEqualTo(Lvs4jCommand.EXIT_USAGE);
+        assertThat(err.toString().lines()).hasSize(2);
+        assertThat(err.toString()).contains("--admin").contains("'nonsense' must be HOST:PORT");
+        err.getBuffer().setLength(0);
+        assertThat(run("drain", "-t", "127.0.0.1:99999", "-r", "127.0.0.1:8080")).isEqualTo(Lvs4jCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--tcp-service").contains("'127.0.0.1:99999': port must be 1..65535");
+        err.getBuffer().setLength(0);
+        assertThat(run("enable", "-u", "127.0.0.1:53", "-r", "10.0.0.1")).isEqualTo(Lvs4jCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--real-server").contains("'10.0.0.1' must be HOST:PORT");
     }
 }

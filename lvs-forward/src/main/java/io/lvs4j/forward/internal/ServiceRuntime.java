@@ -45,6 +45,11 @@ final class ServiceRuntime {
     final java.util.concurrent.atomic.LongAdder evictedFlows = new java.util.concurrent.atomic.LongAdder();
     final java.util.concurrent.atomic.LongAdder droppedDatagrams = new java.util.concurrent.atomic.LongAdder();
     final java.util.concurrent.atomic.LongAdder acceptFailures = new java.util.concurrent.atomic.LongAdder();
+    /** Connections (UDP: datagrams) that found no real server, and TCP connections sent to the sorry server. */
+    final java.util.concurrent.atomic.LongAdder noServer = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder sorryServer = new java.util.concurrent.atomic.LongAdder();
+    /** Times outlier detection ejected each real server, from the servers' events. */
+    private final Map<RealServer, java.util.concurrent.atomic.LongAdder> ejections = new ConcurrentHashMap<>();
     volatile @Nullable Channel listener;
     /** A backup's listener, created and registered but not bound, so that a takeover only has to bind it. */
     volatile @Nullable Channel standby;
@@ -120,6 +125,7 @@ final class ServiceRuntime {
     /** Keeps one event subscription per listed real server; a weight or state change republishes the picker. */
     private void subscribe(VirtualService vs) {
         Set<RealServer> listed = Set.copyOf(vs.realServers());
+        ejections.keySet().retainAll(listed);
         subscriptions.entrySet().removeIf(e -> {
             if (!listed.contains(e.getKey())) {
                 e.getValue().close();
@@ -131,8 +137,11 @@ final class ServiceRuntime {
             // An ejection or a drain needs no new table (pickers check availability live); ejections happen on event
             // loops, where a table rebuild (a Maglev table takes ~2 ms) must not run.
             subscriptions.computeIfAbsent(rs, r -> r.onEvent(event -> {
-                if (!(event instanceof io.lvs4j.api.event.RealServerEvent.EjectionChanged)
-                        && !(event instanceof io.lvs4j.api.event.RealServerEvent.DrainChanged)) {
+                if (event instanceof io.lvs4j.api.event.RealServerEvent.EjectionChanged e) {
+                    if (e.ejected()) {
+                        ejections.computeIfAbsent(r, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+                    }
+                } else if (!(event instanceof io.lvs4j.api.event.RealServerEvent.DrainChanged)) {
                     republish();
                 }
             }));
@@ -241,13 +250,15 @@ final class ServiceRuntime {
         for (RealServer rs : vs.realServers()) {
             RateEstimator e = realServerEstimators.get(rs);
             StatsSnapshot totals = rs.stats().totals();
+            java.util.concurrent.atomic.LongAdder ejected = ejections.get(rs);
             lines.add(new ServiceStatistics.RealServerStatistics(rs.address(), rs.weight(), rs.state(),
-                    rs.activeConnections(), rs.inactiveConnections(), e == null ? totals : e.snapshot(totals)));
+                    rs.activeConnections(), rs.inactiveConnections(), e == null ? totals : e.snapshot(totals),
+                    ejected == null ? 0 : ejected.sum()));
         }
         PersistentScheduler p = persistence();
         return new ServiceStatistics(vs.protocol(), vs.address(), vs.scheduler(), open.get(),
                 estimator.snapshot(stats.totals()), lines, p == null ? 0 : p.templateCount(), evictedFlows.sum(),
-                droppedDatagrams.sum(), acceptFailures.sum());
+                droppedDatagrams.sum(), acceptFailures.sum(), noServer.sum(), sorryServer.sum());
     }
 
     synchronized void close() {

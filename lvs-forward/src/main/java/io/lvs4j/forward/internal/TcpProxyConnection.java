@@ -253,9 +253,11 @@ final class TcpProxyConnection {
         } else {
             InetSocketAddress sorry = service.service().sorryServer();
             if (sorry == null) {
+                service.noServer.increment();
                 closeBoth("no real server available");
                 return;
             }
+            service.sorryServer.increment();
             target = sorry;
         }
         realServer = rs;

@@ -123,6 +123,9 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
         UdpFlow flow;
         if (vs.isOnePacket()) {
             RealServer rs = runtime.pick(Flow.udp(client, vs.address()), null);
+            if (rs == null) {
+                runtime.noServer.increment();
+            }
             flow = rs == null ? null : flows.get(new FlowKey(client, rs.address()));
             if (rs != null && flow == null) {
                 flow = open(ctx, new FlowKey(client, rs.address()), rs);
@@ -132,6 +135,9 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
             flow = flows.get(key);
             if (flow == null) {
                 RealServer rs = runtime.pick(Flow.udp(client, vs.address()), null);
+                if (rs == null) {
+                    runtime.noServer.increment();
+                }
                 flow = rs == null ? null : open(ctx, key, rs);
             }
         }

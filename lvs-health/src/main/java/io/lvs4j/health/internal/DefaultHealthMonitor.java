@@ -4,6 +4,7 @@ import io.lvs4j.api.RealServer;
 import io.lvs4j.api.Registration;
 import io.lvs4j.api.ServiceKey;
 import io.lvs4j.api.VirtualService;
+import io.lvs4j.api.event.CheckCompleted;
 import io.lvs4j.api.health.HealthEvent;
 import io.lvs4j.api.health.HealthMonitor;
 import io.lvs4j.health.CheckFactory;
@@ -38,6 +39,7 @@ public final class DefaultHealthMonitor implements HealthMonitor {
     // Changed under this object's lock; read without it by hasQuorum, which event loops call on every pick.
     private final Map<ServiceKey, Watched> services = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Consumer<? super HealthEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Consumer<? super CheckCompleted>> checkListeners = new CopyOnWriteArrayList<>();
     private boolean closed; // guarded by this
 
     /** One watched service: its checkers and quorum state. */
@@ -131,6 +133,28 @@ public final class DefaultHealthMonitor implements HealthMonitor {
     public Registration onEvent(Consumer<? super HealthEvent> listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public Registration onCheck(Consumer<? super CheckCompleted> listener) {
+        checkListeners.add(listener);
+        return () -> checkListeners.remove(listener);
+    }
+
+    /** Whether anybody listens to completed checks: when nobody does, checkers make no events. */
+    boolean observesChecks() {
+        return !checkListeners.isEmpty();
+    }
+
+    /** Tells the check listeners; called without the monitor's lock. */
+    void publish(CheckCompleted check) {
+        for (Consumer<? super CheckCompleted> l : checkListeners) {
+            try {
+                l.accept(check);
+            } catch (RuntimeException ex) {
+                LOG.warn("check listener failed on {}", check, ex);
+            }
+        }
     }
 
     @Override

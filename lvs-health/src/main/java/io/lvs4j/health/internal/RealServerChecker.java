@@ -2,10 +2,12 @@ package io.lvs4j.health.internal;
 
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.RealServerState;
+import io.lvs4j.api.event.CheckCompleted;
 import io.lvs4j.api.health.CheckResult;
 import io.lvs4j.api.health.HealthCheck;
 import io.lvs4j.api.health.HealthEvent;
 import io.lvs4j.health.HealthMonitorConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -34,6 +36,7 @@ final class RealServerChecker {
     private int savedWeight; // guarded by monitor
     private boolean stopped; // guarded by monitor
     private @Nullable Runnable cancel; // guarded by monitor
+    private volatile long startedNanos; // the running check's start, for its latency
 
     RealServerChecker(DefaultHealthMonitor monitor, DefaultHealthMonitor.Watched watched, RealServer realServer,
                       HealthCheck check) {
@@ -83,6 +86,7 @@ final class RealServerChecker {
             }
         }
         CompletionStage<CheckResult> stage;
+        startedNanos = System.nanoTime();
         try {
             stage = check.check(realServer);
         } catch (RuntimeException e) {
@@ -94,12 +98,15 @@ final class RealServerChecker {
 
     private void completed(@Nullable CheckResult result, @Nullable Throwable error) {
         List<HealthEvent> events = new ArrayList<>();
+        long latencyNanos = Math.max(0, System.nanoTime() - startedNanos);
+        boolean passed = error == null && result != null && result.healthy();
+        String detail = error != null ? error.toString() : result == null ? "no result" : result.detail();
+        io.lvs4j.api.VirtualService service;
         synchronized (monitor) {
             if (stopped) {
                 return;
             }
-            boolean passed = error == null && result != null && result.healthy();
-            String detail = error != null ? error.toString() : result == null ? "no result" : result.detail();
+            service = watched.service;
             long next = config().delayLoop().toNanos();
             long jitter = config().jitter().toNanos();
             if (jitter > 0) {
@@ -142,6 +149,10 @@ final class RealServerChecker {
             }
             monitor.updateQuorum(watched, events);
             cancel = monitor.timer().schedule(this::run, next);
+        }
+        if (monitor.observesChecks()) {
+            monitor.publish(new CheckCompleted(service, realServer, passed, Duration.ofNanos(latencyNanos),
+                    detail));
         }
         monitor.publish(events);
     }
