@@ -1,6 +1,7 @@
 package io.lvs4j.keepalived;
 
 import io.lvs4j.api.Addresses;
+import io.lvs4j.api.ProxyProtocol;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.RealServerState;
 import io.lvs4j.api.ServiceKey;
@@ -23,6 +24,14 @@ import io.lvs4j.health.HealthMonitorConfig;
 import io.lvs4j.health.HealthMonitors;
 import io.lvs4j.keepalived.internal.ScriptTracker;
 import io.lvs4j.keepalived.internal.ServiceBuild;
+import io.lvs4j.keepalived.spec.Check;
+import io.lvs4j.keepalived.spec.CheckKind;
+import io.lvs4j.keepalived.spec.DirectorSpec;
+import io.lvs4j.keepalived.spec.Instance;
+import io.lvs4j.keepalived.spec.Real;
+import io.lvs4j.keepalived.spec.Service;
+import io.lvs4j.keepalived.spec.SyncGroup;
+import io.lvs4j.keepalived.spec.VirtualAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -44,7 +53,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a {@link KeepalivedConfig}: one {@link Director} per VRRP instance for the virtual services on that instance's
+ * Runs a {@link DirectorSpec}: one {@link Director} per VRRP instance for the virtual services on that instance's
  * virtual addresses (bound only while the instance is master), one for the other virtual services (always bound, as
  * IPVS services exist on every keepalived node), one health monitor whose checks and settings follow the file, and
  * the instances' tracked scripts, sync groups, virtual addresses and notify commands.
@@ -75,11 +84,11 @@ public final class KeepalivedDirector implements AutoCloseable {
     /** A running virtual service. */
     private static final class Running {
         final String director;
-        final KeepalivedConfig.Service spec;
+        final Service spec;
         final VirtualService service;
         final Map<InetSocketAddress, RealServer> reals = new LinkedHashMap<>();
 
-        Running(String director, KeepalivedConfig.Service spec, VirtualService service) {
+        Running(String director, Service spec, VirtualService service) {
             this.director = director;
             this.spec = spec;
             this.service = service;
@@ -88,7 +97,7 @@ public final class KeepalivedDirector implements AutoCloseable {
 
     /** A reload built and not yet applied: the services it runs, which are new and which go. */
     private static final class ReloadPlan {
-        final KeepalivedConfig config;
+        final DirectorSpec config;
         final Map<ServiceKey, Running> next = new LinkedHashMap<>();
         final List<Running> added = new ArrayList<>();
         final List<Running> removed = new ArrayList<>();
@@ -96,7 +105,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         final List<Runnable> weights = new ArrayList<>();
         int changed;
 
-        ReloadPlan(KeepalivedConfig config) {
+        ReloadPlan(DirectorSpec config) {
             this.config = config;
         }
 
@@ -120,12 +129,12 @@ public final class KeepalivedDirector implements AutoCloseable {
     private final Object reloading = new Object();
     private final Map<RealKey, AdminState> holds = new ConcurrentHashMap<>();
     private final Map<RealKey, HealthCheck> checks = new ConcurrentHashMap<>();
-    private volatile Map<RealKey, KeepalivedConfig.Real> realSpecs = Map.of();
-    private volatile Map<ServiceKey, KeepalivedConfig.Service> serviceSpecs = Map.of();
+    private volatile Map<RealKey, Real> realSpecs = Map.of();
+    private volatile Map<ServiceKey, Service> serviceSpecs = Map.of();
     private final HealthMonitor monitor;
     private final StatusHistory history = new StatusHistory(java.time.Clock.systemUTC());
     private HealthMonitors.@Nullable Checks builtIns;
-    private KeepalivedConfig config; // guarded by this
+    private DirectorSpec config; // guarded by this
     private boolean started; // guarded by this
     private @Nullable CompletableFuture<Void> stopping; // guarded by this
 
@@ -149,9 +158,9 @@ public final class KeepalivedDirector implements AutoCloseable {
      *
      * @throws IllegalArgumentException when a VRRP instance has no key and {@code options} is not insecure
      */
-    public KeepalivedDirector(KeepalivedConfig config, Options options) {
+    public KeepalivedDirector(DirectorSpec config, Options options) {
         this.config = config;
-        for (KeepalivedConfig.Instance i : config.instances()) {
+        for (Instance i : config.instances()) {
             if (i.key() == null && !i.insecure() && !options.insecure()) {
                 throw new IllegalArgumentException("vrrp_instance " + i.name() + " (" + i.position() + ") has no "
                         + "lvs4j { key_file PATH } block: its adverts could be forged by anyone on the network; give "
@@ -161,7 +170,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         }
         CheckFactory dynamic = (service, realServer) -> target -> check(service, realServer, target);
         this.monitor = HealthMonitors.create((service, realServer) -> {
-            KeepalivedConfig.Real spec = realSpecs.get(key(service, realServer));
+            Real spec = realSpecs.get(key(service, realServer));
             return spec != null ? spec.health() : HealthMonitorConfig.ofDefaults();
         }, checks -> {
             builtIns = checks;
@@ -178,12 +187,12 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
 
     /** Builds the directors, failovers and trackers of {@code config}; nothing runs yet. */
-    private void assemble(KeepalivedConfig config, Options options) {
+    private void assemble(DirectorSpec config, Options options) {
         monitor.onEvent(this::healthEvent);
         install(config);
         directors.put(ALWAYS, Director.builder().ioThreads(options.ioThreads()).healthMonitor(monitor).build());
-        for (KeepalivedConfig.Instance i : config.instances()) {
-            VrrpFailover failover = new VrrpFailover(vrrp(i, i.bind(), options.insecure()));
+        for (Instance i : config.instances()) {
+            VrrpFailover failover = new VrrpFailover(ServiceBuild.vrrp(i, i.bind(), options.insecure()));
             failovers.put(i.name(), failover);
             AtomicReference<CompletableFuture<Void>> gate =
                     new AtomicReference<>(new CompletableFuture<>());
@@ -213,34 +222,17 @@ public final class KeepalivedDirector implements AutoCloseable {
             }
             directors.put(i.name(), builder.build());
         }
-        for (KeepalivedConfig.Service s : config.services()) {
+        for (Service s : config.services()) {
             String d = directorFor(config, s);
-            Running r = new Running(d, s, ServiceBuild.virtualService(s, KeepalivedConfig.Real::newRealServer));
+            Running r = new Running(d, s, ServiceBuild.virtualService(s));
             r.service.realServers().forEach(rs -> r.reals.put(rs.address(), rs));
             running.put(ServiceKey.of(r.service), r);
         }
     }
 
-    /** The failover settings of {@code i}, bound to {@code bind}; {@code --check} builds them the same way. */
-    static VrrpConfig vrrp(KeepalivedConfig.Instance i, InetSocketAddress bind, boolean insecure) {
-        VrrpConfig.Builder b = VrrpConfig.builder(i.routerId(), bind).priority(i.priority())
-                .advertInterval(i.advertInterval()).preempt(i.preempt()).preemptDelay(i.preemptDelay())
-                .advertsPerInterval(i.advertsPerInterval()).insecure(i.key() == null
-                        && (i.insecure() || insecure));
-        i.peers().forEach(b::peer);
-        if (i.multicastGroup() != null) {
-            b.multicast(i.multicastGroup(), i.device());
-        }
-        byte[] key = i.key();
-        if (key != null) {
-            b.key(i.keyId(), key);
-        }
-        return b.build();
-    }
-
-    private List<TakeoverAction> takeoverActions(KeepalivedConfig.Instance i) {
+    private List<TakeoverAction> takeoverActions(Instance i) {
         List<TakeoverAction> actions = new ArrayList<>();
-        for (KeepalivedConfig.VirtualAddress v : i.virtualAddresses()) {
+        for (VirtualAddress v : i.virtualAddresses()) {
             if (!v.loopback()) {
                 actions.add(TakeoverActions.virtualAddress(new TakeoverActions.VirtualAddress(v.address(),
                         v.prefixLength(), v.device(), i.garpRepeat(), i.garpDelay(), i.garpRefresh(), List.of())));
@@ -253,7 +245,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         addOnEntering(actions, Role.BACKUP, i.notifyBackup());
         addOnEntering(actions, Role.FAULT, i.notifyFault());
         addOnEntering(actions, Role.INIT, i.notifyStop());
-        for (KeepalivedConfig.SyncGroup g : config.syncGroups()) {
+        for (SyncGroup g : config.syncGroups()) {
             // the members of a group move together; the group's commands run on its first member's changes
             if (!g.members().isEmpty() && g.members().get(0).equals(i.name())) {
                 if (!g.notifyChange().isEmpty()) {
@@ -274,8 +266,8 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
 
     /** The director of a service: the instance holding its address, or the always-serving one. */
-    private static String directorFor(KeepalivedConfig config, KeepalivedConfig.Service s) {
-        for (KeepalivedConfig.Instance i : config.instances()) {
+    private static String directorFor(DirectorSpec config, Service s) {
+        for (Instance i : config.instances()) {
             if (i.holds(s.address().getAddress())) {
                 return i.name();
             }
@@ -284,13 +276,13 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
 
     /** Makes {@code next}'s checks and settings the ones the monitor uses from the next check on. */
-    private void install(KeepalivedConfig next) {
-        Map<RealKey, KeepalivedConfig.Real> specs = new LinkedHashMap<>();
-        Map<ServiceKey, KeepalivedConfig.Service> services = new LinkedHashMap<>();
-        for (KeepalivedConfig.Service s : next.services()) {
+    private void install(DirectorSpec next) {
+        Map<RealKey, Real> specs = new LinkedHashMap<>();
+        Map<ServiceKey, Service> services = new LinkedHashMap<>();
+        for (Service s : next.services()) {
             ServiceKey sk = new ServiceKey(s.protocol(), s.address());
             services.put(sk, s);
-            for (KeepalivedConfig.Real r : s.realServers()) {
+            for (Real r : s.realServers()) {
                 specs.put(new RealKey(sk, r.address()), r);
             }
         }
@@ -305,10 +297,10 @@ public final class KeepalivedDirector implements AutoCloseable {
             return CompletableFuture.completedFuture(CheckResult.down("in maintenance"));
         }
         HealthCheck c = checks.computeIfAbsent(k, x -> {
-            KeepalivedConfig.Real spec = realSpecs.get(x);
+            Real spec = realSpecs.get(x);
             return spec == null ? rs -> CompletableFuture.completedFuture(CheckResult.up()) : compose(service, spec);
         });
-        KeepalivedConfig.Service spec = serviceSpecs.get(k.service());
+        Service spec = serviceSpecs.get(k.service());
         if (spec != null && spec.haSuspend()) {
             // keepalived's ha_suspend: no check while the instance holding the address is not master; the server
             // keeps the state it has, and its next check runs when the instance becomes master
@@ -330,11 +322,11 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
 
     /** The real server's checkers as one check: up when every one is up (none: always up). */
-    private HealthCheck compose(VirtualService service, KeepalivedConfig.Real spec) {
+    private HealthCheck compose(VirtualService service, Real spec) {
         HealthMonitors.Checks b = Objects.requireNonNull(builtIns, "checks");
-        RealServer probe = spec.newRealServer();
+        RealServer probe = ServiceBuild.realServer(spec, ProxyProtocol.NONE);
         List<CheckFactory> all = new ArrayList<>();
-        for (KeepalivedConfig.Check c : spec.checks()) {
+        for (Check c : spec.checks()) {
             CheckFactory f = switch (c.kind()) {
                 case TCP -> b.tcp(c.connectTimeout());
                 case HTTP, SSL -> b.http(Objects.requireNonNull(c.http(), "http"));
@@ -344,7 +336,7 @@ public final class KeepalivedDirector implements AutoCloseable {
                 case UDP -> b.udp(c.payload(), c.requireReply(), 1, 65535, c.connectTimeout());
             };
             InetSocketAddress to = c.connectTo();
-            if (to != null && c.kind() != KeepalivedConfig.CheckKind.MISC) {
+            if (to != null && c.kind() != CheckKind.MISC) {
                 f = CheckFactory.connectTo(to, f);
             }
             all.add(f);
@@ -354,17 +346,17 @@ public final class KeepalivedDirector implements AutoCloseable {
 
     private void healthEvent(HealthEvent e) {
         ServiceKey sk = ServiceKey.of(e.service());
-        KeepalivedConfig.Service spec = serviceSpecs.get(sk);
+        Service spec = serviceSpecs.get(sk);
         if (spec == null) {
             return;
         }
         if (e instanceof HealthEvent.RealServerUp up) {
             history.changed(new RealKey(sk, up.realServer().address()), "UP", up.detail());
-            KeepalivedConfig.Real r = realSpecs.get(new RealKey(sk, up.realServer().address()));
+            Real r = realSpecs.get(new RealKey(sk, up.realServer().address()));
             run(r == null ? List.of() : r.notifyUp());
         } else if (e instanceof HealthEvent.RealServerDown down) {
             history.changed(new RealKey(sk, down.realServer().address()), "DOWN", down.detail());
-            KeepalivedConfig.Real r = realSpecs.get(new RealKey(sk, down.realServer().address()));
+            Real r = realSpecs.get(new RealKey(sk, down.realServer().address()));
             run(r == null ? List.of() : r.notifyDown());
         } else if (e instanceof HealthEvent.QuorumUp) {
             run(spec.quorumUp());
@@ -392,7 +384,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         }
         started = true;
         trackers.forEach(ScriptTracker::start);
-        for (KeepalivedConfig.SyncGroup g : config.syncGroups()) {
+        for (SyncGroup g : config.syncGroups()) {
             syncGroups.add(VrrpSyncGroup.of(g.name(), g.members().stream().map(failovers::get)
                     .toArray(VrrpFailover[]::new)));
         }
@@ -424,7 +416,7 @@ public final class KeepalivedDirector implements AutoCloseable {
      *     was. The VRRP part cannot change: failover instances are kept for the director's life (restarting them
      *     would hand the addresses over), so such a change needs a restart
      */
-    public String reload(KeepalivedConfig next) {
+    public String reload(DirectorSpec next) {
         synchronized (reloading) {
             ReloadPlan plan;
             synchronized (this) {
@@ -447,7 +439,7 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
 
     /** Builds everything {@code next} needs; changes nothing. */
-    private ReloadPlan plan(KeepalivedConfig next) {
+    private ReloadPlan plan(DirectorSpec next) {
         if (!next.vrrpText().equals(config.vrrpText())) {
             throw new IllegalStateException("the VRRP part of the file changed (global garp settings, vrrp_script, "
                     + "vrrp_instance or vrrp_sync_group): lvs4j keeps its failover instances while it runs, so that "
@@ -456,16 +448,15 @@ public final class KeepalivedDirector implements AutoCloseable {
         }
         refuseKeyChange(next);
         ReloadPlan plan = new ReloadPlan(next);
-        for (KeepalivedConfig.Service s : next.services()) {
+        for (Service s : next.services()) {
             ServiceKey sk = new ServiceKey(s.protocol(), s.address());
             Running old = running.get(sk);
             Running r;
             try {
                 if (old == null) {
-                    r = new Running(directorFor(next, s), s, ServiceBuild.virtualService(s,
-                            KeepalivedConfig.Real::newRealServer));
+                    r = new Running(directorFor(next, s), s, ServiceBuild.virtualService(s));
                 } else {
-                    r = new Running(old.director, s, ServiceBuild.virtualService(s, spec -> reuse(old, spec,
+                    r = new Running(old.director, s, ServiceBuild.virtualService(s, spec -> reuse(old, s, spec,
                             plan.weights)));
                 }
             } catch (RuntimeException e) {
@@ -543,11 +534,11 @@ public final class KeepalivedDirector implements AutoCloseable {
      * (swapping it on one node while its peers keep the old one would leave it master alone), so the change would be
      * ignored while the reload said it was applied.
      */
-    private void refuseKeyChange(KeepalivedConfig next) {
-        Map<String, KeepalivedConfig.Instance> running = new HashMap<>();
+    private void refuseKeyChange(DirectorSpec next) {
+        Map<String, Instance> running = new HashMap<>();
         config.instances().forEach(i -> running.put(i.name(), i));
-        for (KeepalivedConfig.Instance i : next.instances()) {
-            KeepalivedConfig.Instance was = running.get(i.name());
+        for (Instance i : next.instances()) {
+            Instance was = running.get(i.name());
             if (was != null && !Arrays.equals(was.key(), i.key())) {
                 throw new IllegalStateException("the key_file of vrrp_instance " + i.name() + " (" + i.position()
                         + ") holds another key than when the director started: a reload does not change a running "
@@ -558,7 +549,7 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
 
     /**
-     * Reads {@code file} again and applies it as {@link #reload(KeepalivedConfig)} does.
+     * Reads {@code file} again and applies it as {@link #reload(DirectorSpec)} does.
      *
      * @throws IllegalStateException with every error when the file does not validate, or when the change is refused;
      *     the running configuration is then untouched
@@ -570,7 +561,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         } catch (ConfigException e) {
             throw new IllegalStateException(e.getMessage() + "; the running configuration is unchanged", e);
         }
-        KeepalivedConfig next = result.config();
+        DirectorSpec next = result.config();
         if (next == null) {
             throw new IllegalStateException(file + " is not valid (" + String.join("; ", result.problems().stream()
                     .filter(ConfigProblem::error).map(Object::toString).toList())
@@ -583,13 +574,13 @@ public final class KeepalivedDirector implements AutoCloseable {
      * The running real server at {@code spec}'s address, or a new one; a weight the file changed is set by
      * {@code weights} when the reload commits.
      */
-    private static RealServer reuse(Running r, KeepalivedConfig.Real spec, List<Runnable> weights) {
+    private static RealServer reuse(Running r, Service service, Real spec, List<Runnable> weights) {
         RealServer rs = r.reals.get(spec.address());
         if (rs == null || rs.upperThreshold() != spec.upperThreshold()
-                || rs.lowerThreshold() != spec.lowerThreshold()) {
-            return spec.newRealServer();
+                || rs.lowerThreshold() != spec.lowerThreshold() || rs.proxyProtocol() != service.proxyProtocol()) {
+            return ServiceBuild.realServer(service, spec);
         }
-        KeepalivedConfig.Real before = r.spec.realServers().stream().filter(x -> x.address().equals(spec.address()))
+        Real before = r.spec.realServers().stream().filter(x -> x.address().equals(spec.address()))
                 .findFirst().orElse(null);
         if (before == null || before.weight() != spec.weight()) {
             weights.add(() -> rs.setWeight(spec.weight())); // the file's weight replaces an operator's, as keepalived
@@ -598,7 +589,7 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
 
     /** The running configuration. */
-    public synchronized KeepalivedConfig config() {
+    public synchronized DirectorSpec config() {
         return config;
     }
 
@@ -658,7 +649,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         if (hold != AdminState.MAINT) {
             return name(service, realServer) + (hold == null ? ": already ready" : ": ready");
         }
-        KeepalivedConfig.Real spec = realSpecs.get(k);
+        Real spec = realSpecs.get(k);
         if (spec == null || spec.checks().isEmpty()) {
             rs.setState(RealServerState.UP);
             return name(service, realServer) + ": ready";
@@ -755,7 +746,7 @@ public final class KeepalivedDirector implements AutoCloseable {
      */
     public String status() {
         StringBuilder sb = new StringBuilder();
-        KeepalivedConfig c = config();
+        DirectorSpec c = config();
         sb.append("lvs4j director ").append(c.routerId()).append(": ").append(c.services().size())
                 .append(c.services().size() == 1 ? " virtual service" : " virtual services").append('\n');
         failovers.forEach((name, f) -> sb.append("VRRP ").append(name).append(": ").append(f.role())
@@ -791,7 +782,7 @@ public final class KeepalivedDirector implements AutoCloseable {
 
     /** Stops accepting, lets connections finish within {@code grace}, resigns mastership and stops the checks. */
     public CompletionStage<Void> stop(Duration grace) {
-        KeepalivedConfig c;
+        DirectorSpec c;
         synchronized (this) {
             if (stopping != null) {
                 return stopping;
@@ -799,7 +790,7 @@ public final class KeepalivedDirector implements AutoCloseable {
             stopping = new CompletableFuture<>();
             c = config;
         }
-        for (KeepalivedConfig.Service s : c.services()) {
+        for (Service s : c.services()) {
             if (s.omega()) {
                 run(s.quorumDown()); // keepalived's omega: the down command also runs at shutdown
             }
