@@ -6,6 +6,8 @@ import io.lvs4j.api.RealServer;
 import io.lvs4j.api.RealServerState;
 import io.lvs4j.api.ServiceKey;
 import io.lvs4j.api.VirtualService;
+import io.lvs4j.api.event.RealServerEvent;
+import io.lvs4j.api.failover.Failover;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.api.health.CheckResult;
 import io.lvs4j.api.health.HealthCheck;
@@ -17,6 +19,7 @@ import io.lvs4j.failover.VrrpConfig;
 import io.lvs4j.failover.VrrpFailover;
 import io.lvs4j.failover.VrrpSyncGroup;
 import io.lvs4j.forward.Director;
+import io.lvs4j.forward.DirectorBuilder;
 import io.lvs4j.forward.ServiceStatistics;
 import io.lvs4j.forward.StatisticsTable;
 import io.lvs4j.health.CheckFactory;
@@ -26,6 +29,7 @@ import io.lvs4j.keepalived.internal.ScriptTracker;
 import io.lvs4j.keepalived.internal.ServiceBuild;
 import io.lvs4j.keepalived.spec.Check;
 import io.lvs4j.keepalived.spec.CheckKind;
+import io.lvs4j.keepalived.spec.DirectorSettings;
 import io.lvs4j.keepalived.spec.DirectorSpec;
 import io.lvs4j.keepalived.spec.Instance;
 import io.lvs4j.keepalived.spec.Real;
@@ -35,19 +39,25 @@ import io.lvs4j.keepalived.spec.VirtualAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,6 +127,9 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
 
     private final NotifyCommands commands = new NotifyCommands();
+    private final Consumer<String> events;
+    /** The real servers whose events are written (with events on), by identity. */
+    private final Set<RealServer> watched = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<String, Director> directors = new LinkedHashMap<>();
     private final Map<String, VrrpFailover> failovers = new LinkedHashMap<>();
     /** Per instance: completed while it is master, for ha_suspend's checks to wait on. */
@@ -139,34 +152,79 @@ public final class KeepalivedDirector implements AutoCloseable {
     private @Nullable CompletableFuture<Void> stopping; // guarded by this
 
     /**
-     * How a director runs, beyond its file.
+     * How a director runs, beyond its specification.
      *
      * @param ioThreads event-loop threads of each Director
      * @param insecure run VRRP instances that have no key (their adverts can be forged)
+     * @param events where the event lines go when the specification asks for them ({@link DirectorSettings#events})
+     * @param failover a failover the caller built (ZooKeeper's, say) that gates the virtual services no VRRP instance
+     *     gates: they are bound only while it is master; {@code null} to serve them always. The director starts and
+     *     stops it
      */
-    public record Options(int ioThreads, boolean insecure) {
+    public record Options(int ioThreads, boolean insecure, Consumer<String> events, @Nullable Failover failover) {
         /** Checks the fields. */
         public Options {
             if (ioThreads < 1) {
                 throw new IllegalArgumentException("ioThreads must be >= 1 but was " + ioThreads);
             }
+            Objects.requireNonNull(events, "events");
+        }
+
+        /** Options without an outside failover. */
+        public Options(int ioThreads, boolean insecure, Consumer<String> events) {
+            this(ioThreads, insecure, events, null);
+        }
+
+        /** Options without an outside failover; event lines, if asked for, go to standard output. */
+        public Options(int ioThreads, boolean insecure) {
+            this(ioThreads, insecure, line -> {
+                System.out.println(line);
+                System.out.flush();
+            });
+        }
+    }
+
+    /** A VRRP instance without a key, run without {@code insecure}: its adverts could be forged. */
+    public static final class MissingKeyException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String instance;
+
+        MissingKeyException(Instance i) {
+            super("vrrp_instance " + i.name() + " (" + i.position() + ") has no lvs4j { key_file PATH } block: its "
+                    + "adverts could be forged by anyone on the network; give a key, or start with --insecure");
+            this.instance = i.name();
+        }
+
+        /** The instance's name. */
+        public String instance() {
+            return instance;
         }
     }
 
     /**
      * Prepares {@code config} to run; nothing is bound or sent before {@link #start()}.
      *
-     * @throws IllegalArgumentException when a VRRP instance has no key and {@code options} is not insecure
+     * @throws MissingKeyException when a VRRP instance has no key and neither it nor {@code options} is insecure
+     * @throws IllegalArgumentException naming the setting when an instance's failover settings cannot be built, or
+     *     when a multicast instance's interface has no address here
      */
     public KeepalivedDirector(DirectorSpec config, Options options) {
         this.config = config;
+        this.events = options.events();
         for (Instance i : config.instances()) {
+            // fails now, naming the instance, when a multicast instance's interface has no address; then the
+            // settings (advert interval, priority...) are checked before the key
+            ServiceBuild.vrrp(i, i.bind(), true);
             if (i.key() == null && !i.insecure() && !options.insecure()) {
-                throw new IllegalArgumentException("vrrp_instance " + i.name() + " (" + i.position() + ") has no "
-                        + "lvs4j { key_file PATH } block: its adverts could be forged by anyone on the network; give "
-                        + "a key, or start with --insecure");
+                throw new MissingKeyException(i);
             }
-            i.bind(); // fails now, naming the instance, when a multicast instance's interface has no address
+        }
+        for (Service s : config.services()) {
+            String gate = s.vrrpInstance();
+            if (gate != null && config.instances().stream().noneMatch(i -> i.name().equals(gate))) {
+                throw new IllegalArgumentException("virtual service " + s.name() + " (" + s.position() + ") names "
+                        + "vrrp_instance " + gate + ", which the specification does not have");
+            }
         }
         CheckFactory dynamic = (service, realServer) -> target -> check(service, realServer, target);
         this.monitor = HealthMonitors.create((service, realServer) -> {
@@ -190,7 +248,11 @@ public final class KeepalivedDirector implements AutoCloseable {
     private void assemble(DirectorSpec config, Options options) {
         monitor.onEvent(this::healthEvent);
         install(config);
-        directors.put(ALWAYS, Director.builder().ioThreads(options.ioThreads()).healthMonitor(monitor).build());
+        Failover outside = options.failover();
+        directors.put(ALWAYS, builder(config.settings(), options).healthMonitor(monitor).failover(outside).build());
+        if (outside != null && config.settings().events()) {
+            outside.onRoleChange(change -> event("role", change.current() + " " + change.reason()));
+        }
         for (Instance i : config.instances()) {
             VrrpFailover failover = new VrrpFailover(ServiceBuild.vrrp(i, i.bind(), options.insecure()));
             failovers.put(i.name(), failover);
@@ -212,8 +274,11 @@ public final class KeepalivedDirector implements AutoCloseable {
             if (!i.tracks().isEmpty()) {
                 trackers.add(new ScriptTracker(i, failover));
             }
-            io.lvs4j.forward.DirectorBuilder builder = Director.builder().ioThreads(options.ioThreads())
-                    .healthMonitor(monitor).failover(failover);
+            DirectorBuilder builder = builder(config.settings(), options).healthMonitor(monitor).failover(failover);
+            if (config.settings().events()) {
+                failover.onRoleChange(change -> event("role", change.current() + " " + change.reason()
+                        + (config.instances().size() > 1 ? " " + i.name() : "")));
+            }
             if (i.maxFlows() > 0) {
                 builder.maxFlows(i.maxFlows());
             }
@@ -227,6 +292,59 @@ public final class KeepalivedDirector implements AutoCloseable {
             Running r = new Running(d, s, ServiceBuild.virtualService(s));
             r.service.realServers().forEach(rs -> r.reals.put(rs.address(), rs));
             running.put(ServiceKey.of(r.service), r);
+        }
+        if (config.settings().events()) {
+            running.values().stream().map(r -> r.director).distinct().forEach(name -> directors.get(name)
+                    .onServingChange(now -> event(now ? "serving" : "not-serving", "-")));
+            running.values().forEach(this::watch);
+        }
+    }
+
+    /**
+     * A builder of one director with the specification's forwarding settings; the instance's own limits, when it
+     * has them, are set by the caller.
+     */
+    private static DirectorBuilder builder(DirectorSettings s, Options options) {
+        DirectorBuilder b = Director.builder().ioThreads(options.ioThreads()).transport(s.transport())
+                .connectTimeout(s.connectTimeout()).idleTimeout(s.idleTimeout())
+                .udpUnrepliedTimeout(s.udpUnrepliedTimeout());
+        if (s.maxFlows() > 0) {
+            b.maxFlows(s.maxFlows());
+        }
+        if (s.maxConnections() > 0) {
+            b.maxConnections(s.maxConnections());
+        }
+        return b;
+    }
+
+    /** Writes the event lines of {@code r}'s real servers that are not watched yet. */
+    private void watch(Running r) {
+        for (RealServer rs : r.reals.values()) {
+            if (watched.add(rs)) {
+                String name = Addresses.format(rs.address());
+                rs.onEvent(e -> {
+                    if (e instanceof RealServerEvent.StateChanged c) {
+                        event("server", name + " " + c.current());
+                    } else if (e instanceof RealServerEvent.WeightChanged w) {
+                        event("weight", name + " " + w.current());
+                    } else if (e instanceof RealServerEvent.EjectionChanged j) {
+                        event(j.ejected() ? "ejected" : "returned", name);
+                    }
+                });
+            }
+        }
+    }
+
+    /**
+     * One event line, its time in milliseconds since the epoch with microseconds as decimals; called from event
+     * loops and the failover thread, hence synchronized on the sink.
+     */
+    private void event(String kind, String detail) {
+        Instant now = Instant.now();
+        String line = String.format(Locale.ROOT, "event %d.%03d %s %s", now.toEpochMilli(),
+                now.getNano() / 1000 % 1000, kind, detail);
+        synchronized (events) {
+            events.accept(line);
         }
     }
 
@@ -267,6 +385,9 @@ public final class KeepalivedDirector implements AutoCloseable {
 
     /** The director of a service: the instance holding its address, or the always-serving one. */
     private static String directorFor(DirectorSpec config, Service s) {
+        if (s.vrrpInstance() != null) {
+            return s.vrrpInstance();
+        }
         for (Instance i : config.instances()) {
             if (i.holds(s.address().getAddress())) {
                 return i.name();
@@ -440,6 +561,11 @@ public final class KeepalivedDirector implements AutoCloseable {
 
     /** Builds everything {@code next} needs; changes nothing. */
     private ReloadPlan plan(DirectorSpec next) {
+        if (!next.settings().equals(config.settings())) {
+            throw new IllegalStateException("the global lvs4j block changed (" + config.settings() + " -> "
+                    + next.settings() + "): the directors keep their forwarding settings while they run; restart "
+                    + "the director to apply it. The running configuration is unchanged");
+        }
         if (!next.vrrpText().equals(config.vrrpText())) {
             throw new IllegalStateException("the VRRP part of the file changed (global garp settings, vrrp_script, "
                     + "vrrp_instance or vrrp_sync_group): lvs4j keeps its failover instances while it runs, so that "
@@ -526,6 +652,10 @@ public final class KeepalivedDirector implements AutoCloseable {
         running.clear();
         running.putAll(plan.next);
         config = plan.config;
+        if (config.settings().events()) {
+            watched.retainAll(running.values().stream().flatMap(r -> r.reals.values().stream()).toList());
+            running.values().forEach(this::watch);
+        }
         return closing;
     }
 
@@ -808,11 +938,11 @@ public final class KeepalivedDirector implements AutoCloseable {
         return done;
     }
 
-    /** {@link #stop} with a 10 s grace, waited for. */
+    /** {@link #stop} with the specification's stop grace (10 s unless it says), waited for. */
     @Override
     public void close() {
         try {
-            stop(Duration.ofSeconds(10)).toCompletableFuture().join();
+            stop(config().settings().stopGrace()).toCompletableFuture().join();
         } catch (RuntimeException e) {
             LOG.warn("error while stopping", e);
         }

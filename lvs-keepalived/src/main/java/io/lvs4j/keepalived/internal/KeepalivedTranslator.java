@@ -5,6 +5,7 @@ import io.lvs4j.api.Protocol;
 import io.lvs4j.api.ProxyProtocol;
 import io.lvs4j.api.VirtualService;
 import io.lvs4j.failover.KeyFile;
+import io.lvs4j.forward.Transport;
 import io.lvs4j.health.HealthMonitorConfig;
 import io.lvs4j.health.HttpGet;
 import io.lvs4j.keepalived.ConfigPosition;
@@ -121,8 +122,43 @@ public final class KeepalivedTranslator {
                 syncGroups.add(syncGroup(n, instances));
             }
         }
-        return new DirectorSpec(routerId, services, instances, syncGroups, DirectorSettings.DEFAULTS,
-                vrrp.toString());
+        return new DirectorSpec(routerId, services, instances, syncGroups, settings(), vrrp.toString());
+    }
+
+    /** The global lvs4j block: how every director forwards. */
+    private DirectorSettings settings() {
+        ConfigNode b = global == null ? null : node(global, "lvs4j");
+        if (b == null) {
+            return DirectorSettings.DEFAULTS;
+        }
+        DirectorSettings.Builder s = DirectorSettings.builder();
+        String transport = text(b, "transport");
+        if (transport != null) {
+            s.transport(Transport.valueOf(transport.toUpperCase(Locale.ROOT)));
+        }
+        Duration connect = optionalSeconds(text(b, "connect_timeout"));
+        if (connect != null) {
+            s.connectTimeout(connect);
+        }
+        Duration idle = optionalSeconds(text(b, "idle_timeout"));
+        if (idle != null) {
+            s.idleTimeout(idle);
+        }
+        Duration unreplied = optionalSeconds(text(b, "udp_unreplied_timeout"));
+        if (unreplied != null) {
+            s.udpUnrepliedTimeout(unreplied);
+        }
+        Duration grace = optionalSeconds(text(b, "stop_grace"));
+        if (grace != null) {
+            s.stopGrace(grace);
+        }
+        try {
+            return s.maxFlows(intOr(b, "max_flows", 0)).maxConnections(intOr(b, "max_conns", 0))
+                    .events(has(b, "events")).build();
+        } catch (IllegalArgumentException e) {
+            error(b.position(), "lvs4j " + e.getMessage());
+            return DirectorSettings.DEFAULTS;
+        }
     }
 
     int errors() {
@@ -231,12 +267,30 @@ public final class KeepalivedTranslator {
                     .omega(has(vs, "omega")).haSuspend(has(vs, "ha_suspend")).quorumUp(words(text(vs, "quorum_up")))
                     .quorumDown(words(text(vs, "quorum_down"))).realServers(reals);
             flags.forEach(b::flag);
+            extensions(vs, b);
             out.add(b.build());
         }
         if (errors() == errorsBefore && !out.isEmpty()) {
             build(out.get(0), vs); // the addresses of a group differ in nothing a build checks
         }
         return out;
+    }
+
+    /** A virtual_server's lvs4j block: PROXY protocol, slow start, its connection limit. */
+    private static void extensions(ConfigNode vs, Service.Builder b) {
+        ConfigNode x = node(vs, "lvs4j");
+        if (x == null) {
+            return;
+        }
+        String proxy = text(x, "proxy_protocol");
+        if (proxy != null) {
+            b.proxyProtocol(ProxyProtocol.valueOf(proxy.toUpperCase(Locale.ROOT)));
+        }
+        Duration slowStart = optionalSeconds(text(x, "slow_start"));
+        if (slowStart != null) {
+            b.slowStart(slowStart);
+        }
+        b.maxConnections(intOr(x, "max_conns", 0));
     }
 
     /** Builds what a director builds of {@code s} (as a reload does), turning a refusal into an error here. */
@@ -788,6 +842,10 @@ public final class KeepalivedTranslator {
     private static int intOr(ConfigNode parent, String keyword, int fallback) {
         String t = text(parent, keyword);
         return t == null ? fallback : Integer.parseInt(t);
+    }
+
+    private static @Nullable Duration optionalSeconds(@Nullable String text) {
+        return text == null ? null : seconds(text, Duration.ZERO);
     }
 
     private static Duration seconds(@Nullable String text, Duration fallback) {

@@ -32,6 +32,53 @@ public record Check(CheckKind kind, Duration connectTimeout, @Nullable InetSocke
         payload = payload.clone();
     }
 
+    /** The values {@link #parse} accepts, for a usage line. */
+    public static final String FORMS = "tcp, http:PATH, https:PATH, udp, dns or exec:COMMAND";
+
+    /**
+     * A checker written in one word, as {@code lvs4j forward --check} takes it: {@code tcp} (TCP_CHECK), {@code
+     * http:PATH} (HTTP_GET answering 200-299), {@code https:PATH} (SSL_GET, the certificate not verified, as
+     * keepalived), {@code udp} (UDP_CHECK with a one-byte payload), {@code dns} (DNS_CHECK: an SOA query for
+     * {@code .}) or {@code exec:COMMAND} (MISC_CHECK: exit 0 up; the server's IP and port are appended).
+     *
+     * @param text the word
+     * @param timeout the checker's connect timeout
+     * @throws IllegalArgumentException naming the forms when {@code text} is none of them, or what is wrong with
+     *     the HTTP path
+     */
+    public static Check parse(String text, Duration timeout) {
+        String kind = text.toLowerCase(java.util.Locale.ROOT);
+        if (kind.equals("tcp")) {
+            return simple(CheckKind.TCP, timeout, null, List.of(), "", new byte[0]);
+        }
+        if (kind.startsWith("http:") || kind.startsWith("https:")) {
+            boolean tls = kind.startsWith("https:");
+            HttpGet.Builder get = HttpGet.path(text.substring(text.indexOf(':') + 1)).connectTimeout(timeout)
+                    .statusCodes(HttpGet.DEFAULT_STATUS_CODES);
+            if (tls) {
+                get.tls(false);
+            }
+            return simple(tls ? CheckKind.SSL : CheckKind.HTTP, timeout, get.build(), List.of(), "", new byte[0]);
+        }
+        if (kind.equals("udp")) {
+            return simple(CheckKind.UDP, timeout, null, List.of(), "", new byte[] {0});
+        }
+        if (kind.equals("dns")) {
+            return new Check(CheckKind.DNS, timeout, null, null, List.of(), false, "SOA", ".", "", new byte[0],
+                    false);
+        }
+        if (kind.startsWith("exec:") && !text.substring(5).isBlank()) {
+            return simple(CheckKind.MISC, timeout, null, List.of(text.substring(5).trim().split("\\s+")), "",
+                    new byte[0]);
+        }
+        throw new IllegalArgumentException("must be " + FORMS + " but was '" + text + "'");
+    }
+
+    private static Check simple(CheckKind kind, Duration timeout, @Nullable HttpGet http, List<String> command,
+            String helo, byte[] payload) {
+        return new Check(kind, timeout, null, http, command, false, "", "", helo, payload, false);
+    }
+
     /** The payload (a copy). */
     @Override
     public byte[] payload() {

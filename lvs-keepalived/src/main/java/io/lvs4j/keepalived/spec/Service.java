@@ -36,13 +36,15 @@ import org.jspecify.annotations.Nullable;
  * @param realServers its real servers
  * @param proxyProtocol the PROXY protocol header sent to every real server (lvs4j block's proxy_protocol)
  * @param slowStart the slow-start window of a real server that comes back up, zero for none (slow_start)
- * @param maxConnections most connections at once to this service, 0 for no limit (max_conns_per_service)
+ * @param maxConnections most connections at once to this service, 0 for no limit (the lvs4j block's max_conns)
+ * @param vrrpInstance the VRRP instance whose mastership gates this service, or {@code null} for keepalived's rule:
+ *     the instance holding its address, if any
  */
 public record Service(ConfigPosition position, Protocol protocol, InetSocketAddress address,
         String scheduler, Set<String> flags, boolean onePacket, Duration persistence, int persistenceNetmask,
         int quorum, int hysteresis, @Nullable InetSocketAddress sorryServer, boolean omega, boolean haSuspend,
         List<String> quorumUp, List<String> quorumDown, List<Real> realServers, ProxyProtocol proxyProtocol,
-        Duration slowStart, int maxConnections) {
+        Duration slowStart, int maxConnections, @Nullable String vrrpInstance) {
 
     /** Copies the collections. */
     public Service {
@@ -63,7 +65,7 @@ public record Service(ConfigPosition position, Protocol protocol, InetSocketAddr
                 .persistence(persistence).persistenceNetmask(persistenceNetmask).quorum(quorum)
                 .hysteresis(hysteresis).sorryServer(sorryServer).omega(omega).haSuspend(haSuspend).quorumUp(quorumUp)
                 .quorumDown(quorumDown).proxyProtocol(proxyProtocol).slowStart(slowStart)
-                .maxConnections(maxConnections);
+                .maxConnections(maxConnections).vrrpInstance(vrrpInstance);
         b.flags.addAll(flags);
         b.realServers.addAll(realServers);
         return b;
@@ -95,6 +97,7 @@ public record Service(ConfigPosition position, Protocol protocol, InetSocketAddr
         private ProxyProtocol proxyProtocol = ProxyProtocol.NONE;
         private Duration slowStart = Duration.ZERO;
         private int maxConnections;
+        private @Nullable String vrrpInstance;
 
         private Builder(ConfigPosition position, Protocol protocol, InetSocketAddress address) {
             this.position = Objects.requireNonNull(position, "position");
@@ -204,11 +207,17 @@ public record Service(ConfigPosition position, Protocol protocol, InetSocketAddr
             return this;
         }
 
+        /** The VRRP instance that gates this service; {@code null} (the default): the one holding its address. */
+        public Builder vrrpInstance(@Nullable String instance) {
+            this.vrrpInstance = instance;
+            return this;
+        }
+
         /** The service; the values are checked when it is run (and by {@code KeepalivedConfig.load}). */
         public Service build() {
             return new Service(position, protocol, address, scheduler, flags, onePacket, persistence,
                     persistenceNetmask, quorum, hysteresis, sorryServer, omega, haSuspend, quorumUp, quorumDown,
-                    realServers, proxyProtocol, slowStart, maxConnections);
+                    realServers, proxyProtocol, slowStart, maxConnections, vrrpInstance);
         }
     }
 }
