@@ -1,6 +1,7 @@
 package io.lvs4j.jmh;
 
 import io.lvs4j.api.RealServer;
+import io.lvs4j.api.internal.RealServerEngine;
 import io.lvs4j.api.scheduler.Scheduler;
 import io.lvs4j.api.scheduler.Schedulers;
 import java.util.ArrayList;
@@ -48,8 +49,8 @@ public class ConnectionEventBenchmark extends BaseBenchmark {
 
     @Benchmark
     public int openAndClose(Server s) {
-        s.rs.connectionOpened();
-        s.rs.connectionClosed(true);
+        RealServerEngine.connectionOpened(s.rs);
+        RealServerEngine.connectionClosed(s.rs, true);
         return s.rs.overhead();
     }
 }

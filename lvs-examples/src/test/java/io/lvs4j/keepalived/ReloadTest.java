@@ -11,6 +11,7 @@ import io.lvs4j.keepalived.KeepalivedConfig;
 import io.lvs4j.keepalived.KeepalivedDirector;
 import io.lvs4j.keepalived.LoopbackTest;
 import io.lvs4j.keepalived.Reloader;
+import io.lvs4j.keepalived.spec.DirectorSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -150,7 +151,7 @@ class ReloadTest extends LoopbackTest {
             int line, int column, String message) throws Exception {
         int added = freePort();
         int bad = freePort();
-        KeepalivedConfig running = live.director().config();
+        DirectorSpec running = live.director().config();
 
         String prefix = before + service(added, "", real(a.port(), ""));
         Files.writeString(conf, prefix + fragment.replace("NEW", Integer.toString(bad)).replace("REAL",

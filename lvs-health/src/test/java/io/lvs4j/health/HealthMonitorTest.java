@@ -290,7 +290,7 @@ class HealthMonitorTest {
         RealServer rs = RealServer.of("10.0.0.2", 80);
         VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
         script.put(rs, answers("-+-"));
-        HealthMonitor m = monitor(HealthMonitorConfig.custom().retry(1).delayBeforeRetry(Duration.ofMillis(500))
+        HealthMonitor m = monitor(HealthMonitorConfig.builder().retry(1).delayBeforeRetry(Duration.ofMillis(500))
                 .fall(1));
         List<CheckCompleted> seen = new CopyOnWriteArrayList<>();
         Registration listening = m.onCheck(seen::add);
@@ -319,7 +319,7 @@ class HealthMonitorTest {
         VirtualService vs = VirtualService.tcp("10.0.0.100", 80).realServer(rs).build();
         CompletableFuture<CheckResult> answer = new CompletableFuture<>();
         long[] asked = new long[1];
-        HealthMonitor m = HealthMonitors.create(HealthMonitorConfig.custom().delayLoop(LOOP).build(),
+        HealthMonitor m = HealthMonitors.create(HealthMonitorConfig.builder().delayLoop(LOOP).build(),
                 (service, server) -> target -> {
                     asked[0] = System.nanoTime();
                     return answer;

@@ -1,10 +1,13 @@
 package io.lvs4j.keepalived;
 
 import io.lvs4j.api.Addresses;
+import io.lvs4j.api.ProxyProtocol;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.RealServerState;
 import io.lvs4j.api.ServiceKey;
 import io.lvs4j.api.VirtualService;
+import io.lvs4j.api.event.RealServerEvent;
+import io.lvs4j.api.failover.Failover;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.api.health.CheckResult;
 import io.lvs4j.api.health.HealthCheck;
@@ -17,6 +20,7 @@ import io.lvs4j.failover.VrrpConfig;
 import io.lvs4j.failover.VrrpFailover;
 import io.lvs4j.failover.VrrpSyncGroup;
 import io.lvs4j.forward.Director;
+import io.lvs4j.forward.DirectorBuilder;
 import io.lvs4j.forward.ServiceStatistics;
 import io.lvs4j.forward.StatisticsTable;
 import io.lvs4j.health.CheckFactory;
@@ -24,28 +28,43 @@ import io.lvs4j.health.HealthMonitorConfig;
 import io.lvs4j.health.HealthMonitors;
 import io.lvs4j.keepalived.internal.ScriptTracker;
 import io.lvs4j.keepalived.internal.ServiceBuild;
+import io.lvs4j.keepalived.spec.Check;
+import io.lvs4j.keepalived.spec.CheckKind;
+import io.lvs4j.keepalived.spec.DirectorSettings;
+import io.lvs4j.keepalived.spec.DirectorSpec;
+import io.lvs4j.keepalived.spec.Instance;
+import io.lvs4j.keepalived.spec.Real;
+import io.lvs4j.keepalived.spec.Service;
+import io.lvs4j.keepalived.spec.SyncGroup;
+import io.lvs4j.keepalived.spec.VirtualAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a {@link KeepalivedConfig}: one {@link Director} per VRRP instance for the virtual services on that instance's
+ * Runs a {@link DirectorSpec}: one {@link Director} per VRRP instance for the virtual services on that instance's
  * virtual addresses (bound only while the instance is master), one for the other virtual services (always bound, as
  * IPVS services exist on every keepalived node), one health monitor whose checks and settings follow the file, and
  * the instances' tracked scripts, sync groups, virtual addresses and notify commands.
@@ -76,11 +95,11 @@ public final class KeepalivedDirector implements AutoCloseable {
     /** A running virtual service. */
     private static final class Running {
         final String director;
-        final KeepalivedConfig.Service spec;
+        final Service spec;
         final VirtualService service;
         final Map<InetSocketAddress, RealServer> reals = new LinkedHashMap<>();
 
-        Running(String director, KeepalivedConfig.Service spec, VirtualService service) {
+        Running(String director, Service spec, VirtualService service) {
             this.director = director;
             this.spec = spec;
             this.service = service;
@@ -89,7 +108,7 @@ public final class KeepalivedDirector implements AutoCloseable {
 
     /** A reload built and not yet applied: the services it runs, which are new and which go. */
     private static final class ReloadPlan {
-        final KeepalivedConfig config;
+        final DirectorSpec config;
         final Map<ServiceKey, Running> next = new LinkedHashMap<>();
         final List<Running> added = new ArrayList<>();
         final List<Running> removed = new ArrayList<>();
@@ -97,7 +116,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         final List<Runnable> weights = new ArrayList<>();
         int changed;
 
-        ReloadPlan(KeepalivedConfig config) {
+        ReloadPlan(DirectorSpec config) {
             this.config = config;
         }
 
@@ -109,6 +128,9 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
 
     private final NotifyCommands commands = new NotifyCommands();
+    private final Consumer<String> events;
+    /** The real servers whose events are written (with events on), by identity. */
+    private final Set<RealServer> watched = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<String, Director> directors = new LinkedHashMap<>();
     private final Map<String, VrrpFailover> failovers = new LinkedHashMap<>();
     /** Per instance: completed while it is master, for ha_suspend's checks to wait on. */
@@ -121,47 +143,92 @@ public final class KeepalivedDirector implements AutoCloseable {
     private final Object reloading = new Object();
     private final Map<RealKey, AdminState> holds = new ConcurrentHashMap<>();
     private final Map<RealKey, HealthCheck> checks = new ConcurrentHashMap<>();
-    private volatile Map<RealKey, KeepalivedConfig.Real> realSpecs = Map.of();
-    private volatile Map<ServiceKey, KeepalivedConfig.Service> serviceSpecs = Map.of();
+    private volatile Map<RealKey, Real> realSpecs = Map.of();
+    private volatile Map<ServiceKey, Service> serviceSpecs = Map.of();
     private final HealthMonitor monitor;
     private final StatusHistory history = new StatusHistory(java.time.Clock.systemUTC());
-    private KeepalivedConfig config; // guarded by this
+    private DirectorSpec config; // guarded by this
     private boolean started; // guarded by this
     private @Nullable CompletableFuture<Void> stopping; // guarded by this
 
     /**
-     * How a director runs, beyond its file.
+     * How a director runs, beyond its specification.
      *
      * @param ioThreads event-loop threads of each Director
      * @param insecure run VRRP instances that have no key (their adverts can be forged)
+     * @param events where the event lines go when the specification asks for them ({@link DirectorSettings#events})
+     * @param failover a failover the caller built (ZooKeeper's, say) that gates the virtual services no VRRP instance
+     *     gates: they are bound only while it is master; {@code null} to serve them always. The director starts and
+     *     stops it
      */
-    public record Options(int ioThreads, boolean insecure) {
+    public record Options(int ioThreads, boolean insecure, Consumer<String> events, @Nullable Failover failover) {
         /** Checks the fields. */
         public Options {
             if (ioThreads < 1) {
                 throw new IllegalArgumentException("ioThreads must be >= 1 but was " + ioThreads);
             }
+            Objects.requireNonNull(events, "events");
+        }
+
+        /** Options without an outside failover. */
+        public Options(int ioThreads, boolean insecure, Consumer<String> events) {
+            this(ioThreads, insecure, events, null);
+        }
+
+        /** Options without an outside failover; event lines, if asked for, go to standard output. */
+        public Options(int ioThreads, boolean insecure) {
+            this(ioThreads, insecure, line -> {
+                System.out.println(line);
+                System.out.flush();
+            });
+        }
+    }
+
+    /** A VRRP instance without a key, run without {@code insecure}: its adverts could be forged. */
+    public static final class MissingKeyException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String instance;
+
+        MissingKeyException(Instance i) {
+            super("vrrp_instance " + i.name() + " (" + i.position() + ") has no lvs4j { key_file PATH } block: its "
+                    + "adverts could be forged by anyone on the network; give a key, or start with --insecure");
+            this.instance = i.name();
+        }
+
+        /** The instance's name. */
+        public String instance() {
+            return instance;
         }
     }
 
     /**
      * Prepares {@code config} to run; nothing is bound or sent before {@link #start()}.
      *
-     * @throws IllegalArgumentException when a VRRP instance has no key and {@code options} is not insecure
+     * @throws MissingKeyException when a VRRP instance has no key and neither it nor {@code options} is insecure
+     * @throws IllegalArgumentException naming the setting when an instance's failover settings cannot be built, or
+     *     when a multicast instance's interface has no address here
      */
-    public KeepalivedDirector(KeepalivedConfig config, Options options) {
+    public KeepalivedDirector(DirectorSpec config, Options options) {
         this.config = config;
-        for (KeepalivedConfig.Instance i : config.instances()) {
+        this.events = options.events();
+        for (Instance i : config.instances()) {
+            // fails now, naming the instance, when a multicast instance's interface has no address; then the
+            // settings (advert interval, priority...) are checked before the key
+            ServiceBuild.vrrp(i, i.bind(), true);
             if (i.key() == null && !i.insecure() && !options.insecure()) {
-                throw new IllegalArgumentException("vrrp_instance " + i.name() + " (" + i.position() + ") has no "
-                        + "lvs4j { key_file PATH } block: its adverts could be forged by anyone on the network; give "
-                        + "a key, or start with --insecure");
+                throw new MissingKeyException(i);
             }
-            i.bind(); // fails now, naming the instance, when a multicast instance's interface has no address
+        }
+        for (Service s : config.services()) {
+            String gate = s.vrrpInstance();
+            if (gate != null && config.instances().stream().noneMatch(i -> i.name().equals(gate))) {
+                throw new IllegalArgumentException("virtual service " + s.name() + " (" + s.position() + ") names "
+                        + "vrrp_instance " + gate + ", which the specification does not have");
+            }
         }
         CheckFactory dynamic = (service, realServer) -> target -> check(service, realServer, target);
         this.monitor = HealthMonitors.create((service, realServer) -> {
-            KeepalivedConfig.Real spec = realSpecs.get(key(service, realServer));
+            Real spec = realSpecs.get(key(service, realServer));
             return spec != null ? spec.health() : HealthMonitorConfig.ofDefaults();
         }, dynamic);
         try {
@@ -175,12 +242,16 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
 
     /** Builds the directors, failovers and trackers of {@code config}; nothing runs yet. */
-    private void assemble(KeepalivedConfig config, Options options) {
+    private void assemble(DirectorSpec config, Options options) {
         monitor.onEvent(this::healthEvent);
         install(config);
-        directors.put(ALWAYS, Director.builder().ioThreads(options.ioThreads()).healthMonitor(monitor).build());
-        for (KeepalivedConfig.Instance i : config.instances()) {
-            VrrpFailover failover = VrrpFailover.create(vrrp(i, i.bind(), options.insecure()));
+        Failover outside = options.failover();
+        directors.put(ALWAYS, builder(config.settings(), options).healthMonitor(monitor).failover(outside).build());
+        if (outside != null && config.settings().events()) {
+            outside.onRoleChange(change -> event("role", change.current() + " " + change.reason()));
+        }
+        for (Instance i : config.instances()) {
+            VrrpFailover failover = VrrpFailover.create(ServiceBuild.vrrp(i, i.bind(), options.insecure()));
             failovers.put(i.name(), failover);
             AtomicReference<CompletableFuture<Void>> gate =
                     new AtomicReference<>(new CompletableFuture<>());
@@ -200,8 +271,11 @@ public final class KeepalivedDirector implements AutoCloseable {
             if (!i.tracks().isEmpty()) {
                 trackers.add(new ScriptTracker(i, failover));
             }
-            io.lvs4j.forward.DirectorBuilder builder = Director.builder().ioThreads(options.ioThreads())
-                    .healthMonitor(monitor).failover(failover);
+            DirectorBuilder builder = builder(config.settings(), options).healthMonitor(monitor).failover(failover);
+            if (config.settings().events()) {
+                failover.onRoleChange(change -> event("role", change.current() + " " + change.reason()
+                        + (config.instances().size() > 1 ? " " + i.name() : "")));
+            }
             if (i.maxFlows() > 0) {
                 builder.maxFlows(i.maxFlows());
             }
@@ -210,34 +284,70 @@ public final class KeepalivedDirector implements AutoCloseable {
             }
             directors.put(i.name(), builder.build());
         }
-        for (KeepalivedConfig.Service s : config.services()) {
+        for (Service s : config.services()) {
             String d = directorFor(config, s);
-            Running r = new Running(d, s, ServiceBuild.virtualService(s, KeepalivedConfig.Real::newRealServer));
+            Running r = new Running(d, s, ServiceBuild.virtualService(s));
             r.service.realServers().forEach(rs -> r.reals.put(rs.address(), rs));
             running.put(ServiceKey.of(r.service), r);
         }
+        if (config.settings().events()) {
+            running.values().stream().map(r -> r.director).distinct().forEach(name -> directors.get(name)
+                    .onServingChange(e -> event(e.serving() ? "serving" : "not-serving", "-")));
+            running.values().forEach(this::watch);
+        }
     }
 
-    /** The failover settings of {@code i}, bound to {@code bind}; {@code --check} builds them the same way. */
-    static VrrpConfig vrrp(KeepalivedConfig.Instance i, InetSocketAddress bind, boolean insecure) {
-        VrrpConfig.Builder b = VrrpConfig.builder(i.routerId(), bind).priority(i.priority())
-                .advertInterval(i.advertInterval()).preempt(i.preempt()).preemptDelay(i.preemptDelay())
-                .advertsPerInterval(i.advertsPerInterval()).insecure(i.key() == null
-                        && (i.insecure() || insecure));
-        i.peers().forEach(b::peer);
-        if (i.multicastGroup() != null) {
-            b.multicast(i.multicastGroup(), i.device());
+    /**
+     * A builder of one director with the specification's forwarding settings; the instance's own limits, when it
+     * has them, are set by the caller.
+     */
+    private static DirectorBuilder builder(DirectorSettings s, Options options) {
+        DirectorBuilder b = Director.builder().ioThreads(options.ioThreads()).transport(s.transport())
+                .connectTimeout(s.connectTimeout()).idleTimeout(s.idleTimeout())
+                .udpUnrepliedTimeout(s.udpUnrepliedTimeout());
+        if (s.maxFlows() > 0) {
+            b.maxFlows(s.maxFlows());
         }
-        byte[] key = i.key();
-        if (key != null) {
-            b.key(i.keyId(), key);
+        if (s.maxConnections() > 0) {
+            b.maxConnections(s.maxConnections());
         }
-        return b.build();
+        return b;
     }
 
-    private List<TakeoverAction> takeoverActions(KeepalivedConfig.Instance i) {
+    /** Writes the event lines of {@code r}'s real servers that are not watched yet. */
+    private void watch(Running r) {
+        for (RealServer rs : r.reals.values()) {
+            if (watched.add(rs)) {
+                String name = Addresses.format(rs.address());
+                rs.onEvent(e -> {
+                    if (e instanceof RealServerEvent.StateChanged c) {
+                        event("server", name + " " + c.current());
+                    } else if (e instanceof RealServerEvent.WeightChanged w) {
+                        event("weight", name + " " + w.current());
+                    } else if (e instanceof RealServerEvent.EjectionChanged j) {
+                        event(j.ejected() ? "ejected" : "returned", name);
+                    }
+                });
+            }
+        }
+    }
+
+    /**
+     * One event line, its time in milliseconds since the epoch with microseconds as decimals; called from event
+     * loops and the failover thread, hence synchronized on the sink.
+     */
+    private void event(String kind, String detail) {
+        Instant now = Instant.now();
+        String line = String.format(Locale.ROOT, "event %d.%03d %s %s", now.toEpochMilli(),
+                now.getNano() / 1000 % 1000, kind, detail);
+        synchronized (events) {
+            events.accept(line);
+        }
+    }
+
+    private List<TakeoverAction> takeoverActions(Instance i) {
         List<TakeoverAction> actions = new ArrayList<>();
-        for (KeepalivedConfig.VirtualAddress v : i.virtualAddresses()) {
+        for (VirtualAddress v : i.virtualAddresses()) {
             if (!v.loopback()) {
                 actions.add(TakeoverActions.virtualAddress(new TakeoverActions.VirtualAddress(v.address(),
                         v.prefixLength(), v.device(), i.garpRepeat(), i.garpDelay(), i.garpRefresh(), List.of())));
@@ -250,7 +360,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         addOnEntering(actions, Role.BACKUP, i.notifyBackup());
         addOnEntering(actions, Role.FAULT, i.notifyFault());
         addOnEntering(actions, Role.INIT, i.notifyStop());
-        for (KeepalivedConfig.SyncGroup g : config.syncGroups()) {
+        for (SyncGroup g : config.syncGroups()) {
             // the members of a group move together; the group's commands run on its first member's changes
             if (!g.members().isEmpty() && g.members().get(0).equals(i.name())) {
                 if (!g.notifyChange().isEmpty()) {
@@ -271,8 +381,11 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
 
     /** The director of a service: the instance holding its address, or the always-serving one. */
-    private static String directorFor(KeepalivedConfig config, KeepalivedConfig.Service s) {
-        for (KeepalivedConfig.Instance i : config.instances()) {
+    private static String directorFor(DirectorSpec config, Service s) {
+        if (s.vrrpInstance() != null) {
+            return s.vrrpInstance();
+        }
+        for (Instance i : config.instances()) {
             if (i.holds(s.address().getAddress())) {
                 return i.name();
             }
@@ -281,13 +394,13 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
 
     /** Makes {@code next}'s checks and settings the ones the monitor uses from the next check on. */
-    private void install(KeepalivedConfig next) {
-        Map<RealKey, KeepalivedConfig.Real> specs = new LinkedHashMap<>();
-        Map<ServiceKey, KeepalivedConfig.Service> services = new LinkedHashMap<>();
-        for (KeepalivedConfig.Service s : next.services()) {
+    private void install(DirectorSpec next) {
+        Map<RealKey, Real> specs = new LinkedHashMap<>();
+        Map<ServiceKey, Service> services = new LinkedHashMap<>();
+        for (Service s : next.services()) {
             ServiceKey sk = new ServiceKey(s.protocol(), s.address());
             services.put(sk, s);
-            for (KeepalivedConfig.Real r : s.realServers()) {
+            for (Real r : s.realServers()) {
                 specs.put(new RealKey(sk, r.address()), r);
             }
         }
@@ -302,10 +415,10 @@ public final class KeepalivedDirector implements AutoCloseable {
             return CompletableFuture.completedFuture(CheckResult.down("in maintenance"));
         }
         HealthCheck c = checks.computeIfAbsent(k, x -> {
-            KeepalivedConfig.Real spec = realSpecs.get(x);
+            Real spec = realSpecs.get(x);
             return spec == null ? rs -> CompletableFuture.completedFuture(CheckResult.up()) : compose(service, spec);
         });
-        KeepalivedConfig.Service spec = serviceSpecs.get(k.service());
+        Service spec = serviceSpecs.get(k.service());
         if (spec != null && spec.haSuspend()) {
             // keepalived's ha_suspend: no check while the instance holding the address is not master; the server
             // keeps the state it has, and its next check runs when the instance becomes master
@@ -327,10 +440,10 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
 
     /** The real server's checkers as one check: up when every one is up (none: always up). */
-    private HealthCheck compose(VirtualService service, KeepalivedConfig.Real spec) {
-        RealServer probe = spec.newRealServer();
+    private HealthCheck compose(VirtualService service, Real spec) {
+        RealServer probe = ServiceBuild.realServer(spec, ProxyProtocol.NONE);
         List<CheckFactory> all = new ArrayList<>();
-        for (KeepalivedConfig.Check c : spec.checks()) {
+        for (Check c : spec.checks()) {
             CheckFactory f = switch (c.kind()) {
                 case TCP -> CheckFactory.tcp(c.connectTimeout());
                 case HTTP, SSL -> CheckFactory.http(Objects.requireNonNull(c.http(), "http"));
@@ -340,7 +453,7 @@ public final class KeepalivedDirector implements AutoCloseable {
                 case UDP -> CheckFactory.udp(c.payload(), c.requireReply(), 1, 65535, c.connectTimeout());
             };
             InetSocketAddress to = c.connectTo();
-            if (to != null && c.kind() != KeepalivedConfig.CheckKind.MISC) {
+            if (to != null && c.kind() != CheckKind.MISC) {
                 f = CheckFactory.connectTo(to, f);
             }
             all.add(f);
@@ -350,17 +463,17 @@ public final class KeepalivedDirector implements AutoCloseable {
 
     private void healthEvent(HealthEvent e) {
         ServiceKey sk = ServiceKey.of(e.service());
-        KeepalivedConfig.Service spec = serviceSpecs.get(sk);
+        Service spec = serviceSpecs.get(sk);
         if (spec == null) {
             return;
         }
         if (e instanceof HealthEvent.RealServerUp up) {
             history.changed(new RealKey(sk, up.realServer().address()), "UP", up.detail());
-            KeepalivedConfig.Real r = realSpecs.get(new RealKey(sk, up.realServer().address()));
+            Real r = realSpecs.get(new RealKey(sk, up.realServer().address()));
             run(r == null ? List.of() : r.notifyUp());
         } else if (e instanceof HealthEvent.RealServerDown down) {
             history.changed(new RealKey(sk, down.realServer().address()), "DOWN", down.detail());
-            KeepalivedConfig.Real r = realSpecs.get(new RealKey(sk, down.realServer().address()));
+            Real r = realSpecs.get(new RealKey(sk, down.realServer().address()));
             run(r == null ? List.of() : r.notifyDown());
         } else if (e instanceof HealthEvent.QuorumUp) {
             run(spec.quorumUp());
@@ -388,7 +501,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         }
         started = true;
         trackers.forEach(ScriptTracker::start);
-        for (KeepalivedConfig.SyncGroup g : config.syncGroups()) {
+        for (SyncGroup g : config.syncGroups()) {
             syncGroups.add(VrrpSyncGroup.of(g.name(), g.members().stream().map(failovers::get)
                     .toArray(VrrpFailover[]::new)));
         }
@@ -420,7 +533,7 @@ public final class KeepalivedDirector implements AutoCloseable {
      *     was. The VRRP part cannot change: failover instances are kept for the director's life (restarting them
      *     would hand the addresses over), so such a change needs a restart
      */
-    public String reload(KeepalivedConfig next) {
+    public String reload(DirectorSpec next) {
         synchronized (reloading) {
             ReloadPlan plan;
             synchronized (this) {
@@ -443,7 +556,12 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
 
     /** Builds everything {@code next} needs; changes nothing. */
-    private ReloadPlan plan(KeepalivedConfig next) {
+    private ReloadPlan plan(DirectorSpec next) {
+        if (!next.settings().equals(config.settings())) {
+            throw new IllegalStateException("the global lvs4j block changed (" + config.settings() + " -> "
+                    + next.settings() + "): the directors keep their forwarding settings while they run; restart "
+                    + "the director to apply it. The running configuration is unchanged");
+        }
         if (!next.vrrpText().equals(config.vrrpText())) {
             throw new IllegalStateException("the VRRP part of the file changed (global garp settings, vrrp_script, "
                     + "vrrp_instance or vrrp_sync_group): lvs4j keeps its failover instances while it runs, so that "
@@ -452,16 +570,15 @@ public final class KeepalivedDirector implements AutoCloseable {
         }
         refuseKeyChange(next);
         ReloadPlan plan = new ReloadPlan(next);
-        for (KeepalivedConfig.Service s : next.services()) {
+        for (Service s : next.services()) {
             ServiceKey sk = new ServiceKey(s.protocol(), s.address());
             Running old = running.get(sk);
             Running r;
             try {
                 if (old == null) {
-                    r = new Running(directorFor(next, s), s, ServiceBuild.virtualService(s,
-                            KeepalivedConfig.Real::newRealServer));
+                    r = new Running(directorFor(next, s), s, ServiceBuild.virtualService(s));
                 } else {
-                    r = new Running(old.director, s, ServiceBuild.virtualService(s, spec -> reuse(old, spec,
+                    r = new Running(old.director, s, ServiceBuild.virtualService(s, spec -> reuse(old, s, spec,
                             plan.weights)));
                 }
             } catch (RuntimeException e) {
@@ -531,6 +648,10 @@ public final class KeepalivedDirector implements AutoCloseable {
         running.clear();
         running.putAll(plan.next);
         config = plan.config;
+        if (config.settings().events()) {
+            watched.retainAll(running.values().stream().flatMap(r -> r.reals.values().stream()).toList());
+            running.values().forEach(this::watch);
+        }
         return closing;
     }
 
@@ -539,11 +660,11 @@ public final class KeepalivedDirector implements AutoCloseable {
      * (swapping it on one node while its peers keep the old one would leave it master alone), so the change would be
      * ignored while the reload said it was applied.
      */
-    private void refuseKeyChange(KeepalivedConfig next) {
-        Map<String, KeepalivedConfig.Instance> running = new HashMap<>();
+    private void refuseKeyChange(DirectorSpec next) {
+        Map<String, Instance> running = new HashMap<>();
         config.instances().forEach(i -> running.put(i.name(), i));
-        for (KeepalivedConfig.Instance i : next.instances()) {
-            KeepalivedConfig.Instance was = running.get(i.name());
+        for (Instance i : next.instances()) {
+            Instance was = running.get(i.name());
             if (was != null && !Arrays.equals(was.key(), i.key())) {
                 throw new IllegalStateException("the key_file of vrrp_instance " + i.name() + " (" + i.position()
                         + ") holds another key than when the director started: a reload does not change a running "
@@ -554,7 +675,7 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
 
     /**
-     * Reads {@code file} again and applies it as {@link #reload(KeepalivedConfig)} does.
+     * Reads {@code file} again and applies it as {@link #reload(DirectorSpec)} does.
      *
      * @throws IllegalStateException with every error when the file does not validate, or when the change is refused;
      *     the running configuration is then untouched
@@ -566,7 +687,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         } catch (ConfigException e) {
             throw new IllegalStateException(e.getMessage() + "; the running configuration is unchanged", e);
         }
-        KeepalivedConfig next = result.config();
+        DirectorSpec next = result.config();
         if (next == null) {
             throw new IllegalStateException(file + " is not valid (" + String.join("; ", result.problems().stream()
                     .filter(ConfigProblem::error).map(Object::toString).toList())
@@ -579,13 +700,13 @@ public final class KeepalivedDirector implements AutoCloseable {
      * The running real server at {@code spec}'s address, or a new one; a weight the file changed is set by
      * {@code weights} when the reload commits.
      */
-    private static RealServer reuse(Running r, KeepalivedConfig.Real spec, List<Runnable> weights) {
+    private static RealServer reuse(Running r, Service service, Real spec, List<Runnable> weights) {
         RealServer rs = r.reals.get(spec.address());
         if (rs == null || rs.upperThreshold() != spec.upperThreshold()
-                || rs.lowerThreshold() != spec.lowerThreshold()) {
-            return spec.newRealServer();
+                || rs.lowerThreshold() != spec.lowerThreshold() || rs.proxyProtocol() != service.proxyProtocol()) {
+            return ServiceBuild.realServer(service, spec);
         }
-        KeepalivedConfig.Real before = r.spec.realServers().stream().filter(x -> x.address().equals(spec.address()))
+        Real before = r.spec.realServers().stream().filter(x -> x.address().equals(spec.address()))
                 .findFirst().orElse(null);
         if (before == null || before.weight() != spec.weight()) {
             weights.add(() -> rs.setWeight(spec.weight())); // the file's weight replaces an operator's, as keepalived
@@ -594,7 +715,7 @@ public final class KeepalivedDirector implements AutoCloseable {
     }
 
     /** The running configuration. */
-    public synchronized KeepalivedConfig config() {
+    public synchronized DirectorSpec config() {
         return config;
     }
 
@@ -654,7 +775,7 @@ public final class KeepalivedDirector implements AutoCloseable {
         if (hold != AdminState.MAINT) {
             return name(service, realServer) + (hold == null ? ": already ready" : ": ready");
         }
-        KeepalivedConfig.Real spec = realSpecs.get(k);
+        Real spec = realSpecs.get(k);
         if (spec == null || spec.checks().isEmpty()) {
             rs.setState(RealServerState.UP);
             return name(service, realServer) + ": ready";
@@ -751,7 +872,7 @@ public final class KeepalivedDirector implements AutoCloseable {
      */
     public String status() {
         StringBuilder sb = new StringBuilder();
-        KeepalivedConfig c = config();
+        DirectorSpec c = config();
         sb.append("lvs4j director ").append(c.routerId()).append(": ").append(c.services().size())
                 .append(c.services().size() == 1 ? " virtual service" : " virtual services").append('\n');
         failovers.forEach((name, f) -> sb.append("VRRP ").append(name).append(": ").append(f.role())
@@ -787,7 +908,7 @@ public final class KeepalivedDirector implements AutoCloseable {
 
     /** Stops accepting, lets connections finish within {@code grace}, resigns mastership and stops the checks. */
     public CompletionStage<Void> stop(Duration grace) {
-        KeepalivedConfig c;
+        DirectorSpec c;
         synchronized (this) {
             if (stopping != null) {
                 return stopping;
@@ -795,7 +916,7 @@ public final class KeepalivedDirector implements AutoCloseable {
             stopping = new CompletableFuture<>();
             c = config;
         }
-        for (KeepalivedConfig.Service s : c.services()) {
+        for (Service s : c.services()) {
             if (s.omega()) {
                 run(s.quorumDown()); // keepalived's omega: the down command also runs at shutdown
             }
@@ -813,11 +934,11 @@ public final class KeepalivedDirector implements AutoCloseable {
         return done;
     }
 
-    /** {@link #stop} with a 10 s grace, waited for. */
+    /** {@link #stop} with the specification's stop grace (10 s unless it says), waited for. */
     @Override
     public void close() {
         try {
-            stop(Duration.ofSeconds(10)).toCompletableFuture().join();
+            stop(config().settings().stopGrace()).toCompletableFuture().join();
         } catch (RuntimeException e) {
             LOG.warn("error while stopping", e);
         }

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
  * Runs a director's reloads for SIGHUP and the admin endpoint: one at a time, and whatever a reload throws, an
  * exception or an {@link Error} (a {@link StackOverflowError}, an {@link OutOfMemoryError}), becomes a refusal with
  * its reason, so the thread that asked lives on and the next reload runs. After a refusal the running configuration is
- * as it was ({@link KeepalivedDirector#reload(KeepalivedConfig)} changes nothing before everything is built).
+ * as it was ({@link KeepalivedDirector#reload(io.lvs4j.keepalived.spec.DirectorSpec)} changes nothing before everything is built).
  */
 public final class Reloader {
 

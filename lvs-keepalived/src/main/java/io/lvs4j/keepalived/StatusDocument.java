@@ -10,6 +10,8 @@ import io.lvs4j.api.ServiceKey;
 import io.lvs4j.api.stats.StatsSnapshot;
 import io.lvs4j.failover.VrrpFailover;
 import io.lvs4j.forward.ServiceStatistics;
+import io.lvs4j.keepalived.spec.DirectorSpec;
+import io.lvs4j.keepalived.spec.Instance;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +71,7 @@ public final class StatusDocument {
     /** The document of {@code director} now, as a tree the admin endpoint adds its own section to. */
     static ObjectNode tree(KeepalivedDirector director) {
         StatusHistory history = director.history();
-        KeepalivedConfig config = director.config();
+        DirectorSpec config = director.config();
         ObjectNode root = JSON.createObjectNode();
         root.put("schema", SCHEMA);
         root.put("routerId", config.routerId());
@@ -105,7 +107,7 @@ public final class StatusDocument {
         }
         ArrayNode instances = root.putArray("vrrpInstances");
         Map<String, VrrpFailover> failovers = director.failovers();
-        for (KeepalivedConfig.Instance i : config.instances()) {
+        for (Instance i : config.instances()) {
             VrrpFailover f = failovers.get(i.name());
             if (f != null) {
                 instances.add(instance(history, i, f));
@@ -143,7 +145,7 @@ public final class StatusDocument {
         return real;
     }
 
-    private static ObjectNode instance(StatusHistory history, KeepalivedConfig.Instance i, VrrpFailover f) {
+    private static ObjectNode instance(StatusHistory history, Instance i, VrrpFailover f) {
         ObjectNode node = JSON.createObjectNode();
         node.put("name", i.name());
         node.put("virtualRouterId", i.routerId());

@@ -1,6 +1,7 @@
 /**
- * The operator's director as a library: a keepalived.conf is read into a specification
- * ({@link io.lvs4j.keepalived.KeepalivedConfig#load}, which reports {@link io.lvs4j.keepalived.ConfigProblem}s at
+ * The operator's director as a library: a keepalived.conf is read into a specification (a
+ * {@link io.lvs4j.keepalived.spec.DirectorSpec}, which {@code lvs4j forward} builds from its flags instead;
+ * {@link io.lvs4j.keepalived.KeepalivedConfig#load}, which reports {@link io.lvs4j.keepalived.ConfigProblem}s at
  * {@link io.lvs4j.keepalived.ConfigPosition}s, or throws a {@link io.lvs4j.keepalived.ConfigException} on a syntax
  * error) and run by {@link io.lvs4j.keepalived.KeepalivedDirector}: one {@code Director} per VRRP instance, the health
  * monitor, the failover instances with their tracked scripts, virtual addresses and notify commands, operator holds,

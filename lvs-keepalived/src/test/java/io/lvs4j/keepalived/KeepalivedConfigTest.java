@@ -6,6 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lvs4j.keepalived.internal.ConfigNode;
 import io.lvs4j.keepalived.internal.ConfigParser;
 import io.lvs4j.keepalived.internal.ConfigSchema;
+import io.lvs4j.keepalived.internal.ServiceBuild;
+import io.lvs4j.keepalived.spec.Check;
+import io.lvs4j.keepalived.spec.DirectorSpec;
+import io.lvs4j.keepalived.spec.CheckKind;
+import io.lvs4j.keepalived.spec.Instance;
+import io.lvs4j.keepalived.spec.Real;
+import io.lvs4j.keepalived.spec.Service;
+import io.lvs4j.keepalived.spec.VirtualAddress;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -221,9 +229,9 @@ class KeepalivedConfigTest {
 
     @Test
     void theCorpusTranslatesIntoWhatLvs4jRuns() throws Exception {
-        KeepalivedConfig http = KeepalivedConfig.load(corpus("http-cluster.conf")).config();
+        DirectorSpec http = KeepalivedConfig.load(corpus("http-cluster.conf")).config();
         assertThat(http.routerId()).isEqualTo("LVS_WEB");
-        KeepalivedConfig.Service web = http.services().get(0);
+        Service web = http.services().get(0);
         assertThat(web.name()).isEqualTo("TCP 10.0.0.100:80");
         assertThat(web.scheduler()).isEqualTo("wlc");
         assertThat(web.persistence()).isEqualTo(java.time.Duration.ofSeconds(300));
@@ -233,7 +241,7 @@ class KeepalivedConfigTest {
         assertThat(web.sorryServer()).isEqualTo(new java.net.InetSocketAddress("10.0.0.99", 8080));
         assertThat(web.omega()).isTrue();
         assertThat(web.quorumUp()).containsExactly("/usr/local/bin/web-up");
-        KeepalivedConfig.Real first = web.realServers().get(0);
+        Real first = web.realServers().get(0);
         assertThat(first.weight()).isEqualTo(3);
         assertThat(first.upperThreshold()).isEqualTo(1000);
         assertThat(first.lowerThreshold()).isEqualTo(800);
@@ -244,40 +252,40 @@ class KeepalivedConfigTest {
         assertThat(first.health().retry()).isEqualTo(3);
         assertThat(first.health().warmup()).isEqualTo(java.time.Duration.ofSeconds(2));
         assertThat(first.checks()).hasSize(2).allSatisfy(c -> {
-            assertThat(c.kind()).isEqualTo(KeepalivedConfig.CheckKind.HTTP);
+            assertThat(c.kind()).isEqualTo(CheckKind.HTTP);
             assertThat(c.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
             assertThat(c.http().virtualHost()).isEqualTo("www.example.com");
         });
         assertThat(first.checks().get(1).http().digest()).isEqualTo("9b3a0c85a887a256d6939da88aabd8cd");
-        KeepalivedConfig.Check ssl = web.realServers().get(1).checks().get(0);
-        assertThat(ssl.kind()).isEqualTo(KeepalivedConfig.CheckKind.SSL);
+        Check ssl = web.realServers().get(1).checks().get(0);
+        assertThat(ssl.kind()).isEqualTo(CheckKind.SSL);
         assertThat(ssl.http().tls()).isTrue();
         assertThat(ssl.http().regex().pattern()).isEqualTo("status: (ok|degraded)");
         assertThat(ssl.connectTo()).isEqualTo(new java.net.InetSocketAddress("10.0.0.12", 443));
         assertThat(ssl.connectTimeout()).isEqualTo(java.time.Duration.ofMillis(2500));
-        assertThat(web.toVirtualService(KeepalivedConfig.Real::newRealServer).persistenceNetmask()).isEqualTo(24);
+        assertThat(ServiceBuild.virtualService(web).persistenceNetmask()).isEqualTo(24);
 
-        KeepalivedConfig dns = KeepalivedConfig.load(corpus("dns-cluster.conf")).config();
-        KeepalivedConfig.Service udp = dns.services().get(0);
+        DirectorSpec dns = KeepalivedConfig.load(corpus("dns-cluster.conf")).config();
+        Service udp = dns.services().get(0);
         assertThat(udp.protocol()).isEqualTo(io.lvs4j.api.Protocol.UDP);
         assertThat(udp.scheduler()).isEqualTo("sh");
         assertThat(udp.flags()).containsExactlyInAnyOrder("sh-port", "sh-fallback");
         assertThat(udp.onePacket()).isTrue();
         assertThat(udp.realServers().get(0).checks().get(0)).satisfies(c -> {
-            assertThat(c.kind()).isEqualTo(KeepalivedConfig.CheckKind.DNS);
+            assertThat(c.kind()).isEqualTo(CheckKind.DNS);
             assertThat(c.dnsType()).isEqualTo("SOA");
             assertThat(c.dnsName()).isEqualTo("example.com.");
         });
         assertThat(udp.realServers().get(1).checks().get(0)).satisfies(c -> {
-            assertThat(c.kind()).isEqualTo(KeepalivedConfig.CheckKind.UDP);
+            assertThat(c.kind()).isEqualTo(CheckKind.UDP);
             assertThat(c.payload()).containsExactly(0);
             assertThat(c.requireReply()).isTrue();
         });
 
         // a key file must be private (a checkout makes it 0644)
         Files.setPosixFilePermissions(corpus("group.key"), PosixFilePermissions.fromString("rw-------"));
-        KeepalivedConfig pair = KeepalivedConfig.load(corpus("active-standby.conf")).config();
-        KeepalivedConfig.Instance out = pair.instances().get(0);
+        DirectorSpec pair = KeepalivedConfig.load(corpus("active-standby.conf")).config();
+        Instance out = pair.instances().get(0);
         assertThat(out.name()).isEqualTo("VI_OUT");
         assertThat(out.routerId()).isEqualTo(51);
         assertThat(out.priority()).isEqualTo(150);
@@ -287,7 +295,7 @@ class KeepalivedConfigTest {
                 "192.168.1.10", 5151));
         assertThat(out.peers()).containsExactly(new java.net.InetSocketAddress("192.168.1.11", 5151));
         assertThat(out.multicastGroup()).isNull();
-        assertThat(out.virtualAddresses()).containsExactly(new KeepalivedConfig.VirtualAddress(
+        assertThat(out.virtualAddresses()).containsExactly(new VirtualAddress(
                 java.net.InetAddress.getByName("10.0.0.100"), 24, "eth0"));
         assertThat(out.tracks()).singleElement().satisfies(t -> {
             assertThat(t.command()).containsExactly("/usr/local/bin/check-director");
@@ -299,14 +307,14 @@ class KeepalivedConfigTest {
         assertThat(out.key()).hasSize(32);
         assertThat(out.notifyMaster()).containsExactly("/usr/local/bin/notify", "master");
         assertThat(out.garpRepeat()).as("from global_defs").isEqualTo(5);
-        KeepalivedConfig.Instance in = pair.instances().get(1);
+        Instance in = pair.instances().get(1);
         assertThat(in.multicastGroup()).as("no unicast_peer: keepalived's multicast group")
                 .isEqualTo(java.net.InetAddress.getByName("224.0.0.18"));
         assertThat(pair.syncGroups()).singleElement().satisfies(g -> {
             assertThat(g.members()).containsExactly("VI_OUT", "VI_IN");
             assertThat(g.notifyMaster()).containsExactly("/usr/local/bin/nat", "master");
         });
-        assertThat(pair.services()).extracting(KeepalivedConfig.Service::name)
+        assertThat(pair.services()).extracting(Service::name)
                 .containsExactly("TCP 10.0.0.25:25", "TCP 10.0.0.100:443");
         assertThat(pair.services().get(0).realServers()).allSatisfy(r -> assertThat(r.checks()).isNotEmpty());
     }

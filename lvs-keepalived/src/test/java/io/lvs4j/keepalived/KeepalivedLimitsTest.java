@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvs4j.keepalived.internal.ConfigParser;
 import io.lvs4j.keepalived.internal.ConfigSchema;
+import io.lvs4j.keepalived.spec.Instance;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,11 +26,11 @@ class KeepalivedLimitsTest {
         Files.writeString(conf, INSTANCE.formatted("  max_flows 300\n  max_conns 40\n"));
         KeepalivedConfig.Result r = KeepalivedConfig.load(conf);
         assertThat(r.problems()).noneMatch(ConfigProblem::error);
-        KeepalivedConfig.Instance i = r.config().instances().get(0);
+        Instance i = r.config().instances().get(0);
         assertThat(i.maxFlows()).isEqualTo(300);
         assertThat(i.maxConnections()).isEqualTo(40);
         Files.writeString(conf, INSTANCE.formatted(""));
-        KeepalivedConfig.Instance defaults = KeepalivedConfig.load(conf).config().instances().get(0);
+        Instance defaults = KeepalivedConfig.load(conf).config().instances().get(0);
         assertThat(defaults.maxFlows()).isZero(); // the director's default, from the descriptor limit
         assertThat(defaults.maxConnections()).isZero();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lvs4j.api.RealServer;
+import io.lvs4j.api.internal.RealServerEngine;
 import io.lvs4j.api.VirtualService;
 import io.lvs4j.forward.Director;
 import io.micrometer.core.instrument.Meter;
@@ -374,12 +375,12 @@ class DirectorMeterBinderTest {
         RealServer rs = web.realServers().get(0);
         Tags tags = service(web).and("real_server", port(rs));
         assertThat(registry.find("lvs4j.real_server.ejections").meters()).as("never ejected, no series").isEmpty();
-        rs.setEjected(true); // as outlier detection does
-        rs.setEjected(false);
-        rs.setEjected(true);
+        RealServerEngine.setEjected(rs, true); // as outlier detection does
+        RealServerEngine.setEjected(rs, false);
+        RealServerEngine.setEjected(rs, true);
         nextReading();
         assertThat(registry.get("lvs4j.real_server.ejections").tags(tags).functionCounter().count()).isEqualTo(2);
         assertThat(registry.get("lvs4j.real_server.connections").tags(tags).functionCounter()).isNotNull();
-        rs.setEjected(false);
+        RealServerEngine.setEjected(rs, false);
     }
 }

@@ -6,6 +6,7 @@ import io.lvs4j.keepalived.ConfigException;
 import io.lvs4j.keepalived.KeepalivedConfig;
 import io.lvs4j.keepalived.KeepalivedDirector;
 import io.lvs4j.keepalived.Reloader;
+import io.lvs4j.keepalived.spec.DirectorSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -88,7 +89,7 @@ final class DirectorCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         KeepalivedConfig.Result result = load(err);
-        KeepalivedConfig config = result == null ? null : result.config();
+        DirectorSpec config = result == null ? null : result.config();
         if (result == null || config == null) {
             long errors = result == null ? 1 : result.errors();
             err.println("lvs4j director: " + file + " is not valid (" + errors + (errors == 1 ? " error" : " errors")
@@ -97,7 +98,7 @@ final class DirectorCommand implements Callable<Integer> {
             return 1;
         }
         if (check) {
-            return printResolved(config);
+            return printResolved(result);
         }
         return run(config);
     }
@@ -117,7 +118,7 @@ final class DirectorCommand implements Callable<Integer> {
         return result;
     }
 
-    private int printResolved(KeepalivedConfig config) {
+    private int printResolved(KeepalivedConfig.Result result) {
         PrintWriter out = spec.commandLine().getOut();
         String resolved;
         try {
@@ -125,7 +126,7 @@ final class DirectorCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new IllegalStateException(e); // parsed a moment ago
         }
-        long warnings = config.warnings().size();
+        long warnings = result.warnings().size();
         out.print(resolved);
         out.println("# " + file + " is valid" + (warnings == 0 ? "" : " (" + warnings
                 + (warnings == 1 ? " warning)" : " warnings)")));
@@ -133,7 +134,7 @@ final class DirectorCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int run(KeepalivedConfig config) throws InterruptedException {
+    private int run(DirectorSpec config) throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         KeepalivedDirector director;

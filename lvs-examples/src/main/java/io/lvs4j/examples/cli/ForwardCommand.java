@@ -3,22 +3,39 @@ package io.lvs4j.examples.cli;
 import io.lvs4j.api.Protocol;
 import io.lvs4j.api.ProxyProtocol;
 import io.lvs4j.api.RealServer;
-import io.lvs4j.api.VirtualService;
-import io.lvs4j.api.event.RealServerEvent;
-import io.lvs4j.failover.TakeoverAction;
-import io.lvs4j.failover.TakeoverActions;
+import io.lvs4j.api.failover.Failover;
+import io.lvs4j.failover.KeyFile;
+import io.lvs4j.failover.zookeeper.ZooKeeperConfig;
+import io.lvs4j.failover.zookeeper.ZooKeeperFailover;
 import io.lvs4j.forward.Director;
 import io.lvs4j.forward.DirectorBuilder;
+import io.lvs4j.forward.DirectorConfig;
 import io.lvs4j.forward.StatisticsTable;
 import io.lvs4j.forward.Transport;
-import io.lvs4j.health.CheckFactory;
 import io.lvs4j.health.HealthMonitorConfig;
-import io.lvs4j.health.HealthMonitors;
-import io.lvs4j.health.HttpGet;
+import io.lvs4j.keepalived.AdminServer;
+import io.lvs4j.keepalived.AdminToken;
+import io.lvs4j.keepalived.ConfigPosition;
+import io.lvs4j.keepalived.DirectorMetrics;
+import io.lvs4j.keepalived.KeepalivedDirector;
+import io.lvs4j.keepalived.spec.Check;
+import io.lvs4j.keepalived.spec.DirectorSettings;
+import io.lvs4j.keepalived.spec.DirectorSpec;
+import io.lvs4j.keepalived.spec.Instance;
+import io.lvs4j.keepalived.spec.Real;
+import io.lvs4j.keepalived.spec.Service;
+import io.lvs4j.keepalived.spec.VirtualAddress;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -28,12 +45,20 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lvs4j forward}: an ad-hoc director in the spirit of {@code ipvsadm -A} and {@code -a}, in the foreground
- * until stopped.
+ * until stopped. Thin: its flags become the {@link DirectorSpec} a keepalived.conf would give (one service, its real
+ * servers and checks, an optional VRRP instance), run by the same {@link KeepalivedDirector} as {@code lvs4j
+ * director}; a ZooKeeper failover, which lvs-keepalived does not build, is handed to it as an outside failover.
  */
 @Command(name = "forward", mixinStandardHelpOptions = true,
         description = {"Run an ad-hoc director: one virtual service and its real servers, in the foreground.",
-            "Stops gracefully on SIGTERM or Ctrl-C; prints its statistics on SIGUSR2 and at exit."})
+            "Stops gracefully on SIGTERM or Ctrl-C; prints its statistics on SIGUSR2 and at exit.",
+            "Runs on the runtime of 'lvs4j director' (the flags become the specification a keepalived.conf would "
+                    + "give); with --admin, 'lvs4j status', 'weight', 'drain', 'disable' and 'enable' work against "
+                    + "it."})
 final class ForwardCommand implements Callable<Integer> {
+
+    /** Where a specification built from the flags comes from, for messages. */
+    private static final ConfigPosition FLAGS = new ConfigPosition("lvs4j forward", 1, 1);
 
     @Spec
     @SuppressWarnings("NullAway.Init")
@@ -58,8 +83,10 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Event-loop threads. Default: one per core.")
     int threads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--persistence", paramLabel = "SECONDS", description = "Persistence timeout (ipvsadm -p).")
-    int persistence;
+    @Option(names = "--persistence", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
+            description = "Persistence timeout (ipvsadm -p): 300, 300s, 5m, 0.5s; a bare number is seconds. "
+                    + "Default: none.")
+    Duration persistence = Duration.ZERO;
 
     @Option(names = "--proxy-protocol", paramLabel = "v1|v2", description = "Send a PROXY header to real servers.")
     String proxyProtocol = "";
@@ -98,6 +125,19 @@ final class ForwardCommand implements Callable<Integer> {
             description = "Netty transport. Default: auto (io_uring where the kernel offers it, else NIO; see "
                     + "docs/forwarding.md).")
     String transport = "auto";
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT",
+            description = "Serve the admin endpoint here (lvs4j status, weight, drain, disable, enable; /metrics, "
+                    + "the stats page), as 'lvs4j director' does. Default: none.")
+    String admin = "";
+
+    @Option(names = "--admin-remote", description = "Allow --admin on a non-loopback address.")
+    boolean adminRemote;
+
+    @Option(names = "--token-file", paramLabel = "PATH",
+            description = "Where to write the admin token. Default: $LVS4J_HOME/admin-PORT.token, LVS4J_HOME "
+                    + "defaulting to ~/.lvs4j.")
+    @org.jspecify.annotations.Nullable Path tokenFile;
 
     @Option(names = "--check", paramLabel = "tcp|http:PATH|https:PATH|udp|dns|exec:COMMAND",
             description = "Health check each real server: tcp (a TCP connect), http:PATH or https:PATH (a GET "
@@ -236,61 +276,49 @@ final class ForwardCommand implements Callable<Integer> {
             converter = DurationConverter.class, description = "How long a stop waits for connections. Default: 10s.")
     Duration grace = Duration.ofSeconds(10);
 
-    @Option(names = "--upgrade-socket", paramLabel = "PATH",
-            description = "Hitless upgrade: take the listeners of the lvs4j forward running with the same option (if "
-                    + "any), then listen at PATH for the next one; once that serves, stop accepting, drain for "
-                    + "--upgrade-grace and exit. PATH's directory must be private (e.g. /run/lvs4j, 0700). Runs on "
-                    + "epoll (see docs/operations.md).")
-    @org.jspecify.annotations.Nullable java.nio.file.Path upgradeSocket;
-
-    @Option(names = "--upgrade-grace", paramLabel = "DURATION", defaultValue = "30s",
-            converter = DurationConverter.class,
-            description = "After handing over, how long established connections may take to finish. Default: 30s.")
-    Duration upgradeGrace = Duration.ofSeconds(30);
-
-    /** The settings of the director, for the start line. */
-    private io.lvs4j.forward.@org.jspecify.annotations.Nullable DirectorConfig limits;
-
     @Override
     public Integer call() throws Exception {
-        Director director;
-        VirtualService service;
+        DirectorSpec spec;
+        KeepalivedDirector director;
+        Failover zooKeeper = null;
         try {
-            service = service();
-            director = director(service);
+            spec = spec();
+            if (failover.equals("zookeeper")) {
+                zooKeeper = zooKeeper(spec.services().get(0));
+            }
+            director = new KeepalivedDirector(spec, new KeepalivedDirector.Options(threads, insecure, this::print,
+                    zooKeeper));
+        } catch (KeepalivedDirector.MissingKeyException e) {
+            close(zooKeeper);
+            throw usage("--failover vrrp: a failover group needs a key (adverts are authenticated with HMAC-SHA256): "
+                    + "give --key-file PATH, or --insecure", e);
         } catch (IllegalArgumentException | picocli.CommandLine.TypeConversionException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+            close(zooKeeper);
+            throw usage(String.valueOf(e.getMessage()), e);
         }
-        return run(director, service);
+        return run(director, spec);
     }
 
-    private VirtualService service() {
-        ProxyProtocol proxy = switch (proxyProtocol.toLowerCase(java.util.Locale.ROOT)) {
+    private picocli.CommandLine.ParameterException usage(String message, Exception cause) {
+        return new picocli.CommandLine.ParameterException(this.spec.commandLine(), message, cause);
+    }
+
+    private static void close(@org.jspecify.annotations.Nullable Failover f) {
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    /** The flags as the specification a keepalived.conf would give: one service, its real servers, a failover. */
+    private DirectorSpec spec() {
+        ProxyProtocol proxy = switch (proxyProtocol.toLowerCase(Locale.ROOT)) {
             case "" -> ProxyProtocol.NONE;
             case "v1" -> ProxyProtocol.V1;
             case "v2" -> ProxyProtocol.V2;
             default -> throw new IllegalArgumentException("--proxy-protocol must be v1 or v2 but was '"
                     + proxyProtocol + "'");
         };
-        InetSocketAddress address = Endpoints.address("--listen", listen);
-        VirtualService.Builder vs = VirtualService.builder(udp ? Protocol.UDP : Protocol.TCP, address)
-                .scheduler(scheduler).schedulerFlags(flags.toArray(new String[0])).maxConnections(maxConnections)
-                .quorum(quorum).slowStart(slowStart);
-        if (!sorry.isEmpty()) {
-            vs.sorryServer(Endpoints.address("--sorry", sorry));
-        }
-        if (persistence > 0) {
-            vs.persistenceTimeout(Duration.ofSeconds(persistence));
-        }
-        for (String r : reals) {
-            RealServer parsed = Endpoints.realServer("--real", r);
-            vs.realServer(RealServer.builder(parsed.address()).weight(parsed.weight()).proxyProtocol(proxy).build());
-        }
-        return vs.build();
-    }
-
-    private Director director(VirtualService service) {
-        Transport io = switch (transport.toLowerCase(java.util.Locale.ROOT)) {
+        Transport io = switch (transport.toLowerCase(Locale.ROOT)) {
             case "auto" -> Transport.AUTO;
             case "epoll" -> Transport.EPOLL;
             case "io_uring", "io-uring", "iouring" -> Transport.IO_URING;
@@ -298,209 +326,190 @@ final class ForwardCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--transport must be auto, epoll, io_uring or nio but was '"
                     + transport + "'");
         };
-        DirectorBuilder builder = Director.builder().virtualService(service).ioThreads(threads).transport(io)
-                .connectTimeout(connectTimeout).idleTimeout(idleTimeout).udpUnrepliedTimeout(udpUnrepliedTimeout);
+        DirectorSettings.Builder settings = DirectorSettings.builder().transport(io).connectTimeout(connectTimeout)
+                .idleTimeout(idleTimeout).udpUnrepliedTimeout(udpUnrepliedTimeout).stopGrace(grace).events(events);
         Integer flows = maxFlows;
         if (flows != null) {
             if (flows < 1) {
                 throw new IllegalArgumentException("--max-flows must be >= 1 but was " + flows);
             }
-            builder.maxFlows(flows);
+            settings.maxFlows(flows);
         }
         Integer conns = maxConns;
         if (conns != null) {
             if (conns < 1) {
                 throw new IllegalArgumentException("--max-conns must be >= 1 but was " + conns);
             }
-            builder.maxConnections(conns);
+            settings.maxConnections(conns);
         }
-        java.nio.file.Path upgrade = upgradeSocket;
-        if (upgrade != null) {
-            builder.handoverSocket(upgrade, upgradeGrace).adoptFrom(upgrade);
+        if (!persistence.isZero() && persistence.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("--persistence must be 0 (none) or at least 1s, as ipvsadm -p counts "
+                    + "seconds, but was " + persistence.toMillis() + "ms");
         }
-        limits = builder.config();
+        InetSocketAddress address = Endpoints.address("--listen", listen);
+        Service.Builder service = Service.builder(FLAGS, udp ? Protocol.UDP : Protocol.TCP, address)
+                .scheduler(scheduler.toLowerCase(Locale.ROOT)).maxConnections(maxConnections).quorum(quorum)
+                .slowStart(slowStart).proxyProtocol(proxy).persistence(persistence)
+                .persistenceNetmask(address.getAddress() instanceof java.net.Inet4Address ? 32 : 128);
+        flags.forEach(service::flag);
+        if (!sorry.isEmpty()) {
+            service.sorryServer(Endpoints.address("--sorry", sorry));
+        }
+        List<Check> checks = List.of();
+        HealthMonitorConfig health = HealthMonitorConfig.ofDefaults();
         if (!check.isEmpty()) {
-            HealthMonitorConfig config = HealthMonitorConfig.builder().delayLoop(checkInterval).rise(rise).fall(fall)
-                    .retry(0).build();
-            String kind = check.toLowerCase(java.util.Locale.ROOT);
-            if (kind.equals("tcp")) {
-                builder.healthMonitor(HealthMonitors.create(config, CheckFactory.tcp(connectTimeout)));
-            } else if (kind.startsWith("http:") || kind.startsWith("https:")) {
-                boolean tls = kind.startsWith("https:");
-                HttpGet.Builder get = HttpGet.builder(check.substring(check.indexOf(':') + 1))
-                        .connectTimeout(connectTimeout);
-                if (tls) {
-                    get.tls(false);
-                }
-                HttpGet spec = get.build();
-                builder.healthMonitor(HealthMonitors.create(config, CheckFactory.http(spec)));
-            } else if (kind.equals("udp")) {
-                builder.healthMonitor(HealthMonitors.create(config,
-                        CheckFactory.udp(new byte[] {0}, false, 0, 0, connectTimeout)));
-            } else if (kind.equals("dns")) {
-                builder.healthMonitor(HealthMonitors.create(config,
-                        CheckFactory.dns("SOA", ".", connectTimeout)));
-            } else if (kind.startsWith("exec:") && check.length() > 5) {
-                List<String> command = words(check.substring(5));
-                builder.healthMonitor(HealthMonitors.create(config,
-                        CheckFactory.command(command, connectTimeout, false)));
-            } else {
-                throw new IllegalArgumentException("--check must be tcp, http:PATH, https:PATH, udp, dns or "
-                        + "exec:COMMAND but was '" + check + "'");
+            try {
+                checks = List.of(Check.parse(check, connectTimeout));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--check " + e.getMessage(), e);
             }
+            health = HealthMonitorConfig.builder().delayLoop(checkInterval).rise(rise).fall(fall).retry(0).build();
         }
-        if (!failover.isEmpty()) {
-            io.lvs4j.api.failover.Failover group = failover(service);
-            builder.failover(group);
-            List<TakeoverAction> actions = takeoverActions(service);
-            if (!actions.isEmpty()) {
-                TakeoverActions.attach(group,
-                        actions.toArray(new TakeoverAction[0]));
-            }
-            if (events) {
-                group.onRoleChange(change -> event("role", change.current() + " " + change.reason()));
-            }
+        for (String r : reals) {
+            RealServer parsed = Endpoints.realServer("--real", r);
+            service.realServer(new Real(parsed.address(), parsed.weight(), 0, 0, List.of(), List.of(), checks,
+                    health));
         }
-        return builder.build();
-    }
-
-    private io.lvs4j.api.failover.Failover failover(VirtualService service) {
-        if (failover.equals("zookeeper")) {
-            return zooKeeper(service);
-        }
-        if (!failover.equals("vrrp")) {
+        String name = (udp ? "UDP" : "TCP") + "-" + Endpoints.format(address);
+        DirectorSpec.Builder spec = DirectorSpec.builder(routerName());
+        if (failover.equals("vrrp")) {
+            spec.instance(instance(name));
+            service.vrrpInstance(name);
+        } else if (!failover.isEmpty() && !failover.equals("zookeeper")) {
             throw new IllegalArgumentException("--failover must be vrrp or zookeeper but was '" + failover + "'");
         }
+        return spec.service(service.build()).settings(settings.build()).build();
+    }
+
+    private static String routerName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "lvs4j";
+        }
+    }
+
+    /** The VRRP instance of --failover vrrp, named after the service (as its notify commands are told). */
+    private Instance instance(String name) {
         if (failoverBind.isEmpty()) {
             throw new IllegalArgumentException("--failover vrrp needs --failover-bind HOST:PORT");
         }
-        io.lvs4j.failover.VrrpConfig.Builder vrrp = io.lvs4j.failover.VrrpConfig.builder(routerId,
-                        Endpoints.address("--failover-bind", failoverBind))
-                .priority(priority).advertInterval(advert).preempt(!nopreempt).preemptDelay(preemptDelay)
-                .insecure(insecure);
+        InetSocketAddress bind = Endpoints.address("--failover-bind", failoverBind);
+        Instance.Builder i = Instance.builder(FLAGS, name, routerId).priority(priority).advertInterval(advert)
+                .preempt(!nopreempt).preemptDelay(preemptDelay).insecure(insecure).source(bind.getAddress())
+                .port(bind.getPort()).notify(words(notify), words(notifyMaster), words(notifyBackup),
+                        words(notifyFault), words(notifyStop)).garp(garpDelay, garpRepeat, garpRefresh);
         for (String p : peers) {
-            vrrp.peer(Endpoints.address("--peer", p));
+            i.peer(Endpoints.address("--peer", p));
         }
         if (!multicast.isEmpty()) {
             if (multicastDevice.isEmpty()) {
                 throw new IllegalArgumentException("--multicast needs --multicast-dev IF");
             }
             try {
-                vrrp.multicast(java.net.InetAddress.getByName(multicast), multicastDevice);
-            } catch (java.net.UnknownHostException e) {
+                i.multicastGroup(InetAddress.getByName(multicast)).device(multicastDevice);
+            } catch (UnknownHostException e) {
                 throw new IllegalArgumentException("--multicast '" + multicast + "' is not an address", e);
             }
         }
         if (!keyFile.isEmpty()) {
             try {
-                vrrp.key(1, io.lvs4j.failover.KeyFile.read(java.nio.file.Path.of(keyFile)));
+                i.key(1, KeyFile.read(Path.of(keyFile)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--key-file " + e.getMessage(), e);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalArgumentException("--key-file " + keyFile + " cannot be read: " + e.getMessage(), e);
             }
         }
-        return io.lvs4j.failover.VrrpFailover.create(vrrp.build());
-    }
-
-    /** The virtual addresses and notify commands asked for, as takeover actions. */
-    private List<TakeoverAction> takeoverActions(VirtualService service) {
-        List<TakeoverAction> actions = new java.util.ArrayList<>();
         if (!vips.isEmpty() && vipDevice.isEmpty()) {
             throw new IllegalArgumentException("--vip needs --vip-dev IF");
         }
         for (String vip : vips) {
             int slash = vip.indexOf('/');
-            if (slash < 0) {
-                throw new IllegalArgumentException("--vip '" + vip + "' must be ADDRESS/PREFIX, e.g. 10.0.0.100/24");
-            }
-            java.net.InetAddress address;
+            InetAddress address;
             int prefix;
             try {
-                address = java.net.InetAddress.getByName(vip.substring(0, slash));
+                if (slash < 0) {
+                    throw new NumberFormatException();
+                }
+                address = InetAddress.getByName(vip.substring(0, slash));
                 prefix = Integer.parseInt(vip.substring(slash + 1));
-            } catch (java.net.UnknownHostException | NumberFormatException e) {
+            } catch (UnknownHostException | NumberFormatException e) {
                 throw new IllegalArgumentException("--vip '" + vip + "' must be ADDRESS/PREFIX, e.g. 10.0.0.100/24");
             }
-            actions.add(TakeoverActions.virtualAddress(new TakeoverActions.VirtualAddress(address, prefix, vipDevice, garpRepeat, garpDelay, garpRefresh, List.of())));
+            i.virtualAddress(new VirtualAddress(address, prefix, vipDevice));
         }
-        if (!notify.isBlank()) {
-            actions.add(TakeoverActions.notify(words(notify), service.name().replace(' ', '-'),
-                    priority));
-        }
-        String[][] perRole = {{notifyMaster, "MASTER"}, {notifyBackup, "BACKUP"}, {notifyFault, "FAULT"},
-            {notifyStop, "INIT"}};
-        for (String[] r : perRole) {
-            if (!r[0].isBlank()) {
-                actions.add(TakeoverActions.onEntering(
-                        io.lvs4j.api.failover.Role.valueOf(r[1]), words(r[0])));
-            }
-        }
-        return actions;
+        return i.build();
     }
 
     private static List<String> words(String command) {
-        return List.of(command.trim().split("\\s+"));
+        return command.isBlank() ? List.of() : List.of(command.trim().split("\\s+"));
     }
 
     /**
      * A ZooKeeper failover: the group is named after the virtual service (e.g. {@code tcp-127.0.0.1-8080}), so
      * every director given the same --listen joins the same election; the id is this host's name and process id.
      */
-    private io.lvs4j.api.failover.Failover zooKeeper(VirtualService service) {
+    private Failover zooKeeper(Service service) {
         if (zk.isEmpty()) {
             throw new IllegalArgumentException("--failover zookeeper needs --zk HOST:PORT,...");
         }
-        io.lvs4j.failover.zookeeper.ZooKeeperConfig config = io.lvs4j.failover.zookeeper.ZooKeeperConfig.builder(zk)
-                .namespace(zkPath).sessionTimeout(zkSessionTimeout).build();
+        ZooKeeperConfig config = ZooKeeperConfig.builder(zk).namespace(zkPath).sessionTimeout(zkSessionTimeout)
+                .build();
         String group = (service.protocol() + "-" + service.address().getAddress().getHostAddress() + "-"
-                + service.address().getPort()).toLowerCase(java.util.Locale.ROOT).replace(':', '_').replace('%', '_');
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "_");
-        } catch (java.net.UnknownHostException e) {
-            host = "host";
-        }
-        return io.lvs4j.failover.zookeeper.ZooKeeperFailover.create(config, group, host + "-"
-                + ProcessHandle.current().pid());
+                + service.address().getPort()).toLowerCase(Locale.ROOT).replace(':', '_').replace('%', '_');
+        String host = routerName().replaceAll("[^A-Za-z0-9._-]", "_");
+        return ZooKeeperFailover.create(config, group, host + "-" + ProcessHandle.current().pid());
     }
 
-    /**
-     * Prints one event line, its time in milliseconds since the epoch with microseconds as decimals; called from
-     * event loops and the failover thread, hence synchronized.
-     */
-    private synchronized void event(String kind, String detail) {
+    /** Prints one event line; the runtime calls it one line at a time. */
+    private void print(String line) {
         PrintWriter out = spec.commandLine().getOut();
-        java.time.Instant now = java.time.Instant.now();
-        out.printf(java.util.Locale.ROOT, "event %d.%03d %s %s%n", now.toEpochMilli(), now.getNano() / 1000 % 1000,
-                kind, detail);
+        out.println(line);
         out.flush();
     }
 
-    private void printEvents(VirtualService service) {
-        for (RealServer rs : service.realServers()) {
-            String name = Endpoints.format(rs.address());
-            rs.onEvent(e -> {
-                if (e instanceof RealServerEvent.StateChanged c) {
-                    event("server", name + " " + c.current());
-                } else if (e instanceof RealServerEvent.WeightChanged w) {
-                    event("weight", name + " " + w.current());
-                } else if (e instanceof RealServerEvent.EjectionChanged j) {
-                    event(j.ejected() ? "ejected" : "returned", name);
+    private int run(KeepalivedDirector director, DirectorSpec spec) throws InterruptedException {
+        PrintWriter out = this.spec.commandLine().getOut();
+        PrintWriter err = this.spec.commandLine().getErr();
+        Service service = spec.services().get(0);
+        try {
+            director.start().toCompletableFuture().join();
+        } catch (RuntimeException e) {
+            err.println("lvs4j forward: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+            director.close();
+            return 1;
+        }
+        AdminServer server = null;
+        Path token = null;
+        if (!admin.isEmpty()) {
+            try {
+                String secret = AdminToken.create();
+                server = AdminServer.start(Endpoints.address("--admin", admin), adminRemote, secret, director,
+                        new DirectorMetrics(director), () -> {
+                            throw new IllegalStateException("lvs4j forward has no file to read again: its flags are "
+                                    + "its configuration; restart it with new flags to change them");
+                        });
+                token = tokenFile != null ? tokenFile : AdminToken.defaultFile(server.address().getPort());
+                AdminToken.write(token, secret);
+            } catch (IllegalArgumentException | IOException | UncheckedIOException e) {
+                err.println("lvs4j forward: " + e.getMessage());
+                if (server != null) {
+                    server.close();
                 }
-            });
+                director.close();
+                return 1;
+            }
         }
-    }
-
-    private int run(Director director, VirtualService service) throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        if (events) {
-            printEvents(service);
-            director.onServingChange(e -> event(e.serving() ? "serving" : "not-serving", "-"));
-        }
+        AdminServer endpoint = server;
+        Path written = token;
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            director.stop(grace).toCompletableFuture().join();
+            if (endpoint != null) {
+                endpoint.close();
+                deleteQuietly(written);
+            }
+            director.stop(spec.settings().stopGrace()).toCompletableFuture().join();
             out.print(StatisticsTable.format(director.statistics()));
             out.flush();
             stopped.countDown();
@@ -510,28 +519,27 @@ final class ForwardCommand implements Callable<Integer> {
             out.print(StatisticsTable.format(director.statistics()));
             out.flush();
         });
-        try {
-            director.start().toCompletableFuture().join();
-        } catch (RuntimeException e) {
-            spec.commandLine().getErr().println("lvs4j forward: " + e.getMessage());
-            Runtime.getRuntime().removeShutdownHook(hook);
-            director.close();
-            return 1;
-        }
-        out.println("lvs4j forward: " + service.name() + " " + scheduler + " -> " + service.realServers().size()
-                + (service.realServers().size() == 1 ? " real server" : " real servers")
-                + "; SIGUSR2 prints statistics, SIGTERM stops");
-        director.handedOver().thenRun(() -> {
-            out.println("lvs4j forward: handed over to a successor and drained; exiting");
-            out.flush();
-            stopped.countDown();
-        });
-        io.lvs4j.forward.DirectorConfig settings = java.util.Objects.requireNonNull(limits, "limits");
-        out.println("lvs4j forward: at most " + (udp ? settings.maxFlows() + " UDP flows" : settings.maxConnections()
+        int n = service.realServers().size();
+        out.println("lvs4j forward: " + service.name() + " " + service.scheduler() + " -> " + n
+                + (n == 1 ? " real server" : " real servers") + "; SIGUSR2 prints statistics, SIGTERM stops"
+                + (endpoint == null ? "" : "; admin on http://" + Endpoints.format(endpoint.address()) + " (token in "
+                + written + ")"));
+        DirectorSettings s = spec.settings();
+        DirectorConfig defaults = Director.builder().config();
+        out.println("lvs4j forward: at most " + (udp ? (s.maxFlows() > 0 ? s.maxFlows() : defaults.maxFlows())
+                + " UDP flows" : (s.maxConnections() > 0 ? s.maxConnections() : defaults.maxConnections())
                 + " TCP connections") + " (--max-" + (udp ? "flows" : "conns") + "; ulimit -n "
                 + DirectorBuilder.descriptorLimit() + ")");
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // the file is ours and stale; nothing else to do at exit
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.lvs4j.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -99,6 +100,21 @@ class Lvs4jCommandTest {
         String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
+    }
+
+    @Test
+    void persistenceTakesADurationOfAtLeastASecond() {
+        assertThat(run("forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--persistence", "0.5s"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--persistence must be 0 (none) or at least 1s, as ipvsadm -p counts "
+                + "seconds, but was 500ms");
+        assertThat(DurationConverter.parse("300")).isEqualTo(java.time.Duration.ofSeconds(300));
+        assertThat(DurationConverter.parse("5m")).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(DurationConverter.parse("0.5s")).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(DurationConverter.parse("0.5")).as("keepalived's bare seconds").isEqualTo(
+                java.time.Duration.ofMillis(500));
+        assertThatThrownBy(() -> DurationConverter.parse("9999999999999h")).hasMessageContaining("is not a duration");
+        assertThatThrownBy(() -> DurationConverter.parse("999999999999h")).hasMessageContaining("longer than");
     }
 
     @Test

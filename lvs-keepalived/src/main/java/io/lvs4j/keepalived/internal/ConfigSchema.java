@@ -211,6 +211,9 @@ public final class ConfigSchema {
             withCheck(kw("delay_before_retry", 1, 1, ANY), seconds()),
             withCheck(kw("connect_timeout", 1, 1, ANY), positiveSeconds()), realServer,
             ignored("smtp_alert", 0, 1, "lvs4j sends no e-mail; use quorum_up and quorum_down"),
+            block("lvs4j", 0, 0, withCheck(kw("proxy_protocol", 1, 1, ANY), oneOf("V1", "V2")),
+                    withCheck(kw("slow_start", 1, 1, ANY), seconds()),
+                    withCheck(kw("max_conns", 1, 1, ANY), range(0, Integer.MAX_VALUE))),
         };
         Keyword virtualServer = withCheck(block("virtual_server", 2, 2, vs), a -> a.get(0).equals("group") ? null
                 : a.get(0).equals("fwmark") ? "fwmark services are kernel-only: a firewall mark is set on packets "
@@ -256,7 +259,14 @@ public final class ConfigSchema {
                         : "takes 'N' or 'N reverse' but was given '" + a.get(1) + "'"),
                 withCheck(kw("rise", 1, 1, ANY), range(1, 1000)), withCheck(kw("fall", 1, 1, ANY), range(1, 1000)),
                 ignored("user", 1, 2, "scripts run as the director's user"));
-        Keyword global = block("global_defs", 0, 0, kw("router_id", 1, 1, ANY),
+        Keyword globalLvs4j = block("lvs4j", 0, 0, withCheck(kw("transport", 1, 1, ANY), oneOf("AUTO", "EPOLL",
+                        "IO_URING", "NIO")), withCheck(kw("connect_timeout", 1, 1, ANY), positiveSeconds()),
+                withCheck(kw("idle_timeout", 1, 1, ANY), positiveSeconds()),
+                withCheck(kw("udp_unreplied_timeout", 1, 1, ANY), positiveSeconds()),
+                withCheck(kw("max_flows", 1, 1, ANY), range(1, Integer.MAX_VALUE)),
+                withCheck(kw("max_conns", 1, 1, ANY), range(1, Integer.MAX_VALUE)),
+                withCheck(kw("stop_grace", 1, 1, ANY), seconds()), flag("events"));
+        Keyword global = block("global_defs", 0, 0, kw("router_id", 1, 1, ANY), globalLvs4j,
                 lines("notification_email", 0, 0, Support.IGNORED, "lvs4j sends no e-mail; use notify scripts"),
                 ignored("notification_email_from", 1, 1, "lvs4j sends no e-mail"),
                 ignored("smtp_server", 1, 2, "lvs4j sends no e-mail"),

@@ -3,7 +3,8 @@ package io.lvs4j.keepalived.internal;
 import io.lvs4j.failover.ProcessGroup;
 import io.lvs4j.failover.TrackedScript;
 import io.lvs4j.failover.VrrpFailover;
-import io.lvs4j.keepalived.KeepalivedConfig;
+import io.lvs4j.keepalived.spec.Instance;
+import io.lvs4j.keepalived.spec.Track;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,25 +25,25 @@ public final class ScriptTracker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScriptTracker.class);
 
-    private final KeepalivedConfig.Instance instance;
+    private final Instance instance;
     private final VrrpFailover failover;
     private final List<Tracked> tracked = new ArrayList<>();
     private final ScheduledExecutorService timer;
 
     /** One script's counters; changed on the timer's threads under the tracker's lock. */
     private static final class Tracked {
-        final KeepalivedConfig.Track track;
+        final Track track;
         boolean up;
         Outcome last = Outcome.PASSED;
         int passes;
         int failures;
 
-        Tracked(KeepalivedConfig.Track track) {
+        Tracked(Track track) {
             this.track = track;
         }
     }
 
-    public ScriptTracker(KeepalivedConfig.Instance instance, VrrpFailover failover) {
+    public ScriptTracker(Instance instance, VrrpFailover failover) {
         this.instance = instance;
         this.failover = failover;
         instance.tracks().forEach(t -> tracked.add(new Tracked(t)));
@@ -114,7 +115,7 @@ public final class ScriptTracker implements AutoCloseable {
      * Runs the script in a process group of its own; at its timeout (or when the tracker closes) the whole group is
      * killed, so nothing it started outlives it.
      */
-    static Outcome run(KeepalivedConfig.Track track) {
+    static Outcome run(Track track) {
         ProcessGroup group;
         try {
             group = ProcessGroup.start(new ProcessBuilder(track.command()).redirectErrorStream(true)
