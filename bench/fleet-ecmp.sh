@@ -36,6 +36,7 @@ cleanup() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   delete_namespaces
+  [ -z "${zkdata:-}" ] || rm -rf "$zkdata"
 }
 delete_namespaces # idempotent: whatever an interrupted run left
 bench_start fleet-ecmp
@@ -63,8 +64,9 @@ ip netns exec ff-router sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_fi
     net.ipv4.fib_multipath_hash_policy=1 # hash the 5-tuple, as routers in front of a fleet do
 
 # ZooKeeper (the real one, from the shaded jar), tick 500 ms: sessions of 1..10 s
-mkdir -p "$work/zk"
-printf 'tickTime=500\ndataDir=%s/zk\nclientPort=2181\nclientPortAddress=10.10.200.2\nadmin.enableServer=false\nminSessionTimeout=1000\nmaxSessionTimeout=10000\n' "$work" >"$work/zoo.cfg"
+# Its data on tmpfs, unsynced: an fsync behind other work on a shared disk must not stall session creation.
+zkdata=$(mktemp -d /dev/shm/lvs4j-fleet-zk.XXXXXX)
+printf 'tickTime=500\ndataDir=%s\nclientPort=2181\nclientPortAddress=10.10.200.2\nadmin.enableServer=false\nminSessionTimeout=1000\nmaxSessionTimeout=10000\nforceSync=no\npreAllocSize=1024\n' "$zkdata" >"$work/zoo.cfg"
 JAVA="java -Xmx256m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"
 # ZooKeeper's server needs Dropwizard metrics and snappy, which the runnable jar leaves out: take the copies Maven
 # fetched for the tests (curator-test's server depends on them)
