@@ -240,7 +240,7 @@ final class ForwardCommand implements Callable<Integer> {
                     + "any), then listen at PATH for the next one; once that serves, stop accepting, drain for "
                     + "--upgrade-grace and exit. PATH's directory must be private (e.g. /run/lvs4j, 0700). Runs on "
                     + "epoll (see docs/operations.md).")
-    @org.jspecify.annotations.Nullable java.nio.file.Path upgradeSocket;
+    java.nio.file.@org.jspecify.annotations.Nullable Path upgradeSocket;
 
     @Option(names = "--upgrade-grace", paramLabel = "DURATION", defaultValue = "30s",
             converter = DurationConverter.class,
