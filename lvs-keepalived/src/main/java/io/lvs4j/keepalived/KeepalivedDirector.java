@@ -39,6 +39,7 @@ import io.lvs4j.keepalived.spec.SyncGroup;
 import io.lvs4j.keepalived.spec.VirtualAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -161,13 +162,31 @@ public final class KeepalivedDirector implements AutoCloseable {
      *     gates: they are bound only while it is master; {@code null} to serve them always. The director starts and
      *     stops it
      */
-    public record Options(int ioThreads, boolean insecure, Consumer<String> events, @Nullable Failover failover) {
+    public record Options(int ioThreads, boolean insecure, Consumer<String> events, @Nullable Failover failover,
+            @Nullable Path upgradeSocket, Duration upgradeGrace) {
         /** Checks the fields. */
         public Options {
             if (ioThreads < 1) {
                 throw new IllegalArgumentException("ioThreads must be >= 1 but was " + ioThreads);
             }
             Objects.requireNonNull(events, "events");
+            Objects.requireNonNull(upgradeGrace, "upgradeGrace");
+        }
+
+        /** Options without a hitless-upgrade socket. */
+        public Options(int ioThreads, boolean insecure, Consumer<String> events, @Nullable Failover failover) {
+            this(ioThreads, insecure, events, failover, null,
+                    Duration.ofSeconds(DirectorBuilder.DEFAULT_HANDOVER_GRACE_SECONDS));
+        }
+
+        /**
+         * These options with a hitless-upgrade socket: the director takes the listeners of the predecessor serving
+         * at {@code socket} (if any) and hands its own to the next successor there, which lets its connections
+         * finish for {@code grace} (see {@link DirectorBuilder#handoverSocket} and {@link DirectorBuilder#adoptFrom});
+         * not with a failover yet.
+         */
+        public Options withUpgradeSocket(Path socket, Duration grace) {
+            return new Options(ioThreads, insecure, events, failover, socket, grace);
         }
 
         /** Options without an outside failover. */
@@ -246,7 +265,16 @@ public final class KeepalivedDirector implements AutoCloseable {
         monitor.onEvent(this::healthEvent);
         install(config);
         Failover outside = options.failover();
-        directors.put(ALWAYS, builder(config.settings(), options).healthMonitor(monitor).failover(outside).build());
+        DirectorBuilder always = builder(config.settings(), options).healthMonitor(monitor).failover(outside);
+        Path upgrade = options.upgradeSocket();
+        if (upgrade != null) {
+            if (outside != null || !config.instances().isEmpty()) {
+                throw new IllegalArgumentException("a hitless-upgrade socket does not work with a failover yet: the "
+                        + "failover's socket and role are not handed over (docs/operations.md)");
+            }
+            always.handoverSocket(upgrade, options.upgradeGrace()).adoptFrom(upgrade);
+        }
+        directors.put(ALWAYS, always.build());
         if (outside != null && config.settings().events()) {
             outside.onRoleChange(change -> event("role", change.current() + " " + change.reason()));
         }
@@ -904,6 +932,14 @@ public final class KeepalivedDirector implements AutoCloseable {
             }
         });
         return sb.toString();
+    }
+
+    /**
+     * Completes once a successor took the listeners through the hitless-upgrade socket of {@link Options} and this
+     * runtime's connections have drained: the moment its process can exit. Never completes without such a socket.
+     */
+    public CompletionStage<Void> handedOver() {
+        return Objects.requireNonNull(directors.get(ALWAYS), "director").handedOver();
     }
 
     /** Stops accepting, lets connections finish within {@code grace}, resigns mastership and stops the checks. */

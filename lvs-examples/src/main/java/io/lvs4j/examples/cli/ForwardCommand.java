@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -100,12 +101,12 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--max-flows", paramLabel = "N",
             description = "Most UDP flows at once (each holds a socket); a new flow beyond evicts the least recently "
                     + "active. Default: derived from the descriptor limit, ulimit -n (see docs/forwarding.md).")
-    @org.jspecify.annotations.Nullable Integer maxFlows;
+    @Nullable Integer maxFlows;
 
     @Option(names = "--max-conns", paramLabel = "N",
             description = "Most TCP connections at once over the whole director (each holds two sockets); beyond, "
                     + "accepts wait as at --maxconn. Default: derived from the descriptor limit, ulimit -n.")
-    @org.jspecify.annotations.Nullable Integer maxConns;
+    @Nullable Integer maxConns;
 
     @Option(names = "--udp-unreplied-timeout", paramLabel = "DURATION", defaultValue = "5s",
             converter = DurationConverter.class,
@@ -137,7 +138,7 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--token-file", paramLabel = "PATH",
             description = "Where to write the admin token. Default: $LVS4J_HOME/admin-PORT.token, LVS4J_HOME "
                     + "defaulting to ~/.lvs4j.")
-    @org.jspecify.annotations.Nullable Path tokenFile;
+    @Nullable Path tokenFile;
 
     @Option(names = "--check", paramLabel = "tcp|http:PATH|https:PATH|udp|dns|exec:COMMAND",
             description = "Health check each real server: tcp (a TCP connect), http:PATH or https:PATH (a GET "
@@ -276,6 +277,18 @@ final class ForwardCommand implements Callable<Integer> {
             converter = DurationConverter.class, description = "How long a stop waits for connections. Default: 10s.")
     Duration grace = Duration.ofSeconds(10);
 
+    @Option(names = "--upgrade-socket", paramLabel = "PATH",
+            description = "Hitless upgrade: take the listeners of the lvs4j forward running with the same option (if "
+                    + "any), then listen at PATH for the next one; once that serves, stop accepting, drain for "
+                    + "--upgrade-grace and exit. PATH's directory must be private (e.g. /run/lvs4j, 0700). Runs on "
+                    + "epoll; not with --failover or --admin yet (see docs/operations.md).")
+    @Nullable Path upgradeSocket;
+
+    @Option(names = "--upgrade-grace", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "After handing over, how long established connections may take to finish. Default: 30s.")
+    Duration upgradeGrace = Duration.ofSeconds(30);
+
     @Override
     public Integer call() throws Exception {
         DirectorSpec spec;
@@ -286,8 +299,17 @@ final class ForwardCommand implements Callable<Integer> {
             if (failover.equals("zookeeper")) {
                 zooKeeper = zooKeeper(spec.services().get(0));
             }
-            director = new KeepalivedDirector(spec, new KeepalivedDirector.Options(threads, insecure, this::print,
-                    zooKeeper));
+            KeepalivedDirector.Options options = new KeepalivedDirector.Options(threads, insecure, this::print,
+                    zooKeeper);
+            Path upgrade = upgradeSocket;
+            if (upgrade != null) {
+                if (!admin.isEmpty()) {
+                    throw new IllegalArgumentException("--upgrade-socket does not work with --admin yet: the "
+                            + "successor could not bind the admin address the predecessor holds while it drains");
+                }
+                options = options.withUpgradeSocket(upgrade, upgradeGrace);
+            }
+            director = new KeepalivedDirector(spec, options);
         } catch (KeepalivedDirector.MissingKeyException e) {
             close(zooKeeper);
             throw usage("--failover vrrp: a failover group needs a key (adverts are authenticated with HMAC-SHA256): "
@@ -303,7 +325,7 @@ final class ForwardCommand implements Callable<Integer> {
         return new picocli.CommandLine.ParameterException(this.spec.commandLine(), message, cause);
     }
 
-    private static void close(@org.jspecify.annotations.Nullable Failover f) {
+    private static void close(@Nullable Failover f) {
         if (f != null) {
             f.close();
         }
@@ -504,6 +526,11 @@ final class ForwardCommand implements Callable<Integer> {
         AdminServer endpoint = server;
         Path written = token;
         CountDownLatch stopped = new CountDownLatch(1);
+        director.handedOver().thenRun(() -> {
+            out.println("lvs4j forward: handed over to a successor and drained; exiting");
+            out.flush();
+            stopped.countDown();
+        });
         Thread hook = new Thread(() -> {
             if (endpoint != null) {
                 endpoint.close();
