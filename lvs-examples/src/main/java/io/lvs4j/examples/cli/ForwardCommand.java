@@ -16,7 +16,6 @@ import io.lvs4j.health.HealthMonitorConfig;
 import io.lvs4j.keepalived.AdminServer;
 import io.lvs4j.keepalived.AdminToken;
 import io.lvs4j.keepalived.ConfigPosition;
-import io.lvs4j.keepalived.DirectorMetrics;
 import io.lvs4j.keepalived.KeepalivedDirector;
 import io.lvs4j.keepalived.spec.Check;
 import io.lvs4j.keepalived.spec.DirectorSettings;
@@ -508,7 +507,7 @@ final class ForwardCommand implements Callable<Integer> {
             try {
                 String secret = AdminToken.create();
                 server = AdminServer.start(Endpoints.address("--admin", admin), adminRemote, secret, director,
-                        new DirectorMetrics(director), () -> {
+                        Lvs4jCommand.metrics(director), () -> {
                             throw new IllegalStateException("lvs4j forward has no file to read again: its flags are "
                                     + "its configuration; restart it with new flags to change them");
                         });
