@@ -89,7 +89,7 @@ class ReadmeSnippetsTest {
         try (Stream<Path> files = Files.list(ROOT.resolve(DIRECTORS))) {
             List<String> examples = files.map(p -> p.getFileName().toString())
                     .filter(n -> n.endsWith(".java") && !n.equals("package-info.java")).sorted().toList();
-            assertThat(examples).hasSize(5);
+            assertThat(examples).hasSize(6);
             for (String e : examples) {
                 assertThat(readme).as("README.md links " + e).contains("(" + DIRECTORS.resolve(e) + ")");
             }
