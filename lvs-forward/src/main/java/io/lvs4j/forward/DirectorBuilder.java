@@ -6,6 +6,7 @@ import io.lvs4j.api.failover.Failover;
 import io.lvs4j.api.health.HealthMonitor;
 import io.lvs4j.api.health.OutlierDetector;
 import io.lvs4j.forward.internal.DefaultDirector;
+import io.lvs4j.forward.internal.Descriptors;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,10 +53,10 @@ public final class DirectorBuilder {
     private OutlierDetector outlierDetector = OutlierDetector.none();
     private @Nullable Failover failover;
     private Ticker ticker = Ticker.system();
-    private int maxFlows = io.lvs4j.forward.internal.Descriptors.defaultMaxFlows(
-            io.lvs4j.forward.internal.Descriptors.limit());
-    private int maxConnections = io.lvs4j.forward.internal.Descriptors.defaultMaxConnections(
-            io.lvs4j.forward.internal.Descriptors.limit());
+    private int maxFlows = Descriptors.defaultMaxFlows(
+            Descriptors.limit());
+    private int maxConnections = Descriptors.defaultMaxConnections(
+            Descriptors.limit());
     private Duration udpUnrepliedTimeout = Duration.ofMillis(DEFAULT_UDP_UNREPLIED_TIMEOUT_MS);
     private @Nullable Path handoverSocket;
     private Duration handoverGrace = Duration.ofSeconds(DEFAULT_HANDOVER_GRACE_SECONDS);
@@ -72,7 +73,7 @@ public final class DirectorBuilder {
      * derive from ({@code ulimit -n} as the JVM set it; 1024 where the JVM cannot tell).
      */
     public static long descriptorLimit() {
-        return io.lvs4j.forward.internal.Descriptors.limit();
+        return Descriptors.limit();
     }
 
     /** Adds a virtual service; its protocol and address must be unique. */

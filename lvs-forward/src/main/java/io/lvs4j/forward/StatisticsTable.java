@@ -1,5 +1,6 @@
 package io.lvs4j.forward;
 
+import io.lvs4j.api.Addresses;
 import io.lvs4j.api.stats.StatsSnapshot;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -56,6 +57,6 @@ public final class StatisticsTable {
     }
 
     private static String address(InetSocketAddress a) {
-        return io.lvs4j.api.Addresses.format(a);
+        return Addresses.format(a);
     }
 }

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -126,7 +127,7 @@ class HandoverTest {
         old.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(Files.getPosixFilePermissions(socket)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
-        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> failures = new CopyOnWriteArrayList<>();
         AtomicInteger done = new AtomicInteger();
         AtomicBoolean running = new AtomicBoolean(true);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -204,7 +204,7 @@ class TcpForwardingTest {
                     int end = idle.getInputStream().read();
                     return end < 0 ? System.nanoTime() - quiet : -1L;
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
             // the busy one talks every 150 ms for three idle timeouts

@@ -40,6 +40,7 @@ import io.lvs4j.keepalived.spec.VirtualAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -147,7 +148,7 @@ public final class KeepalivedDirector implements AutoCloseable {
     private volatile Map<RealKey, Real> realSpecs = Map.of();
     private volatile Map<ServiceKey, Service> serviceSpecs = Map.of();
     private final HealthMonitor monitor;
-    private final StatusHistory history = new StatusHistory(java.time.Clock.systemUTC());
+    private final StatusHistory history = new StatusHistory(Clock.systemUTC());
     private DirectorSpec config; // guarded by this
     private boolean started; // guarded by this
     private @Nullable CompletableFuture<Void> stopping; // guarded by this
@@ -708,7 +709,7 @@ public final class KeepalivedDirector implements AutoCloseable {
      * @throws IllegalStateException with every error when the file does not validate, or when the change is refused;
      *     the running configuration is then untouched
      */
-    public String reload(java.nio.file.Path file) {
+    public String reload(Path file) {
         KeepalivedConfig.Result result;
         try {
             result = KeepalivedConfig.load(file);

@@ -3,21 +3,25 @@ package io.lvs4j.keepalived;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lvs4j.api.Protocol;
 import io.lvs4j.keepalived.internal.ConfigNode;
 import io.lvs4j.keepalived.internal.ConfigParser;
 import io.lvs4j.keepalived.internal.ConfigSchema;
 import io.lvs4j.keepalived.internal.ServiceBuild;
 import io.lvs4j.keepalived.spec.Check;
-import io.lvs4j.keepalived.spec.DirectorSpec;
 import io.lvs4j.keepalived.spec.CheckKind;
+import io.lvs4j.keepalived.spec.DirectorSpec;
 import io.lvs4j.keepalived.spec.Instance;
 import io.lvs4j.keepalived.spec.Real;
 import io.lvs4j.keepalived.spec.Service;
 import io.lvs4j.keepalived.spec.VirtualAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -234,11 +238,11 @@ class KeepalivedConfigTest {
         Service web = http.services().get(0);
         assertThat(web.name()).isEqualTo("TCP 10.0.0.100:80");
         assertThat(web.scheduler()).isEqualTo("wlc");
-        assertThat(web.persistence()).isEqualTo(java.time.Duration.ofSeconds(300));
+        assertThat(web.persistence()).isEqualTo(Duration.ofSeconds(300));
         assertThat(web.persistenceNetmask()).as("255.255.255.0").isEqualTo(24);
         assertThat(web.quorum()).isEqualTo(2);
         assertThat(web.hysteresis()).isEqualTo(1);
-        assertThat(web.sorryServer()).isEqualTo(new java.net.InetSocketAddress("10.0.0.99", 8080));
+        assertThat(web.sorryServer()).isEqualTo(new InetSocketAddress("10.0.0.99", 8080));
         assertThat(web.omega()).isTrue();
         assertThat(web.quorumUp()).containsExactly("/usr/local/bin/web-up");
         Real first = web.realServers().get(0);
@@ -248,12 +252,12 @@ class KeepalivedConfigTest {
         assertThat(first.notifyUp()).containsExactly("/usr/local/bin/notify", "up");
         assertThat(first.health().inhibitOnFailure()).isTrue();
         assertThat(first.health().alpha()).as("alpha on the virtual server").isTrue();
-        assertThat(first.health().delayLoop()).isEqualTo(java.time.Duration.ofSeconds(6));
+        assertThat(first.health().delayLoop()).isEqualTo(Duration.ofSeconds(6));
         assertThat(first.health().retry()).isEqualTo(3);
-        assertThat(first.health().warmup()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(first.health().warmup()).isEqualTo(Duration.ofSeconds(2));
         assertThat(first.checks()).hasSize(2).allSatisfy(c -> {
             assertThat(c.kind()).isEqualTo(CheckKind.HTTP);
-            assertThat(c.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+            assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
             assertThat(c.http().virtualHost()).isEqualTo("www.example.com");
         });
         assertThat(first.checks().get(1).http().digest()).isEqualTo("9b3a0c85a887a256d6939da88aabd8cd");
@@ -261,13 +265,13 @@ class KeepalivedConfigTest {
         assertThat(ssl.kind()).isEqualTo(CheckKind.SSL);
         assertThat(ssl.http().tls()).isTrue();
         assertThat(ssl.http().regex().pattern()).isEqualTo("status: (ok|degraded)");
-        assertThat(ssl.connectTo()).isEqualTo(new java.net.InetSocketAddress("10.0.0.12", 443));
-        assertThat(ssl.connectTimeout()).isEqualTo(java.time.Duration.ofMillis(2500));
+        assertThat(ssl.connectTo()).isEqualTo(new InetSocketAddress("10.0.0.12", 443));
+        assertThat(ssl.connectTimeout()).isEqualTo(Duration.ofMillis(2500));
         assertThat(ServiceBuild.virtualService(web).persistenceNetmask()).isEqualTo(24);
 
         DirectorSpec dns = KeepalivedConfig.load(corpus("dns-cluster.conf")).config();
         Service udp = dns.services().get(0);
-        assertThat(udp.protocol()).isEqualTo(io.lvs4j.api.Protocol.UDP);
+        assertThat(udp.protocol()).isEqualTo(Protocol.UDP);
         assertThat(udp.scheduler()).isEqualTo("sh");
         assertThat(udp.flags()).containsExactlyInAnyOrder("sh-port", "sh-fallback");
         assertThat(udp.onePacket()).isTrue();
@@ -289,27 +293,27 @@ class KeepalivedConfigTest {
         assertThat(out.name()).isEqualTo("VI_OUT");
         assertThat(out.routerId()).isEqualTo(51);
         assertThat(out.priority()).isEqualTo(150);
-        assertThat(out.advertInterval()).isEqualTo(java.time.Duration.ofMillis(100));
-        assertThat(out.preemptDelay()).isEqualTo(java.time.Duration.ofSeconds(10));
-        assertThat(out.bind()).as("5100 + virtual_router_id").isEqualTo(new java.net.InetSocketAddress(
+        assertThat(out.advertInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(out.preemptDelay()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(out.bind()).as("5100 + virtual_router_id").isEqualTo(new InetSocketAddress(
                 "192.168.1.10", 5151));
-        assertThat(out.peers()).containsExactly(new java.net.InetSocketAddress("192.168.1.11", 5151));
+        assertThat(out.peers()).containsExactly(new InetSocketAddress("192.168.1.11", 5151));
         assertThat(out.multicastGroup()).isNull();
         assertThat(out.virtualAddresses()).containsExactly(new VirtualAddress(
-                java.net.InetAddress.getByName("10.0.0.100"), 24, "eth0"));
+                InetAddress.getByName("10.0.0.100"), 24, "eth0"));
         assertThat(out.tracks()).singleElement().satisfies(t -> {
             assertThat(t.command()).containsExactly("/usr/local/bin/check-director");
             assertThat(t.weight()).isEqualTo(-20);
             assertThat(t.rise()).isEqualTo(2);
             assertThat(t.fall()).isEqualTo(2);
-            assertThat(t.timeout()).isEqualTo(java.time.Duration.ofSeconds(1));
+            assertThat(t.timeout()).isEqualTo(Duration.ofSeconds(1));
         });
         assertThat(out.key()).hasSize(32);
         assertThat(out.notifyMaster()).containsExactly("/usr/local/bin/notify", "master");
         assertThat(out.garpRepeat()).as("from global_defs").isEqualTo(5);
         Instance in = pair.instances().get(1);
         assertThat(in.multicastGroup()).as("no unicast_peer: keepalived's multicast group")
-                .isEqualTo(java.net.InetAddress.getByName("224.0.0.18"));
+                .isEqualTo(InetAddress.getByName("224.0.0.18"));
         assertThat(pair.syncGroups()).singleElement().satisfies(g -> {
             assertThat(g.members()).containsExactly("VI_OUT", "VI_IN");
             assertThat(g.notifyMaster()).containsExactly("/usr/local/bin/nat", "master");

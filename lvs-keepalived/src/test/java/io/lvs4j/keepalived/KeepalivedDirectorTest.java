@@ -11,6 +11,7 @@ import io.lvs4j.api.ServiceKey;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.forward.ServiceStatistics;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -20,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +64,7 @@ class KeepalivedDirectorTest extends LoopbackTest {
                 seen.add(c.ask("hi").split(":")[0]);
             }
         }
-        return String.join(",", new java.util.TreeSet<>(seen));
+        return String.join(",", new TreeSet<>(seen));
     }
 
     @Test
@@ -169,7 +171,7 @@ class KeepalivedDirectorTest extends LoopbackTest {
 
     private static void assertThatConnectionRefused(int port) {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port)
-                .close()).isInstanceOf(java.net.ConnectException.class);
+                .close()).isInstanceOf(ConnectException.class);
     }
 
     @Test

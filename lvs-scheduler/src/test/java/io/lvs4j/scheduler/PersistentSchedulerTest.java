@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import io.lvs4j.api.Flow;
 import io.lvs4j.api.PersistenceTemplate;
+import io.lvs4j.api.Protocol;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.RealServerState;
 import io.lvs4j.api.VirtualService;
@@ -22,7 +23,7 @@ class PersistentSchedulerTest {
 
     private final Fixtures.FakeTicker ticker = new Fixtures.FakeTicker();
     private final List<RealServer> list = servers(1, 1, 1);
-    private final VirtualService service = VirtualService.builder(io.lvs4j.api.Protocol.TCP, Fixtures.VIP)
+    private final VirtualService service = VirtualService.builder(Protocol.TCP, Fixtures.VIP)
             .scheduler("rr").persistenceTimeout(Duration.ofSeconds(300)).persistenceNetmask(24)
             .realServers(list).build();
 
@@ -162,7 +163,7 @@ class PersistentSchedulerTest {
     @Test
     void templatesOfOtherServicesAreNotImported() throws Exception {
         PersistentScheduler p = persistent();
-        PersistenceTemplate foreign = new PersistenceTemplate(io.lvs4j.api.Protocol.TCP,
+        PersistenceTemplate foreign = new PersistenceTemplate(Protocol.TCP,
                 new InetSocketAddress("10.0.0.101", 80), InetAddress.getByName("10.9.0.0"), 0,
                 list.get(0).address(), 1000);
         assertThat(p.importTemplates(List.of(foreign))).isZero();
@@ -170,7 +171,7 @@ class PersistentSchedulerTest {
 
     @Test
     void ipv6ClientsAreMaskedToTheirPrefix() {
-        VirtualService v6 = VirtualService.builder(io.lvs4j.api.Protocol.TCP, new InetSocketAddress("::1", 80))
+        VirtualService v6 = VirtualService.builder(Protocol.TCP, new InetSocketAddress("::1", 80))
                 .scheduler("rr").persistent().persistenceNetmask(64).build();
         PersistentScheduler p = PersistentScheduler.wrap(Schedulers.create("rr"), v6);
         p.update(list);

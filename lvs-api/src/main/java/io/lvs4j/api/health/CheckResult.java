@@ -1,5 +1,6 @@
 package io.lvs4j.api.health;
 
+import io.lvs4j.api.RealServer;
 import java.util.Objects;
 
 /**
@@ -19,8 +20,8 @@ public record CheckResult(boolean healthy, int weight, String detail) {
     /** Validates the fields. */
     public CheckResult {
         Objects.requireNonNull(detail, "detail");
-        if (weight < KEEP_WEIGHT || weight > io.lvs4j.api.RealServer.MAX_WEIGHT) {
-            throw new IllegalArgumentException("weight must be -1 (keep) or 0.." + io.lvs4j.api.RealServer.MAX_WEIGHT
+        if (weight < KEEP_WEIGHT || weight > RealServer.MAX_WEIGHT) {
+            throw new IllegalArgumentException("weight must be -1 (keep) or 0.." + RealServer.MAX_WEIGHT
                     + " but was " + weight);
         }
     }

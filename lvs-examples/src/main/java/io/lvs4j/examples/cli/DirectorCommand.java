@@ -1,11 +1,13 @@
 package io.lvs4j.examples.cli;
 
+import io.lvs4j.api.Addresses;
 import io.lvs4j.keepalived.AdminServer;
 import io.lvs4j.keepalived.AdminToken;
 import io.lvs4j.keepalived.ConfigException;
 import io.lvs4j.keepalived.KeepalivedConfig;
 import io.lvs4j.keepalived.KeepalivedDirector;
 import io.lvs4j.keepalived.Reloader;
+import io.lvs4j.keepalived.StatusDocument;
 import io.lvs4j.keepalived.spec.DirectorSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -178,7 +180,7 @@ final class DirectorCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         AdminServer endpoint = server;
         Path written = token;
-        Path dump = dumpFile != null ? dumpFile : io.lvs4j.keepalived.StatusDocument.defaultDumpFile();
+        Path dump = dumpFile != null ? dumpFile : StatusDocument.defaultDumpFile();
         Thread hook = new Thread(() -> {
             if (endpoint != null) {
                 endpoint.close();
@@ -200,7 +202,7 @@ final class DirectorCommand implements Callable<Integer> {
         }, "lvs4j-sighup").start());
         Signals.on("USR1", () -> {
             try {
-                io.lvs4j.keepalived.StatusDocument.dump(director, dump);
+                StatusDocument.dump(director, dump);
                 out.println("lvs4j director: wrote the state to " + dump);
             } catch (IOException | RuntimeException e) {
                 out.println("lvs4j director: cannot write the state to " + dump + ": " + e);
@@ -215,7 +217,7 @@ final class DirectorCommand implements Callable<Integer> {
                 + (config.services().size() == 1 ? " virtual service, " : " virtual services, ")
                 + config.instances().size() + (config.instances().size() == 1 ? " VRRP instance" : " VRRP instances")
                 + (endpoint == null ? "; no admin endpoint" : "; admin on http://"
-                + io.lvs4j.api.Addresses.format(endpoint.address()) + " (token in " + written + ")")
+                + Addresses.format(endpoint.address()) + " (token in " + written + ")")
                 + "; SIGHUP reloads, SIGTERM stops");
         out.flush();
         stopped.await();

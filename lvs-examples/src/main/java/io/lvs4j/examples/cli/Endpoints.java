@@ -1,5 +1,6 @@
 package io.lvs4j.examples.cli;
 
+import io.lvs4j.api.Addresses;
 import io.lvs4j.api.RealServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -41,7 +42,7 @@ final class Endpoints {
 
     /** The inverse of {@link #address}: {@code 10.0.0.1:80} or {@code [::1]:80}. */
     static String format(InetSocketAddress address) {
-        return io.lvs4j.api.Addresses.format(address);
+        return Addresses.format(address);
     }
 
     private static String[] split(String option, String value) {

@@ -27,6 +27,7 @@ import io.lvs4j.keepalived.spec.VirtualAddress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -371,7 +372,7 @@ final class ForwardCommand implements Callable<Integer> {
         Service.Builder service = Service.builder(FLAGS, udp ? Protocol.UDP : Protocol.TCP, address)
                 .scheduler(scheduler.toLowerCase(Locale.ROOT)).maxConnections(maxConnections).quorum(quorum)
                 .slowStart(slowStart).proxyProtocol(proxy).persistence(persistence)
-                .persistenceNetmask(address.getAddress() instanceof java.net.Inet4Address ? 32 : 128);
+                .persistenceNetmask(address.getAddress() instanceof Inet4Address ? 32 : 128);
         flags.forEach(service::flag);
         if (!sorry.isEmpty()) {
             service.sorryServer(Endpoints.address("--sorry", sorry));

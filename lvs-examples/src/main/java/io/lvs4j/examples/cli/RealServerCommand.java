@@ -1,5 +1,6 @@
 package io.lvs4j.examples.cli;
 
+import io.lvs4j.examples.demo.DemoDnsServer;
 import io.lvs4j.examples.demo.DemoRealServer;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -86,9 +87,9 @@ final class RealServerCommand implements Callable<Integer> {
     }
 
     private int dns() throws InterruptedException {
-        io.lvs4j.examples.demo.DemoDnsServer server;
+        DemoDnsServer server;
         try {
-            server = io.lvs4j.examples.demo.DemoDnsServer.start(name.isEmpty() ? listen : name,
+            server = DemoDnsServer.start(name.isEmpty() ? listen : name,
                     Endpoints.address("--listen", listen));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -5,6 +5,7 @@ import io.lvs4j.failover.zookeeper.ZooKeeperConfig;
 import io.lvs4j.failover.zookeeper.ZooKeeperMembership;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -191,7 +192,7 @@ public final class NexthopGroupController implements AutoCloseable {
             }
         }
         CuratorFramework zooKeeper = ZooKeeperConfig.builder(args[0])
-                .sessionTimeout(java.time.Duration.ofMillis(sessionMillis)).build().newClient();
+                .sessionTimeout(Duration.ofMillis(sessionMillis)).build().newClient();
         zooKeeper.start();
         NexthopGroupController controller = start(zooKeeper, ActiveActiveDirector.SERVICE, nexthops,
                 ip(args[1], Integer.parseInt(args[2]), args[3], resilient));

@@ -108,11 +108,11 @@ class Lvs4jCommandTest {
                 .isEqualTo(2);
         assertThat(err.toString()).contains("--persistence must be 0 (none) or at least 1s, as ipvsadm -p counts "
                 + "seconds, but was 500ms");
-        assertThat(DurationConverter.parse("300")).isEqualTo(java.time.Duration.ofSeconds(300));
-        assertThat(DurationConverter.parse("5m")).isEqualTo(java.time.Duration.ofMinutes(5));
-        assertThat(DurationConverter.parse("0.5s")).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(DurationConverter.parse("300")).isEqualTo(Duration.ofSeconds(300));
+        assertThat(DurationConverter.parse("5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(DurationConverter.parse("0.5s")).isEqualTo(Duration.ofMillis(500));
         assertThat(DurationConverter.parse("0.5")).as("keepalived's bare seconds").isEqualTo(
-                java.time.Duration.ofMillis(500));
+                Duration.ofMillis(500));
         assertThatThrownBy(() -> DurationConverter.parse("9999999999999h")).hasMessageContaining("is not a duration");
         assertThatThrownBy(() -> DurationConverter.parse("999999999999h")).hasMessageContaining("longer than");
     }

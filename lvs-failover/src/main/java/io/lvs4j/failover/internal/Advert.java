@@ -1,5 +1,6 @@
 package io.lvs4j.failover.internal;
 
+import io.lvs4j.api.Addresses;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.Objects;
@@ -64,7 +65,7 @@ public record Advert(int routerId, int priority, int intervalCentis, int keyId, 
     @Override
     public String toString() {
         return "Advert[vrid " + routerId + " prio " + priority + " int " + intervalCentis + "cs from "
-                + io.lvs4j.api.Addresses.format(sender) + " boot " + Long.toHexString(bootId) + " seq " + sequence
+                + Addresses.format(sender) + " boot " + Long.toHexString(bootId) + " seq " + sequence
                 + " key " + keyId + " payload " + payload.length + "]";
     }
 }

@@ -1,9 +1,9 @@
 package io.lvs4j.failover.internal;
 
+import io.lvs4j.api.Addresses;
 import io.lvs4j.api.failover.Role;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
-
 
 /**
  * The VRRP state machine of RFC 5798 section 6.4 for one virtual router, as pure logic: adverts and timer expiries go
@@ -258,7 +258,7 @@ public final class VrrpInstance {
     }
 
     private static String format(InetSocketAddress a) {
-        return io.lvs4j.api.Addresses.format(a);
+        return Addresses.format(a);
     }
 
     /** For tests and logs. */

@@ -4,6 +4,7 @@ import io.lvs4j.api.Protocol;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.Registration;
 import io.lvs4j.api.ServiceKey;
+import io.lvs4j.api.Ticker;
 import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.event.ServingEvent;
 import io.lvs4j.api.failover.Failover;
@@ -14,6 +15,7 @@ import io.lvs4j.api.stats.RateEstimator;
 import io.lvs4j.forward.Director;
 import io.lvs4j.forward.DirectorConfig;
 import io.lvs4j.forward.ServiceStatistics;
+import io.lvs4j.forward.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -29,9 +31,11 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -125,12 +129,12 @@ public final class DefaultDirector implements Director {
             try {
                 group = transport.newGroup(config.ioThreads());
             } catch (RuntimeException | LinkageError e) {
-                if (config.transport() != io.lvs4j.forward.Transport.AUTO || handover != null) {
+                if (config.transport() != Transport.AUTO || handover != null) {
                     throw e;
                 }
                 // AUTO chose io_uring, but this process cannot set up its rings (memory lock limit, a sandbox...)
                 LOG.warn("cannot start the {} transport ({}); using NIO", transport.name(), e.toString());
-                transport = IoTransport.of(io.lvs4j.forward.Transport.NIO);
+                transport = IoTransport.of(Transport.NIO);
                 group = transport.newGroup(config.ioThreads());
             }
             estimatorTask = group.next().scheduleAtFixedRate(this::estimate, RateEstimator.INTERVAL_SECONDS,
@@ -417,7 +421,7 @@ public final class DefaultDirector implements Director {
 
         private final DefaultDirector director;
         private final ServiceRuntime runtime;
-        private final java.util.ArrayDeque<Object> waiting = new java.util.ArrayDeque<>();
+        private final ArrayDeque<Object> waiting = new ArrayDeque<>();
         private final WarnLimiter acceptWarning;
         private @Nullable ChannelHandlerContext ctx;
         private long backoffMillis;
@@ -490,7 +494,7 @@ public final class DefaultDirector implements Director {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (!(cause instanceof java.io.IOException)) {
+            if (!(cause instanceof IOException)) {
                 ctx.fireExceptionCaught(cause);
                 return;
             }
@@ -764,7 +768,7 @@ public final class DefaultDirector implements Director {
         return config.udpUnrepliedTimeout().toNanos();
     }
 
-    io.lvs4j.api.Ticker ticker() {
+    Ticker ticker() {
         return config.ticker();
     }
 

@@ -1,6 +1,7 @@
 package io.lvs4j.forward.internal;
 
 import io.lvs4j.api.ServiceKey;
+import io.lvs4j.api.Ticker;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -158,7 +159,7 @@ final class Handover {
         final AtomicInteger strangers = new AtomicInteger();
         /** Exchanges refused or given up (mismatch, bad request, timeout, successor gone). */
         final AtomicInteger failed = new AtomicInteger();
-        private final WarnLimiter warning = new WarnLimiter(io.lvs4j.api.Ticker.system());
+        private final WarnLimiter warning = new WarnLimiter(Ticker.system());
 
         /**
          * Listens at {@code path} (created as a socket of mode 0600 under a temporary name and renamed over

@@ -18,6 +18,9 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +41,7 @@ record IoTransport(String name, IoHandlerFactory handlers, Class<? extends Serve
     static final String AUTO_PROPERTY = "lvs4j.transport.auto";
 
     static IoTransport of(Transport transport) {
-        String forced = System.getProperty(AUTO_PROPERTY, "").strip().toUpperCase(java.util.Locale.ROOT);
+        String forced = System.getProperty(AUTO_PROPERTY, "").strip().toUpperCase(Locale.ROOT);
         if (transport == Transport.AUTO && !forced.isEmpty()) {
             try {
                 Transport chosen = Transport.valueOf(forced.replace('-', '_'));
@@ -130,8 +133,8 @@ record IoTransport(String name, IoHandlerFactory handlers, Class<? extends Serve
      * io_uring channel cannot be made for a family (its constructors that take a socket are not public), so on
      * io_uring the socket stays dual-stack and pays that option.
      */
-    SocketChannel newSocketChannel(java.net.InetSocketAddress target) {
-        SocketProtocolFamily family = target.getAddress() instanceof java.net.Inet4Address ? SocketProtocolFamily.INET
+    SocketChannel newSocketChannel(InetSocketAddress target) {
+        SocketProtocolFamily family = target.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET
                 : SocketProtocolFamily.INET6;
         if (socketChannel == EpollSocketChannel.class) {
             return new EpollSocketChannel(family);

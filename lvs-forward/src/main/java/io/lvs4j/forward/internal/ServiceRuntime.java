@@ -5,6 +5,7 @@ import io.lvs4j.api.RealServer;
 import io.lvs4j.api.Registration;
 import io.lvs4j.api.Ticker;
 import io.lvs4j.api.VirtualService;
+import io.lvs4j.api.event.RealServerEvent;
 import io.lvs4j.api.health.HealthMonitor;
 import io.lvs4j.api.scheduler.Scheduler;
 import io.lvs4j.api.scheduler.SchedulerConfig;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,14 +44,14 @@ final class ServiceRuntime {
     private final Map<RealServer, Registration> subscriptions = new HashMap<>(); // guarded by this
     final AtomicInteger open = new AtomicInteger();
     /** UDP flows evicted for room, datagrams dropped, failed accepts: rare events, counted for the statistics. */
-    final java.util.concurrent.atomic.LongAdder evictedFlows = new java.util.concurrent.atomic.LongAdder();
-    final java.util.concurrent.atomic.LongAdder droppedDatagrams = new java.util.concurrent.atomic.LongAdder();
-    final java.util.concurrent.atomic.LongAdder acceptFailures = new java.util.concurrent.atomic.LongAdder();
+    final LongAdder evictedFlows = new LongAdder();
+    final LongAdder droppedDatagrams = new LongAdder();
+    final LongAdder acceptFailures = new LongAdder();
     /** Connections (UDP: datagrams) that found no real server, and TCP connections sent to the sorry server. */
-    final java.util.concurrent.atomic.LongAdder noServer = new java.util.concurrent.atomic.LongAdder();
-    final java.util.concurrent.atomic.LongAdder sorryServer = new java.util.concurrent.atomic.LongAdder();
+    final LongAdder noServer = new LongAdder();
+    final LongAdder sorryServer = new LongAdder();
     /** Times outlier detection ejected each real server, from the servers' events. */
-    private final Map<RealServer, java.util.concurrent.atomic.LongAdder> ejections = new ConcurrentHashMap<>();
+    private final Map<RealServer, LongAdder> ejections = new ConcurrentHashMap<>();
     volatile @Nullable Channel listener;
     /** A backup's listener, created and registered but not bound, so that a takeover only has to bind it. */
     volatile @Nullable Channel standby;
@@ -137,11 +139,11 @@ final class ServiceRuntime {
             // An ejection or a drain needs no new table (pickers check availability live); ejections happen on event
             // loops, where a table rebuild (a Maglev table takes ~2 ms) must not run.
             subscriptions.computeIfAbsent(rs, r -> r.onEvent(event -> {
-                if (event instanceof io.lvs4j.api.event.RealServerEvent.EjectionChanged e) {
+                if (event instanceof RealServerEvent.EjectionChanged e) {
                     if (e.ejected()) {
-                        ejections.computeIfAbsent(r, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+                        ejections.computeIfAbsent(r, k -> new LongAdder()).increment();
                     }
-                } else if (!(event instanceof io.lvs4j.api.event.RealServerEvent.DrainChanged)) {
+                } else if (!(event instanceof RealServerEvent.DrainChanged)) {
                     republish();
                 }
             }));
@@ -250,7 +252,7 @@ final class ServiceRuntime {
         for (RealServer rs : vs.realServers()) {
             RateEstimator e = realServerEstimators.get(rs);
             StatsSnapshot totals = rs.stats().totals();
-            java.util.concurrent.atomic.LongAdder ejected = ejections.get(rs);
+            LongAdder ejected = ejections.get(rs);
             lines.add(new ServiceStatistics.RealServerStatistics(rs.address(), rs.weight(), rs.state(),
                     rs.activeConnections(), rs.inactiveConnections(), e == null ? totals : e.snapshot(totals),
                     ejected == null ? 0 : ejected.sum()));

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +80,7 @@ final class TemplateSync implements StateSync {
                 sent.put(key(t), t.realServer());
             }
             cursor = n == 0 ? 0 : (start + out.size()) % n;
-            sent.keySet().retainAll(all.stream().map(TemplateSync::key).collect(java.util.stream.Collectors.toSet()));
+            sent.keySet().retainAll(all.stream().map(TemplateSync::key).collect(Collectors.toSet()));
             return encode(out);
         }
         for (PersistenceTemplate t : all) {

@@ -2,6 +2,7 @@ package io.lvs4j.health.internal;
 
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.RealServerState;
+import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.event.CheckCompleted;
 import io.lvs4j.api.health.CheckResult;
 import io.lvs4j.api.health.HealthCheck;
@@ -101,7 +102,7 @@ final class RealServerChecker {
         long latencyNanos = Math.max(0, System.nanoTime() - startedNanos);
         boolean passed = error == null && result != null && result.healthy();
         String detail = error != null ? error.toString() : result == null ? "no result" : result.detail();
-        io.lvs4j.api.VirtualService service;
+        VirtualService service;
         synchronized (monitor) {
             if (stopped) {
                 return;

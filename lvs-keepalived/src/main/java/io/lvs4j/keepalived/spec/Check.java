@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -47,7 +48,7 @@ public record Check(CheckKind kind, Duration connectTimeout, @Nullable InetSocke
      *     the HTTP path
      */
     public static Check parse(String text, Duration timeout) {
-        String kind = text.toLowerCase(java.util.Locale.ROOT);
+        String kind = text.toLowerCase(Locale.ROOT);
         if (kind.equals("tcp")) {
             return simple(CheckKind.TCP, timeout, null, List.of(), "", new byte[0]);
         }

@@ -98,7 +98,7 @@ final class RingHash extends BaseScheduler<RingHash.Ring> {
                 packed[k++] = ((h & POSITION_MASK) ^ Long.MIN_VALUE) | i;
             }
         }
-        java.util.Arrays.sort(packed);
+        Arrays.sort(packed);
         long[] points = new long[count];
         RealServer[] owners = new RealServer[count];
         for (int i = 0; i < count; i++) {

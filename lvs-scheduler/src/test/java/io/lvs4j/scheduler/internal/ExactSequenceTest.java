@@ -10,6 +10,8 @@ import io.lvs4j.api.RealServer;
 import io.lvs4j.api.RealServerState;
 import io.lvs4j.api.internal.RealServerEngine;
 import io.lvs4j.api.scheduler.Scheduler;
+import io.lvs4j.api.scheduler.SchedulerConfig;
+import io.lvs4j.api.scheduler.Schedulers;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -162,8 +164,8 @@ class ExactSequenceTest {
         // draws land on A then B: total weight 2, bound 3; r1 = 0 -> A, r2 = 2 -> B
         int[] draws = {0, 2};
         int[] at = {0};
-        Scheduler twos = io.lvs4j.api.scheduler.Schedulers.create("twos",
-                io.lvs4j.api.scheduler.SchedulerConfig.builder()
+        Scheduler twos = Schedulers.create("twos",
+                SchedulerConfig.builder()
                         .random(() -> (int) (((long) draws[at[0]++ % 2] << 32) / 3 + 1)).build());
         twos.update(list);
         connect(list.get(0), 1, 0);
