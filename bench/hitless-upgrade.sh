@@ -44,10 +44,11 @@ forward() {
   java $java_opts -jar "$jar" forward --listen 127.0.0.1:$VIP --real 127.0.0.1:$BACKEND --scheduler rr --threads 1 \
     --events "$@" > "$work/$name.out" 2>&1 & fwd_pid=$!; pids+=($fwd_pid)
 }
-# serving_at NAME: the epoch seconds of NAME's first "serving" event, waiting up to 20 s for it.
+# serving_at NAME: the epoch seconds of NAME's first "serving" event (event lines carry epoch milliseconds), waiting
+# up to 20 s for it.
 serving_at() {
   for _ in $(seq 200); do
-    local t; t=$(awk '$1 == "event" && $3 == "serving" { print $2; exit }' "$work/$1.out")
+    local t; t=$(awk '$1 == "event" && $3 == "serving" { printf "%.6f\n", $2 / 1000; exit }' "$work/$1.out")
     [ -n "$t" ] && { echo "$t"; return; }
     sleep 0.1
   done
