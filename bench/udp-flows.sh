@@ -2,7 +2,7 @@
 # Holds N UDP flows (N clients, one socket each, one datagram each way) through `lvs4j forward --udp` (heap fixed at
 # 64 MiB, serial collector) to a Python echo server on loopback, and reports the director's live heap after a full GC,
 # its RSS and its descriptors before the flows (one probe flow) and while they are held, and per flow.
-# Usage: bench/udp-flows.sh [N=9000] [IDLE_SECONDS=10]. N is at most 9,500: the client holds one descriptor per flow,
+# Usage: [TRANSPORT=auto|io_uring|epoll|nio] [UDP_FLOWS_JAVA_OPTS=...] bench/udp-flows.sh [N=9000] [IDLE_SECONDS=10]. N is at most 9,500: the client holds one descriptor per flow,
 # the director one more, and the hard `ulimit -n` here is 20,000.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,8 +17,9 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 18192
 while True:
     data, peer = s.recvfrom(2048); s.sendto(data, peer)
 PY
-LVS4J_JAVA_OPTS="-Xms64m -Xmx64m -XX:+UseSerialGC" ./lvs4j forward --udp --listen 127.0.0.1:18393 \
-  --real 127.0.0.1:18192 --scheduler rr --threads 2 --max-flows $((N + 100)) > "$work/director.out" 2>&1 &
+LVS4J_JAVA_OPTS="${UDP_FLOWS_JAVA_OPTS:--Xms64m -Xmx64m -XX:+UseSerialGC}" ./lvs4j forward --udp \
+  --listen 127.0.0.1:18393 --real 127.0.0.1:18192 --scheduler rr --threads 2 --max-flows $((N + 100)) \
+  --transport "${TRANSPORT:-auto}" > "$work/director.out" 2>&1 &
 LVS=$!; pids+=($LVS)  # ./lvs4j execs java, so the job is the director
 python3 - <<'PY'  # one probe flow: the director answers, and its classes are loaded before the baseline
 import socket, time
