@@ -141,7 +141,8 @@ public final class DirectorBuilder {
      * The most UDP flows the director keeps at once, over all its virtual services, at least 1 (each holds a socket).
      * A new flow beyond it evicts the least recently active flow of its virtual service (or, if that service has
      * none, of the service with the most), so new clients are served during a flood. Default: derived from the
-     * descriptor limit (see the class comment).
+     * descriptor limit (see the class comment). On {@link Transport#IO_URING} the director holds no more flows than half
+     * the JVM's maximum heap can (Netty's io_uring datagram socket carries about 170 KiB of heap), whatever is set here.
      */
     public DirectorBuilder maxFlows(int maxFlows) {
         if (maxFlows < 1) {

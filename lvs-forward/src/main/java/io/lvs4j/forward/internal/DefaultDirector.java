@@ -61,6 +61,8 @@ public final class DefaultDirector implements Director {
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
     private final DirectorConfig config;
+    /** The heap the JVM may grow to, which bounds the UDP flows of an io_uring director (IoTransport.flowLimit). */
+    private static final long MAX_HEAP = Runtime.getRuntime().maxMemory();
     private volatile IoTransport transport; // set again only by start(), before any channel exists
     private final Map<ServiceKey, ServiceRuntime> services = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
@@ -773,12 +775,12 @@ public final class DefaultDirector implements Director {
     }
 
     int maxFlows() {
-        return config.maxFlows();
+        return transport.flowLimit(config.maxFlows(), MAX_HEAP);
     }
 
     /** Takes a slot for a new UDP flow if the director holds fewer than maxFlows. */
     boolean tryAcquireFlow() {
-        return incrementBelow(udpFlows, config.maxFlows());
+        return incrementBelow(udpFlows, maxFlows());
     }
 
     void releaseFlow() {
@@ -786,7 +788,7 @@ public final class DefaultDirector implements Director {
     }
 
     boolean flowsOverLimit() {
-        return udpFlows.get() > config.maxFlows();
+        return udpFlows.get() > maxFlows();
     }
 
     /** UDP flows of all services now; for tests. */
@@ -810,7 +812,7 @@ public final class DefaultDirector implements Director {
         if (fullest == null || fullest.size() == 0) {
             return false;
         }
-        if (!incrementBelow(udpFlows, config.maxFlows() + FLOW_BORROW)) {
+        if (!incrementBelow(udpFlows, maxFlows() + FLOW_BORROW)) {
             return false;
         }
         fullest.shedLater();

@@ -40,6 +40,24 @@ record IoTransport(String name, IoHandlerFactory handlers, Class<? extends Serve
     /** A system property that makes {@link Transport#AUTO} take {@code nio}, {@code epoll} or {@code io_uring}. */
     static final String AUTO_PROPERTY = "lvs4j.transport.auto";
 
+    /**
+     * The heap a flow's socket holds on io_uring: Netty 4.2.18's io_uring datagram channel allocates two arrays of 256
+     * message headers per socket; measured at 169 KiB per flow (docs/operations.md, "Heap"), against 1.6 KiB on epoll.
+     */
+    static final long IO_URING_FLOW_HEAP = 176L * 1024;
+
+    /**
+     * The most UDP flows a director on this transport may hold: {@code configured}, but on io_uring no more than half of
+     * {@code maxHeap} can hold, so that a flood of new flows evicts old ones rather than filling the heap; at least 16.
+     */
+    int flowLimit(int configured, long maxHeap) {
+        if (!name.equals("io_uring")) {
+            return configured;
+        }
+        long byHeap = Math.max(16, maxHeap / 2 / IO_URING_FLOW_HEAP);
+        return (int) Math.min(configured, byHeap);
+    }
+
     static IoTransport of(Transport transport) {
         String forced = System.getProperty(AUTO_PROPERTY, "").strip().toUpperCase(Locale.ROOT);
         if (transport == Transport.AUTO && !forced.isEmpty()) {

@@ -52,4 +52,18 @@ class IoTransportTest {
         assertThatIllegalArgumentException().isThrownBy(() -> IoTransport.of(Transport.AUTO))
                 .withMessage("-Dlvs4j.transport.auto must be nio, epoll or io_uring but was 'kqueue'");
     }
+
+    @Test
+    void onIoUringTheHeapBoundsTheUdpFlowsSoThatAFloodEvictsInsteadOfFillingIt() {
+        IoTransport nio = IoTransport.of(Transport.NIO);
+        IoTransport uring = new IoTransport("io_uring", nio.handlers(), nio.serverChannel(), nio.socketChannel(),
+                nio.datagramChannel());
+        long heap = 256L << 20; // the launcher's -Xmx256m
+        // half of 256 MiB at 176 KiB a flow: 744 flows, however many the descriptor limit would allow
+        assertThat(uring.flowLimit(65_536, heap)).isEqualTo(744);
+        assertThat(uring.flowLimit(100, heap)).as("a lower setting stays").isEqualTo(100);
+        assertThat(uring.flowLimit(65_536, 1L << 20)).as("never below 16").isEqualTo(16);
+        assertThat(nio.flowLimit(65_536, heap)).as("other transports: 1.6 KiB a flow, the descriptors bound it")
+                .isEqualTo(65_536);
+    }
 }
