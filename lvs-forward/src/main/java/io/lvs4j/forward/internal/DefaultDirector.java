@@ -61,9 +61,9 @@ public final class DefaultDirector implements Director {
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
     private final DirectorConfig config;
-    /** The heap the JVM may grow to, which bounds the UDP flows of an io_uring director (IoTransport.flowLimit). */
-    private static final long MAX_HEAP = Runtime.getRuntime().maxMemory();
     private volatile IoTransport transport; // set again only by start(), before any channel exists
+    /** The UDP flow limit on {@link #transport}: the configured one, bounded by the heap on io_uring. */
+    private volatile int maxFlows;
     private final Map<ServiceKey, ServiceRuntime> services = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
     private @Nullable EventLoopGroup group; // guarded by lifecycle
@@ -90,12 +90,18 @@ public final class DefaultDirector implements Director {
     public DefaultDirector(DirectorConfig config) {
         this.config = config;
         this.handover = DirectorHandover.of(this, config);
-        this.transport = handover != null ? handover.transport() : IoTransport.of(config.transport());
+        use(handover != null ? handover.transport() : IoTransport.of(config.transport()));
         this.socketWarning = new WarnLimiter(config.ticker());
         this.idleTimeoutNanos = config.idleTimeout().toNanos();
         for (VirtualService vs : config.virtualServices()) {
             services.put(ServiceKey.of(vs), new ServiceRuntime(vs, config.ticker(), config.healthMonitor()));
         }
+    }
+
+    /** Runs on {@code t}; its flow limit follows (IoTransport.flowLimit bounds io_uring's by the heap). */
+    private void use(IoTransport t) {
+        transport = t;
+        maxFlows = t.flowLimit(config.maxFlows(), Runtime.getRuntime().maxMemory());
     }
 
     IoTransport transport() {
@@ -136,7 +142,7 @@ public final class DefaultDirector implements Director {
                 }
                 // AUTO chose io_uring, but this process cannot set up its rings (memory lock limit, a sandbox...)
                 LOG.warn("cannot start the {} transport ({}); using NIO", transport.name(), e.toString());
-                transport = IoTransport.of(Transport.NIO);
+                use(IoTransport.of(Transport.NIO));
                 group = transport.newGroup(config.ioThreads());
             }
             estimatorTask = group.next().scheduleAtFixedRate(this::estimate, RateEstimator.INTERVAL_SECONDS,
@@ -775,7 +781,7 @@ public final class DefaultDirector implements Director {
     }
 
     int maxFlows() {
-        return transport.flowLimit(config.maxFlows(), MAX_HEAP);
+        return maxFlows;
     }
 
     /** Takes a slot for a new UDP flow if the director holds fewer than maxFlows. */
