@@ -10,13 +10,11 @@ import org.jspecify.annotations.Nullable;
 final class LeastConnection extends ScanScheduler {
 
     LeastConnection(SchedulerConfig config) {
-        super("lc", config, true);
+        super("lc", config, LoadMirror.Rule.LC);
     }
 
     @Override
     public @Nullable RealServer pick(Flow flow) {
-        Members m = table();
-        LoadMirror loads = m.loads;
-        return loads == null ? null : m.leastOverhead(loads); // only the empty table has no mirror
+        return table().leastFromMirror();
     }
 }

@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The IPVS destination list as the scanning schedulers see it: real servers in list order with their effective
  * weights, frozen at the last update. Counters and availability are read live from the real servers, or, for the
- * schedulers that scan all of them on every pick, from a {@link LoadMirror} the real servers keep current.
+ * schedulers that scan all of them on every pick, from a {@link LoadMirror} of keys the real servers keep current.
  */
 final class Members {
 
@@ -15,7 +15,7 @@ final class Members {
 
     final RealServer[] servers;
     final int[] weights;
-    /** The servers' load words in list order, or {@code null} when this table reads the servers themselves. */
+    /** The servers' load keys in list order, or {@code null} when this table reads the servers themselves. */
     final @Nullable LoadMirror loads;
 
     Members(RealServer[] servers, int[] weights) {
@@ -31,15 +31,12 @@ final class Members {
     /**
      * The weighted-least-connection choice over {@code servers} with {@code overhead} as the load figure, exactly as
      * IPVS's wlc, sed and lblc scan: the first available server is the candidate, and a later one replaces it when
-     * {@code candidateLoad × weight > load × candidateWeight}, so ties go to the earlier server.
+     * {@code candidateLoad × weight > load × candidateWeight}, so ties go to the earlier server. Reads the real
+     * servers themselves (the {@code lblc} and {@code lblcr} tables, which have no mirror).
      *
      * @param sed use SED's overhead (active + 1) instead of wlc's (active × 256 + inactive)
      */
     @Nullable RealServer leastLoaded(boolean sed) {
-        LoadMirror m = loads;
-        if (m != null) {
-            return leastLoaded(m, sed);
-        }
         RealServer[] s = servers;
         int[] w = weights;
         @Nullable RealServer least = null;
@@ -60,63 +57,18 @@ final class Members {
         return least;
     }
 
-    /** {@link #leastLoaded(boolean)} over the mirrored words: the same rule, one {@code long} read per server. */
-    private @Nullable RealServer leastLoaded(LoadMirror m, boolean sed) {
-        int[] w = weights;
-        int n = Math.min(w.length, m.size());
-        int least = -1;
-        long loh = 0;
-        long lw = 0;
-        for (int i = 0; i < n; i++) {
-            long word = m.word(i);
-            int wi = w[i];
-            if (word < 0 || wi <= 0) {
-                continue;
-            }
-            long doh = sed ? LoadMirror.active(word) + 1L : LoadMirror.overhead(word);
-            if (least < 0 || loh * wi > doh * lw) {
-                least = i;
-                loh = doh;
-                lw = wi;
-            }
-        }
-        return least < 0 ? null : servers[least];
-    }
-
-    /** The least-overhead available server, ties to the earlier one (IPVS {@code lc}), from the mirrored words. */
-    @Nullable RealServer leastOverhead(LoadMirror m) {
-        int n = m.size();
-        int least = -1;
-        int loh = 0;
-        for (int i = 0; i < n; i++) {
-            long word = m.word(i);
-            if (word < 0) {
-                continue;
-            }
-            int doh = LoadMirror.overhead(word);
-            if (least < 0 || doh < loh) {
-                least = i;
-                loh = doh;
-            }
-        }
-        return least < 0 ? null : servers[least];
-    }
-
-    /** The first available server with a positive weight and no active connection (IPVS {@code nq}'s shortcut). */
-    @Nullable RealServer firstIdle() {
+    /**
+     * The choice of the rule this table's {@link LoadMirror} was built for ({@code lc}, {@code wlc}, {@code sed} or
+     * {@code nq}): one pass over the mirror's keys. {@code null} when no server is available, or for a table without
+     * a mirror (only the empty one among the schedulers that ask).
+     */
+    @Nullable RealServer leastFromMirror() {
         LoadMirror m = loads;
         if (m == null) {
-            return null; // only the empty table has no mirror among the schedulers that ask
+            return null;
         }
-        int[] w = weights;
-        int n = Math.min(w.length, m.size());
-        for (int i = 0; i < n; i++) {
-            long word = m.word(i);
-            if (word >= 0 && w[i] > 0 && LoadMirror.active(word) == 0) {
-                return servers[i];
-            }
-        }
-        return null;
+        int i = m.least();
+        return i < 0 ? null : servers[i];
     }
 
     /** Stops the real servers' copies into this table's mirror, if it has one. */

@@ -1,6 +1,7 @@
 package io.lvs4j.scheduler.internal;
 
 import io.lvs4j.api.Flow;
+import io.lvs4j.api.LoadMirror;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.scheduler.SchedulerConfig;
 import org.jspecify.annotations.Nullable;
@@ -12,13 +13,11 @@ import org.jspecify.annotations.Nullable;
 final class NeverQueue extends ScanScheduler {
 
     NeverQueue(SchedulerConfig config) {
-        super("nq", config, true);
+        super("nq", config, LoadMirror.Rule.NQ);
     }
 
     @Override
     public @Nullable RealServer pick(Flow flow) {
-        Members m = table();
-        RealServer idle = m.firstIdle();
-        return idle != null ? idle : m.leastLoaded(true);
+        return table().leastFromMirror();
     }
 }

@@ -3,28 +3,30 @@ package io.lvs4j.scheduler.internal;
 import io.lvs4j.api.LoadMirror;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.scheduler.SchedulerConfig;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A scheduler that scans the destination list on every pick, reading live counters, as most IPVS schedulers do.
- * The least-connection ones ({@code mirrored}) read them from a {@link LoadMirror} of each table: one contiguous
- * {@code long} per server that the real servers update on every connection event.
+ * The least-connection ones (those given a {@link LoadMirror.Rule}) read them from a {@link LoadMirror} of each
+ * table: one contiguous {@code long} key per server that the real servers update on every connection event.
  */
 abstract class ScanScheduler extends BaseScheduler<Members> {
 
-    private final boolean mirrored;
+    private final LoadMirror.@Nullable Rule rule;
 
     ScanScheduler(String name, SchedulerConfig config) {
-        this(name, config, false);
+        this(name, config, null);
     }
 
-    ScanScheduler(String name, SchedulerConfig config, boolean mirrored) {
+    ScanScheduler(String name, SchedulerConfig config, LoadMirror.@Nullable Rule rule) {
         super(name, config, Members.EMPTY);
-        this.mirrored = mirrored;
+        this.rule = rule;
     }
 
     @Override
     protected final Members build(RealServer[] servers, int[] weights, Members previous) {
-        Members next = new Members(servers, weights, mirrored ? new LoadMirror(servers) : null);
+        LoadMirror.Rule r = rule;
+        Members next = new Members(servers, weights, r != null ? new LoadMirror(servers, weights, r) : null);
         previous.release();
         return next;
     }

@@ -1,6 +1,7 @@
 package io.lvs4j.scheduler.internal;
 
 import io.lvs4j.api.Flow;
+import io.lvs4j.api.LoadMirror;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.scheduler.SchedulerConfig;
 import org.jspecify.annotations.Nullable;
@@ -12,11 +13,11 @@ import org.jspecify.annotations.Nullable;
 final class ShortestExpectedDelay extends ScanScheduler {
 
     ShortestExpectedDelay(SchedulerConfig config) {
-        super("sed", config, true);
+        super("sed", config, LoadMirror.Rule.SED);
     }
 
     @Override
     public @Nullable RealServer pick(Flow flow) {
-        return table().leastLoaded(true);
+        return table().leastFromMirror();
     }
 }
