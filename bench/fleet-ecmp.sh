@@ -9,7 +9,7 @@
 # servers, the registry agent and the controller), deletes them at exit (and any left over at start), and stops
 # every process it started. Bounded: the load runs LOAD_SECONDS, the whole script at most 5 minutes.
 # Usage (benchmarks hold the build lock):
-#   flock /tmp/lvs4j-build.lock bench/fleet-ecmp.sh [SESSION_MS=3000] [LOAD_SECONDS=40]
+#   flock -o /tmp/lvs4j-build.lock bench/fleet-ecmp.sh [SESSION_MS=3000] [LOAD_SECONDS=40]
 set -euo pipefail
 # Bounded: whatever happens, the script ends within 5 minutes (timeout sends TERM, which runs the cleanup).
 [ -n "${FLEET_ECMP_BOUNDED:-}" ] || FLEET_ECMP_BOUNDED=1 exec timeout -k 10 300 "$0" "$@"
@@ -104,6 +104,8 @@ group() { ip -n ff-router nexthop show id 100 2>/dev/null | awk '{print $4}'; }
 # wait_group G SECONDS: until the router's group is G; prints the time it became so
 wait_group() { local end=$((SECONDS + $2)); while [ "$(group)" != "$1" ]; do [ $SECONDS -lt $end ] || { echo "group is '$(group)', not $1" >&2; return 1; }; sleep 0.02; done; date +%s.%N; }
 wait_group 1/2/3 60 >/dev/null
+# buckets NAME: the router's bucket table (one line "INDEX NEXTHOP" a bucket) into $work/buckets-NAME
+buckets() { ip -n ff-router nexthop bucket show id 100 | awk '{for (i = 1; i < NF; i++) { if ($i == "index") x = $(i + 1); if ($i == "nhid") n = $(i + 1) } print x, n}' >"$work/buckets-$1"; }
 echo "fleet up: $(ip -n ff-router route show $VIP)"
 for _ in $(seq 100); do [ "$(ip netns exec ff-client curl -s -m 1 http://$VIP/ | cut -c1-2)" = rs ] && break; sleep 0.1; done
 
@@ -111,18 +113,21 @@ events="$work/events"; out="$work/client.jsonl"
 ip netns exec ff-client python3 bench/fleet_ecmp.py client $VIP $PORT 10.10.1.10-10.10.1.209 "$LOAD" "$out" & client=$!; pids+=($!)
 kill_at=$((LOAD / 4)); join_at=$((LOAD / 2))
 sleep "$kill_at"
+buckets up
 echo "victim_ip 10.10.12.2" >"$events"
 echo "kill $(date +%s.%N)" >>"$events"; kill -9 "${dpid[2]}"
 echo "route_kill $(wait_group 1/3 30)" >>"$events"
 sleep $((join_at - kill_at))
+buckets killed
 echo "start $(date +%s.%N)" >>"$events"; start_director 2
 echo "join $(wait_group 1/2/3 60)" >>"$events"
 wait "$client"
+buckets end
 mkdir -p bench/results
 result="bench/results/fleet-ecmp-$(date +%Y%m%d-%H%M%S).txt"
 {
   echo "session ${SESSION_MS} ms, load ${LOAD} s, group: $RESILIENT, commit $(git rev-parse --short HEAD), $(date -u +%FT%TZ)"
   awk -v k="$(awk '$1=="kill"{print $2}' "$events")" '$1!="victim_ip"{printf "%s %+.3f s after the kill\n", $1, $2-k}' "$events"
-  python3 bench/fleet_ecmp.py report "$out" "$events"
+  python3 bench/fleet_ecmp.py report "$out" "$events" "$work"
   echo "controller:"; grep -h "next hops" "$work/controller.log" || true
 } | tee "$result"

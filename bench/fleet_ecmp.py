@@ -8,7 +8,8 @@
           req   a new TCP connection per HTTP request (4 workers, about 50 requests/s each)
           keep  60 long-lived HTTP/1.1 connections, a request every 250 ms each, not reopened after an error
           udp   100 UDP flows, a datagram every 200 ms each
-  fleet_ecmp.py report OUT.jsonl EVENTS           the figures; EVENTS holds lines "NAME EPOCH_SECONDS"
+  fleet_ecmp.py report OUT.jsonl EVENTS [DIR]     the figures; EVENTS holds lines "NAME EPOCH_SECONDS", DIR the
+        router's bucket tables buckets-up, buckets-killed, buckets-end (lines "INDEX NEXTHOP")
 
 The real servers answer with their name and the address the request came from, which is the director's (a full
 proxy connects from its own address), so every answer tells which director and which real server served it.
@@ -143,7 +144,29 @@ class Client:
         self.out.close()
 
 
-def report(path, events_path):
+def buckets(directory):
+    """How the router's resilient group moved its buckets: at the kill (up -> killed) and at the join (killed -> end)."""
+    def table(name):
+        with open(f"{directory}/buckets-{name}") as f:
+            return dict(line.split() for line in f if line.strip())
+    up, killed, end = table("up"), table("killed"), table("end")
+    victim = set(killed.values()) ^ set(up.values())
+    moved_kill = [i for i in up if killed.get(i) != up[i]]
+    moved_join = [i for i in killed if end.get(i) != killed[i]]
+    joined = set(end.values()) - set(killed.values())
+    return {
+        "buckets": len(up),
+        "per_nexthop_up": {n: list(up.values()).count(n) for n in sorted(set(up.values()))},
+        "kill_moved": len(moved_kill),
+        "kill_moved_only_the_dead_ones": all(up[i] in victim for i in moved_kill),
+        "join_moved": len(moved_join),
+        "join_moved_fraction": round(len(moved_join) / len(killed), 3) if killed else None,
+        "join_moved_only_to_the_newcomer": all(end.get(i) in joined for i in moved_join),
+        "per_nexthop_end": {n: list(end.values()).count(n) for n in sorted(set(end.values()))},
+    }
+
+
+def report(path, events_path, bucket_dir=None):
     ev = {}
     for line in open(events_path):
         name, value = line.split()
@@ -247,6 +270,8 @@ def report(path, events_path):
     sent = sum(1 for e in events if e["k"] == "udp-sent")
     got = sum(1 for e in events if e["k"] == "udp")
     out["udp"]["datagrams_sent"], out["udp"]["answers"] = sent, got
+    if bucket_dir:
+        out["router_buckets"] = buckets(bucket_dir)
     print(json.dumps(out, indent=1))
 
 
@@ -258,7 +283,7 @@ def main():
         vip, port, sources, seconds, out = sys.argv[2:7]
         asyncio.run(Client(vip, int(port), sources, float(seconds), out).run())
     elif cmd == "report":
-        report(sys.argv[2], sys.argv[3])
+        report(*sys.argv[2:5])
     else:
         sys.exit(__doc__)
 

@@ -22,7 +22,9 @@ import org.apache.curator.framework.CuratorFramework;
  * over the directors (ECMP), and every director schedules with Maglev hashing ({@code mh}) over the same real
  * servers, which it learns from a ZooKeeper registry instead of a configuration file. Because {@code mh} builds its
  * table from the real servers in address order, every director maps a client to the same real server, so the router
- * may send a client's packets to any director, and directors can join or leave without moving anyone.
+ * may send a client's packets to any director, and directors can join or leave without moving a client to another
+ * real server. A TCP connection that the router moves to another director is reset all the same (a full proxy has no
+ * socket for it); a UDP flow continues. {@code docs/scale-out.md} measures both.
  *
  * <p>Real servers (or an agent beside each) register themselves with {@link #register}; a real server whose process
  * dies leaves the registry when its ZooKeeper session expires. A director joins the group's membership (which a

@@ -2,10 +2,14 @@ package io.lvs4j.failover.zookeeper;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
+import org.apache.zookeeper.Environment;
+import org.apache.zookeeper.client.ZKClientConfig;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to reach a ZooKeeper ensemble and where lvs4j keeps its nodes in it. Immutable; build with
@@ -86,16 +90,39 @@ public final class ZooKeeperConfig {
         return retryMaxAttempts;
     }
 
-    /** A new, not yet started Curator client for this configuration. */
+    /**
+     * A new, not yet started Curator client for this configuration. Its SASL authentication is off unless a JAAS
+     * configuration is given ({@code -Djava.security.auth.login.config=FILE}) or asked for ({@code
+     * -Dzookeeper.sasl.client=true}), so that connecting needs no reverse DNS lookup of the servers' addresses.
+     */
     public CuratorFramework newClient() {
         return CuratorFrameworkFactory.builder()
                 .connectString(connectString)
+                .zkClientConfig(clientConfig(System::getProperty))
                 .namespace(namespace)
                 .sessionTimeoutMs(Math.toIntExact(sessionTimeout.toMillis()))
                 .connectionTimeoutMs(Math.toIntExact(connectionTimeout.toMillis()))
                 .retryPolicy(new BoundedExponentialBackoffRetry(Math.toIntExact(retryBaseSleep.toMillis()),
                         Math.toIntExact(retryMaxSleep.toMillis()), retryMaxAttempts))
                 .build();
+    }
+
+    /**
+     * ZooKeeper's client settings, from the system properties as ZooKeeper reads them, except that SASL is off unless
+     * a JAAS configuration ({@code java.security.auth.login.config}) is given or {@code zookeeper.sasl.client} is set.
+     * With SASL on, the client names the server's Kerberos principal before every connection attempt by a reverse DNS
+     * lookup of the server's address; where the DNS server cannot be reached (a network namespace, a container, a
+     * DNS outage) that lookup takes longer than the connection timeout, the client gives up on the connection it has
+     * just opened, and it never connects. Without a JAAS configuration it had nothing to authenticate with anyway.
+     */
+    static ZKClientConfig clientConfig(Function<String, @Nullable String> systemProperty) {
+        ZKClientConfig config = new ZKClientConfig();
+        String sasl = systemProperty.apply(ZKClientConfig.ENABLE_CLIENT_SASL_KEY);
+        if (sasl == null) {
+            sasl = Boolean.toString(systemProperty.apply(Environment.JAAS_CONF_KEY) != null);
+        }
+        config.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, sasl);
+        return config;
     }
 
     @Override
