@@ -71,6 +71,7 @@ public final class HealthCheckLoad {
             Thread.sleep(warmupMillis); // the first checks' spread, then the JIT's work
             var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             Map<String, Long> threads0 = threadTicks();
+            long alloc0 = healthLoopAllocatedBytes();
             long c0 = checks.get();
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
@@ -79,6 +80,7 @@ public final class HealthCheckLoad {
             long cpu1 = os.getProcessCpuTime();
             long t1 = System.nanoTime();
             Map<String, Long> threads1 = threadTicks();
+            long alloc1 = healthLoopAllocatedBytes();
             double elapsed = (t1 - t0) / 1e9;
             long down = service.realServers().stream().filter(r -> r.state() != RealServerState.UP).count();
             System.out.printf("%s: %d real servers every %d ms for %.1f s: %.0f checks/s, CPU %.1f%% of one core "
@@ -93,7 +95,20 @@ public final class HealthCheckLoad {
                 }
             });
             System.out.println(groups);
+            System.out.printf("  lvs4j-health thread allocated %.0f bytes per check%n",
+                    (alloc1 - alloc0) / (double) Math.max(1, c1 - c0));
         }
+    }
+
+    /** Bytes the health event loop's thread has allocated so far (the JVM's per-thread count), or -1. */
+    private static long healthLoopAllocatedBytes() {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("lvs4j-health")) {
+                return threads.getThreadAllocatedBytes(t.getId());
+            }
+        }
+        return -1;
     }
 
     /** User + system ticks of this process's threads from /proc, summed per thread name without its trailing numbers. */
