@@ -61,3 +61,15 @@ http { access_log off; keepalive_requests 1000000;
 CONF
   nginx -c "$work/backend-$1.conf" -p "$work" & pids+=($!)
 }
+
+# ap_top FILE PATTERN: of async-profiler's collapsed stacks in FILE, the frames with the most own samples (self), then
+# those matching PATTERN with their callees (total); leaves FILE.self and FILE.total beside it.
+ap_top() {
+  awk '{ n = $NF; $NF = ""; sub(/ $/, ""); k = split($0, f, ";"); self[f[k]] += n; total += n
+         delete seen; for (i = 1; i <= k; i++) if (!(f[i] in seen)) { seen[f[i]] = 1; incl[f[i]] += n } }
+       END { for (s in self) printf "self  %6.2f%% %s\n", 100 * self[s] / total, s > "/dev/stderr"
+             for (s in incl) printf "total %6.2f%% %s\n", 100 * incl[s] / total, s }' \
+    "$1" 2> "$1.self" > "$1.total" || true
+  sort -k2 -rn "$1.self" | head -25 || true
+  grep -E "$2" "$1.total" | sort -k2 -rn | head -40 || true
+}

@@ -36,12 +36,6 @@ for event in cpu alloc; do  # cpu: kernel frames too where perf_event_paranoid a
   wrk -t1 -c"$CONNS" -d"${DURATION}s" "${hdr[@]}" "http://127.0.0.1:$PORT/small" | grep -E 'Requests/sec|requests in'
   jcmd "$pid" JVMTI.agent_load "$lib" "\"stop,file=$work/$event.collapsed,collapsed\"" >/dev/null
   echo "== $event: top frames by own samples (self) and with their callees (total), $work/$event.collapsed"
-  awk '{ n = $NF; $NF = ""; sub(/ $/, ""); k = split($0, f, ";"); self[f[k]] += n; total += n
-         delete seen; for (i = 1; i <= k; i++) if (!(f[i] in seen)) { seen[f[i]] = 1; incl[f[i]] += n } }
-       END { for (s in self) printf "self  %6.2f%% %s\n", 100 * self[s] / total, s > "/dev/stderr"
-             for (s in incl) printf "total %6.2f%% %s\n", 100 * incl[s] / total, s }' \
-    "$work/$event.collapsed" 2> "$work/$event.self" > "$work/$event.total" || true
-  sort -k2 -rn "$work/$event.self" | head -25 || true
-  grep -E 'io/lvs4j|io/netty/(bootstrap|handler|channel/(Default|Abstract))' "$work/$event.total" | sort -k2 -rn | head -40 || true
+  ap_top "$work/$event.collapsed" 'io/lvs4j|io/netty/(bootstrap|handler|channel/(Default|Abstract))'
 done
 echo "work directory: $work (kept)"; trap - EXIT; bench_cleanup

@@ -197,6 +197,30 @@ class HealthMonitorTest {
     }
 
     @Test
+    void quorumEventsReportTheWholeLiveWeightThoughTheCheckStopsCountingAtTheQuorum() {
+        RealServer a = RealServer.builder(new InetSocketAddress("10.0.0.2", 80)).weight(3).build();
+        RealServer b = RealServer.of("10.0.0.3", 80);
+        RealServer c = RealServer.of("10.0.0.4", 80);
+        VirtualService vs = VirtualService.tcp("10.0.0.100", 80).quorum(3).realServer(a).realServer(b)
+                .realServer(c).build();
+        script.put(a, answers("--+"));
+        script.put(b, answers("-++"));
+        script.put(c, answers("-++"));
+        HealthMonitor m = monitor(HealthMonitorConfig.builder().retry(0).fall(1).rise(1));
+        m.watch(vs);
+        timer.advance(Duration.ZERO); // all three fail
+        assertThat(m.hasQuorum(vs)).isFalse();
+        timer.advance(LOOP); // b and c pass: live 2 < 3
+        assertThat(m.hasQuorum(vs)).isFalse();
+        timer.advance(LOOP); // a passes: live 3 reaches the quorum, and the event says 5, not where counting stopped
+        assertThat(m.hasQuorum(vs)).isTrue();
+        assertThat(events).filteredOn(e -> e instanceof HealthEvent.QuorumLost).singleElement()
+                .satisfies(e -> assertThat(((HealthEvent.QuorumLost) e).liveWeight()).isLessThan(3));
+        assertThat(events).filteredOn(e -> e instanceof HealthEvent.QuorumUp).singleElement()
+                .satisfies(e -> assertThat(((HealthEvent.QuorumUp) e).liveWeight()).isEqualTo(5));
+    }
+
+    @Test
     void unwatchStopsTheChecksAndRewatchKeepsRunningCheckers() {
         RealServer a = RealServer.of("10.0.0.2", 80);
         RealServer b = RealServer.of("10.0.0.3", 80);

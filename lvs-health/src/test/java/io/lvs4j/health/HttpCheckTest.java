@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,6 +53,7 @@ class HttpCheckTest {
             server.createContext("/ok", ex -> reply(ex, 200, "hello world"));
             server.createContext("/fail", ex -> reply(ex, 503, "overloaded"));
             server.createContext("/moved", ex -> reply(ex, 301, ""));
+            server.createContext("/big", ex -> reply(ex, 200, "x".repeat(HttpGet.MAX_BODY_BYTES + 1)));
             server.createContext("/host", ex -> {
                 HOSTS.add(ex.getRequestHeaders().getFirst("Host") + " " + ex.getProtocol());
                 reply(ex, 200, "ok");
@@ -147,6 +149,67 @@ class HttpCheckTest {
         CheckResult verified = run(HttpGet.builder("/ok").tls(true).build(), true);
         assertThat(verified.healthy()).isFalse();
         assertThat(verified.detail()).contains("HTTP check failed");
+    }
+
+    @Test
+    void aBodyPastTheDigestLimitFailsOnlyACheckThatReadsTheBody() throws Exception {
+        // a status-only check reads the body to its end but keeps none of it (keepalived's HTTP_GET without digest)
+        assertThat(run(HttpGet.builder("/big").build(), false).healthy()).isTrue();
+        CheckResult digest = run(HttpGet.builder("/big").digest("00000000000000000000000000000000").build(), false);
+        assertThat(digest.healthy()).isFalse();
+        assertThat(digest.detail()).contains("HTTP check failed").contains("TooLong");
+    }
+
+    @Test
+    void somethingThatIsNotHttpFailsTheCheckSayingSo() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, LO)) {
+            Thread server = new Thread(() -> {
+                try (var c = s.accept(); OutputStream out = c.getOutputStream()) {
+                    out.write("SSH-2.0-OpenSSH_9.2\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    c.getInputStream().read(); // until the check closes
+                } catch (IOException ignored) {
+                    // the check closed first
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            RealServer rs = RealServer.builder(new InetSocketAddress(LO, s.getLocalPort())).build();
+            VirtualService vs = VirtualService.tcp("127.0.0.1", 1).realServer(rs).build();
+            CheckResult r = CheckFactory.http(HttpGet.builder("/").build()).checkFor(vs, rs).check(rs)
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(r.healthy()).isFalse();
+            assertThat(r.detail()).startsWith("not an HTTP response: ");
+            server.join(10_000);
+        }
+    }
+
+    @Test
+    void theHostHeaderOfAnIpv6RealServerIsBracketed() throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(v6, 0), 5);
+        } catch (IOException noIpv6) {
+            Assumptions.abort("no IPv6 loopback: " + noIpv6);
+            return;
+        }
+        List<String> hosts = new CopyOnWriteArrayList<>();
+        server.createContext("/", ex -> {
+            hosts.add(ex.getRequestHeaders().getFirst("Host"));
+            reply(ex, 200, "ok");
+        });
+        server.start();
+        try {
+            RealServer rs = RealServer.builder(new InetSocketAddress(v6, server.getAddress().getPort())).build();
+            VirtualService vs = VirtualService.tcp("127.0.0.1", 1).realServer(rs).build();
+            CheckResult r = CheckFactory.http(HttpGet.builder("/").build()).checkFor(vs, rs).check(rs)
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(r.healthy()).as(r.detail()).isTrue();
+            assertThat(hosts).containsExactly("[0:0:0:0:0:0:0:1]:" + server.getAddress().getPort());
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test

@@ -61,6 +61,26 @@ public final class DefaultHealthMonitor implements HealthMonitor {
             }
             return sum;
         }
+
+        /**
+         * Whether the live weight is at least {@code threshold}: stops at the first servers that reach it, so with the
+         * usual quorum of 1 it reads one or two servers, not all of them, after every check.
+         */
+        boolean liveWeightReaches(int threshold) {
+            int sum = 0;
+            if (sum >= threshold) {
+                return true;
+            }
+            for (RealServerChecker c : checkers.values()) {
+                if (c.healthy()) {
+                    sum += c.realServer().weight();
+                    if (sum >= threshold) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
     }
 
     /**
@@ -176,13 +196,15 @@ public final class DefaultHealthMonitor implements HealthMonitor {
      * operator), not only health.
      */
     void updateQuorum(Watched w, List<HealthEvent> events) {
-        int live = w.liveWeight();
         VirtualService vs = w.service;
-        if (w.quorumUp && live < vs.quorum() - vs.hysteresis()) {
+        // the full sum only when the quorum changes: the events and the log report it
+        if (w.quorumUp && !w.liveWeightReaches(vs.quorum() - vs.hysteresis())) {
+            int live = w.liveWeight();
             w.quorumUp = false;
             LOG.info("{}: quorum lost (live weight {} < {} - {})", vs.name(), live, vs.quorum(), vs.hysteresis());
             events.add(new HealthEvent.QuorumLost(vs, live));
-        } else if (!w.quorumUp && live >= vs.quorum() + vs.hysteresis()) {
+        } else if (!w.quorumUp && w.liveWeightReaches(vs.quorum() + vs.hysteresis())) {
+            int live = w.liveWeight();
             w.quorumUp = true;
             LOG.info("{}: quorum up (live weight {} >= {} + {})", vs.name(), live, vs.quorum(), vs.hysteresis());
             events.add(new HealthEvent.QuorumUp(vs, live));
