@@ -76,6 +76,16 @@ public final class DirectorBuilder {
         return Descriptors.limit();
     }
 
+    /**
+     * The UDP flow limit a director on {@code transport} ({@link Transport#AUTO} as this process resolves it) holds
+     * in this JVM with {@code configured} as its {@link #maxFlows(int)}: on io_uring no more than half the maximum heap
+     * holds at 176 KiB a flow (744 at {@code -Xmx256m}), whatever {@code configured} says; on epoll and NIO
+     * {@code configured}.
+     */
+    public static int effectiveMaxFlows(Transport transport, int configured) {
+        return Descriptors.flowLimit(transport, configured, Runtime.getRuntime().maxMemory());
+    }
+
     /** Adds a virtual service; its protocol and address must be unique. */
     public DirectorBuilder virtualService(VirtualService service) {
         Objects.requireNonNull(service, "virtualService");

@@ -553,8 +553,10 @@ final class ForwardCommand implements Callable<Integer> {
                 + written + ")"));
         DirectorSettings s = spec.settings();
         DirectorConfig defaults = Director.builder().config();
-        out.println("lvs4j forward: at most " + (udp ? (s.maxFlows() > 0 ? s.maxFlows() : defaults.maxFlows())
-                + " UDP flows" : (s.maxConnections() > 0 ? s.maxConnections() : defaults.maxConnections())
+        // UDP: the limit in effect, which on io_uring the heap bounds too; with --upgrade-socket AUTO is epoll
+        Transport io = upgradeSocket != null && s.transport() == Transport.AUTO ? Transport.EPOLL : s.transport();
+        out.println("lvs4j forward: at most " + (udp ? DirectorBuilder.effectiveMaxFlows(io,
+                s.maxFlows() > 0 ? s.maxFlows() : defaults.maxFlows()) + " UDP flows" : (s.maxConnections() > 0 ? s.maxConnections() : defaults.maxConnections())
                 + " TCP connections") + " (--max-" + (udp ? "flows" : "conns") + "; ulimit -n "
                 + DirectorBuilder.descriptorLimit() + ")");
         out.flush();

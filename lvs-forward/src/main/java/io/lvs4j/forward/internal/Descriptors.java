@@ -1,5 +1,6 @@
 package io.lvs4j.forward.internal;
 
+import io.lvs4j.forward.Transport;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 
@@ -50,5 +51,13 @@ public final class Descriptors {
     /** The default director-wide TCP connection limit: a quarter of the usable descriptors, 8 to 65,536. */
     public static int defaultMaxConnections(long limit) {
         return (int) Math.max(8, Math.min(MAX_DEFAULT, usable(limit) / 4));
+    }
+
+    /**
+     * The UDP flow limit a director on {@code transport} holds when {@code configured} is set: on io_uring also
+     * bounded by what half of {@code maxHeap} holds (IoTransport.flowLimit); on the others {@code configured}.
+     */
+    public static int flowLimit(Transport transport, int configured, long maxHeap) {
+        return IoTransport.of(transport).flowLimit(configured, maxHeap);
     }
 }

@@ -2,6 +2,10 @@ package io.lvs4j.forward.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lvs4j.forward.DirectorBuilder;
+import io.lvs4j.forward.Transport;
+import io.netty.channel.uring.IoUring;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class DescriptorsTest {
@@ -24,5 +28,19 @@ class DescriptorsTest {
     @Test
     void theLimitIsTheProcesssOwn() {
         assertThat(Descriptors.limit()).isPositive();
+    }
+
+    @Test
+    void theEffectiveFlowLimitIsTheHeapBoundedOneOnIoUringAndTheConfiguredOneElsewhere() {
+        // what `lvs4j forward --udp` prints at start: not the configured 65,536 when io_uring holds only 744
+        assertThat(Descriptors.flowLimit(Transport.NIO, 65_536, 256L << 20)).isEqualTo(65_536);
+        assertThat(DirectorBuilder.effectiveMaxFlows(Transport.NIO, 65_536)).isEqualTo(65_536);
+        Assumptions.assumeTrue(IoUring.isAvailable(), "io_uring is not available here");
+        assertThat(Descriptors.flowLimit(Transport.IO_URING, 65_536, 256L << 20)).isEqualTo(744);
+        long heapBound = Math.max(16, Runtime.getRuntime().maxMemory() / 2 / IoTransport.IO_URING_FLOW_HEAP);
+        assertThat(DirectorBuilder.effectiveMaxFlows(Transport.IO_URING, 1 << 30))
+                .as("this JVM's own heap bounds it").isEqualTo((int) heapBound);
+        assertThat(DirectorBuilder.effectiveMaxFlows(Transport.IO_URING, 10)).as("a lower setting stays")
+                .isEqualTo(10);
     }
 }
