@@ -2,7 +2,7 @@
 # A/B probe: two `lvs4j forward` processes from the same jar, A and B, that differ only in their JVM options or
 # transport, in front of one nginx backend on loopback. wrk loads A and B in turn, A first in odd rounds and B first in
 # even ones; prints each round and the medians of req/s, p99 latency and forwarder CPU microseconds per request (and
-# its user part), with B's ratio to A, and how long each JVM spent compiling. Used to decide whether a change pays
+# its user part), with B's ratio to A, and how much each JVM compiled. Used to decide whether a change pays
 # (see bench/experiments/ and docs/benchmarks.md). Installs nginx and wrk from Debian's packages when
 # they are missing (needs root).
 #
@@ -92,9 +92,9 @@ for case in "${CASES[@]}"; do
   awk -v c="$case" -v a="$mua" -v b="$mub" \
     'BEGIN { printf "%-16s median user CPU: A %.1f us/req, B %.1f us/req, B/A %.2f\n", c, a, b, b / a }'
 done
-for x in A B; do  # how much the JIT compiled over the whole run (it shows in user time while it lasts)
+for x in A B; do  # how much the JIT compiled over the whole run (its work shows in the first rounds' user time)
   p=$([ $x = A ] && echo "$pid_a" || echo "$pid_b")
-  echo "$x: $(jcmd "$p" PerfCounter.print 2>/dev/null | awk -F= '/sun.ci.totalTime=/ {t=$2} /sun.os.hrt.frequency=/ {f=$2} /sun.ci.totalCompiles=/ {n=$2} END { if (f) printf "%d JIT compilations, %.1f s compiling", n, t / f }'); code cache: $(jcmd "$p" Compiler.codecache 2>/dev/null | grep -m1 -o 'used=[0-9]*Kb max_used=[0-9]*Kb free=[0-9]*Kb' || true)"
+  echo "$x: $(jcmd "$p" PerfCounter.print 2>/dev/null | awk -F= '/sun.ci.totalCompiles=/ {print $2}') JIT compilations; code cache: $(jcmd "$p" Compiler.codecache 2>/dev/null | grep -m1 -o 'used=[0-9]*Kb max_used=[0-9]*Kb free=[0-9]*Kb' || true)"
 done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r); $(date -u +%F)"
 echo "wrk -t1 -c$CONNS -d$DURATION, $ROUNDS rounds (A first in odd ones, B in even ones), one nginx $(nginx -v 2>&1 | awk -F/ '{print $2}') backend"
