@@ -432,10 +432,10 @@ public final class DefaultDirector implements Director {
      * ServerBootstrap's required child handler; never added: {@link AcceptLimiter} does not pass accepted channels on
      * to the bootstrap's acceptor.
      */
-    private static final ChannelHandler NOT_REACHED = new Sharable();
+    private static final ChannelHandler NOT_REACHED = new NotReached();
 
     @ChannelHandler.Sharable
-    private static final class Sharable extends ChannelInboundHandlerAdapter {
+    private static final class NotReached extends ChannelInboundHandlerAdapter {
     }
 
     /**
