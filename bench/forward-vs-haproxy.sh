@@ -11,18 +11,22 @@
 #
 # Usage: bench/forward-vs-haproxy.sh [--rounds N=5] [--duration D=8s] [--conns C[,C...]=50,64]
 #                                    [--mode close|keepalive|keepalive16k[,...]=close,keepalive] [--threads T=1]
+#                                    [--warmup S=20]
 #        bench/forward-vs-haproxy.sh ROUNDS DURATION CONNECTIONS     (the older positional form: all three modes)
 # Environment: LVS4J_JAVA_OPTS (passed to ./lvs4j), LVS4J_TRANSPORT=auto|epoll|io_uring|nio (default auto).
+# Warm-up: lvs4j gets 5 s of keep-alive load and S seconds of connection-per-request load before the first round. Its
+# JIT compiler works for about a minute of such load on this 2-core machine (user time per connection halves over the
+# first four 6 s rounds of bench/forward-ab.sh after a 6 s warm-up); before 2026-11-27 15:00 UTC S was 5.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROUNDS=5; DURATION=8s; CONNS_LIST=50,64; MODES=close,keepalive; THREADS=1
+ROUNDS=5; DURATION=8s; CONNS_LIST=50,64; MODES=close,keepalive; THREADS=1; WARMUP=20
 if [ $# -gt 0 ] && [[ $1 != --* ]]; then
   ROUNDS=${1:-3}; DURATION=${2:-10s}; CONNS_LIST=${3:-50}; MODES=keepalive,close,keepalive16k
 else
   while [ $# -gt 0 ]; do
     case $1 in
       --rounds) ROUNDS=$2 ;; --duration) DURATION=$2 ;; --conns) CONNS_LIST=$2 ;; --mode) MODES=$2 ;;
-      --threads) THREADS=$2 ;;
+      --threads) THREADS=$2 ;; --warmup) WARMUP=$2 ;;
       *) echo "unknown argument $1 (see the usage at the top of $0)" >&2; exit 2 ;;
     esac
     shift 2
@@ -93,7 +97,7 @@ run() {
 
 # warm-up (the JVM compiles its hot paths), both kinds of load
 wrk -t1 -c50 -d5s "http://127.0.0.1:$LVS4J/small" >/dev/null
-wrk -t1 -c50 -d5s -H "Connection: close" "http://127.0.0.1:$LVS4J/small" >/dev/null
+wrk -t1 -c50 -d"${WARMUP}s" -H "Connection: close" "http://127.0.0.1:$LVS4J/small" >/dev/null
 
 FWD=(haproxy nginx lvs4j)
 printf '%-16s %4s %-8s %9s %8s %8s %7s %7s %7s %7s %6s %6s %7s %7s\n' case c forwarder req/s p50_us p99_us \
@@ -131,4 +135,4 @@ for mode in ${MODES//,/ }; do
   done
 done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r); $(date -u +%F); commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- lvs-forward lvs4j || echo '+changes')"
-echo "wrk -t1 -d$DURATION, medians of $ROUNDS rounds in rotated order, $THREADS thread(s) each; haproxy $(haproxy -v | head -1 | awk '{print $3}'), nginx $(nginx -v 2>&1 | awk -F/ '{print $2}'); lvs4j options '${LVS4J_JAVA_OPTS:-launcher defaults}'"
+echo "wrk -t1 -d$DURATION, medians of $ROUNDS rounds in rotated order, $THREADS thread(s) each, lvs4j warmed up for 5 s + ${WARMUP} s; haproxy $(haproxy -v | head -1 | awk '{print $3}'), nginx $(nginx -v 2>&1 | awk -F/ '{print $2}'); lvs4j options '${LVS4J_JAVA_OPTS:-launcher defaults}'"

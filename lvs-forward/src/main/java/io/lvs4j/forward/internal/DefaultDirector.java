@@ -23,8 +23,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
@@ -81,6 +81,11 @@ public final class DefaultDirector implements Director {
     final Set<AcceptLimiter> connectionWaiters = ConcurrentHashMap.newKeySet();
     private final WarnLimiter socketWarning;
     private final long idleTimeoutNanos;
+    /** The lists of {@link #timers(EventLoop)}: connect, idle, half-closed. */
+    static final int CONNECT = 0;
+    static final int IDLE = 1;
+    static final int HALF_CLOSED = 2;
+    private final Map<EventLoop, ConnectionTimers> timers = new ConcurrentHashMap<>();
     /** Slots a service with no flow of its own may borrow beyond maxFlows until another service gives one back. */
     static final int FLOW_BORROW = 64;
     /** Listener handover to and from another director; null unless configured. */
@@ -118,6 +123,14 @@ public final class DefaultDirector implements Director {
 
     long halfClosedTimeoutMillis() {
         return config.halfClosedTimeout().toMillis();
+    }
+
+    /** The connect ({@link #CONNECT}), idle and half-closed timers of the TCP connections on {@code loop}. */
+    ConnectionTimers timers(EventLoop loop) {
+        ConnectionTimers t = timers.get(loop);
+        return t != null ? t : timers.computeIfAbsent(loop, l -> new ConnectionTimers(l, System::nanoTime,
+                TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis()), idleTimeoutNanos,
+                TimeUnit.MILLISECONDS.toNanos(halfClosedTimeoutMillis())));
     }
 
     int maxRedispatch() {
@@ -291,15 +304,7 @@ public final class DefaultDirector implements Director {
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(new AcceptLimiter(this, runtime)) // one per listener: it holds the connections it keeps waiting
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true) // TCP_NODELAY: on by Netty's default
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        TcpProxyConnection c = new TcpProxyConnection(runtime, DefaultDirector.this, ch);
-                        ch.pipeline().addLast(c.new ClientSide()); // the connection keeps its own idle timer
-                    }
-                });
+                .childHandler(NOT_REACHED); // AcceptLimiter sets up and registers each accepted channel itself
         if (vs.maxConnections() > 0) {
             // one accept per read, so pausing accepts at maxconn takes effect at once
             b.option(ChannelOption.RECVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1));
@@ -423,6 +428,54 @@ public final class DefaultDirector implements Director {
      * minute at most. One limiter per listener; its fields are used on
      * the listener's event loop only.
      */
+    /**
+     * ServerBootstrap's required child handler; never added: {@link AcceptLimiter} does not pass accepted channels on
+     * to the bootstrap's acceptor.
+     */
+    private static final ChannelHandler NOT_REACHED = new NotReached();
+
+    @ChannelHandler.Sharable
+    private static final class NotReached extends ChannelInboundHandlerAdapter {
+    }
+
+    /**
+     * Sets up an accepted client channel and registers it on the next event loop of {@code group}: what Netty's
+     * ServerBootstrap acceptor does, without its ChannelInitializer (a handler context added and removed, and a
+     * concurrent map entry, per connection), its option map walk and its registration listener
+     * (docs/benchmarks.md, "Where a connection's CPU goes").
+     */
+    void admit(ServiceRuntime runtime, Channel child, EventLoopGroup group) {
+        SocketChannel ch = (SocketChannel) child;
+        ch.config().setAllowHalfClosure(true); // TCP_NODELAY: on by Netty's default
+        ch.config().setWriteBufferWaterMark(WATER_MARK);
+        ch.pipeline().addLast(new TcpProxyConnection(runtime, this, ch).new ClientSide());
+        ChannelFuture registered;
+        try {
+            registered = group.register(ch);
+        } catch (RuntimeException e) {
+            ch.unsafe().closeForcibly();
+            LOG.warn("{}: cannot register an accepted connection", runtime.service().name(), e);
+            return;
+        }
+        if (!registered.isDone()) {
+            registered.addListener((ChannelFutureListener) DefaultDirector::closeIfNotRegistered);
+        } else {
+            closeIfNotRegistered(registered);
+        }
+    }
+
+    private static void closeIfNotRegistered(ChannelFuture registered) {
+        if (!registered.isSuccess()) {
+            Channel ch = registered.channel();
+            if (ch.isRegistered()) {
+                ch.close();
+            } else {
+                ch.unsafe().closeForcibly();
+            }
+            LOG.warn("cannot register an accepted connection: {}", registered.cause().toString());
+        }
+    }
+
     static final class AcceptLimiter extends ChannelInboundHandlerAdapter {
         static final long MIN_BACKOFF_MILLIS = 10;
         static final long MAX_BACKOFF_MILLIS = 1000;
@@ -473,7 +526,7 @@ public final class DefaultDirector implements Director {
             if (max > 0 && open >= max) {
                 ctx.channel().config().setAutoRead(false);
             }
-            ctx.fireChannelRead(child);
+            director.admit(runtime, (Channel) child, ctx.channel().eventLoop().parent());
             return true;
         }
 

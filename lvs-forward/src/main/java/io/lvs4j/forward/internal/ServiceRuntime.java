@@ -194,7 +194,8 @@ final class ServiceRuntime {
     }
 
     void register(RealServer rs, Channel client) {
-        connections.computeIfAbsent(rs, r -> ConcurrentHashMap.newKeySet()).add(client);
+        Set<Channel> set = connections.get(rs);
+        (set != null ? set : connections.computeIfAbsent(rs, r -> ConcurrentHashMap.newKeySet())).add(client);
     }
 
     void unregister(RealServer rs, Channel client) {

@@ -13,6 +13,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -25,7 +27,6 @@ import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolVersion;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
@@ -33,7 +34,6 @@ import java.nio.channels.NotYetConnectedException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,10 +73,29 @@ final class TcpProxyConnection {
     private boolean connected;
     private @Nullable ArrayDeque<Object> early; // what the client sent before the real server accepted
     private int earlyBytes;
-    private @Nullable ScheduledFuture<?> halfClosedTimer;
-    private @Nullable ScheduledFuture<?> idleTimer;
-    /** When either side last read (System.nanoTime()); the idle timer compares it with the idle timeout. */
-    private long lastRead;
+    /** This event loop's timers; set when the client channel is active (registered). */
+    private @Nullable ConnectionTimers timers;
+    private final ConnectionTimers.Timer idleTimer = new ConnectionTimers.Timer() {
+        @Override
+        void expire() {
+            closeBoth("idle");
+        }
+    };
+    private final ConnectionTimers.Timer halfClosedTimer = new ConnectionTimers.Timer() {
+        @Override
+        void expire() {
+            closeBoth("half-closed timeout");
+        }
+    };
+    private final ConnectionTimers.Timer connectTimer = new ConnectionTimers.Timer() {
+        @Override
+        void expire() {
+            connectTimedOut();
+        }
+    };
+    /** The pending connect towards the real server, failed by the connect timer, and where it goes. */
+    private @Nullable ChannelPromise connecting;
+    private @Nullable InetSocketAddress connectingTo;
 
     TcpProxyConnection(ServiceRuntime service, DefaultDirector director, Channel client) {
         this.service = service;
@@ -90,9 +109,9 @@ final class TcpProxyConnection {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             service.stats().addConnection();
-            lastRead = System.nanoTime();
-            idleTimer = client.eventLoop().schedule(TcpProxyConnection.this::checkIdle, director.idleTimeoutNanos(),
-                    TimeUnit.NANOSECONDS);
+            ConnectionTimers t = director.timers(client.eventLoop());
+            timers = t;
+            t.line(DefaultDirector.IDLE).start(idleTimer);
             connect();
         }
 
@@ -107,7 +126,7 @@ final class TcpProxyConnection {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            lastRead = System.nanoTime();
+            readNow();
             Channel b = backend;
             if (b != null && connected) {
                 b.flush();
@@ -158,7 +177,7 @@ final class TcpProxyConnection {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            lastRead = System.nanoTime();
+            readNow();
             client.flush();
             if (!client.isWritable()) {
                 ctx.channel().config().setAutoRead(false);
@@ -281,7 +300,7 @@ final class TcpProxyConnection {
             return;
         }
         SocketChannelConfig config = b.config();
-        config.setConnectTimeoutMillis(director.connectTimeoutMillis());
+        config.setConnectTimeoutMillis(0); // the connect timer below, not a scheduled task per connect
         config.setAllowHalfClosure(true);
         config.setWriteBufferWaterMark(DefaultDirector.WATER_MARK);
         b.pipeline().addLast(new BackendSide());
@@ -307,10 +326,45 @@ final class TcpProxyConnection {
             closeBoth("cannot register a socket towards the real server");
             return;
         }
-        b.connect(target).addListener((ChannelFutureListener) f -> connected(f, rs, System.nanoTime() - started));
+        ChannelPromise p = b.newPromise();
+        connecting = p;
+        connectingTo = target;
+        timers().line(DefaultDirector.CONNECT).start(connectTimer);
+        b.connect(target, p);
+        p.addListener((ChannelFutureListener) f -> connected(f, rs, System.nanoTime() - started));
+    }
+
+    /**
+     * The connect timeout passed: fails the connect as Netty's own timeout would (a {@link ConnectTimeoutException}),
+     * which closes the real-server channel and goes on in {@link #connected}.
+     */
+    private void connectTimedOut() {
+        ChannelPromise p = connecting;
+        Channel b = backend;
+        if (p != null && b != null && p.tryFailure(new ConnectTimeoutException("connection timed out after "
+                + director.connectTimeoutMillis() + " ms: " + connectingTo))) {
+            b.close();
+        }
+    }
+
+    private ConnectionTimers timers() {
+        ConnectionTimers t = timers;
+        if (t == null) {
+            throw new IllegalStateException("the client channel is not active yet");
+        }
+        return t;
+    }
+
+    /** Either side read: the idle timeout starts again. */
+    private void readNow() {
+        if (!closed) {
+            timers().line(DefaultDirector.IDLE).start(idleTimer);
+        }
     }
 
     private void connected(ChannelFuture future, @Nullable RealServer rs, long latencyNanos) {
+        connecting = null;
+        ConnectionTimers.stop(connectTimer);
         if (closed) {
             if (rs != null) {
                 RealServerEngine.connectionClosed(rs, false);
@@ -398,10 +452,8 @@ final class TcpProxyConnection {
             closeBoth("finished before a real server was connected");
             return;
         }
-        if (halfClosedTimer == null) {
-            halfClosedTimer = client.eventLoop().schedule(() -> closeBoth("half-closed timeout"),
-                    director.halfClosedTimeoutMillis(),
-                    TimeUnit.MILLISECONDS);
+        if (!halfClosedTimer.pending()) {
+            timers().line(DefaultDirector.HALF_CLOSED).start(halfClosedTimer);
         }
     }
 
@@ -437,22 +489,6 @@ final class TcpProxyConnection {
             }
         }
         c.shutdownOutput();
-    }
-
-    /**
-     * Closes the connection when neither side has read for the idle timeout, else looks again when it would be: one
-     * scheduled task per idle timeout, not a timestamp and a listener per write as Netty's IdleStateHandler.
-     */
-    private void checkIdle() {
-        if (closed) {
-            return;
-        }
-        long left = director.idleTimeoutNanos() - (System.nanoTime() - lastRead);
-        if (left <= 0) {
-            closeBoth("idle");
-        } else {
-            idleTimer = client.eventLoop().schedule(this::checkIdle, left, TimeUnit.NANOSECONDS);
-        }
     }
 
     /** Closes both sides after flushing what is queued (a graceful close). */
@@ -507,12 +543,9 @@ final class TcpProxyConnection {
 
     /** Gives back the counters this connection holds: once. */
     private void release() {
-        if (halfClosedTimer != null) {
-            halfClosedTimer.cancel(false);
-        }
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-        }
+        ConnectionTimers.stop(idleTimer);
+        ConnectionTimers.stop(halfClosedTimer);
+        ConnectionTimers.stop(connectTimer);
         ArrayDeque<Object> held = early;
         if (held != null) {
             early = null;
