@@ -1,7 +1,5 @@
 package io.lvs4j.health;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.RealServerState;
 import io.lvs4j.api.health.OutlierDetector;
@@ -13,20 +11,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Passive health checking from real traffic (Envoy's outlier detection), fed by the forwarding engine's connect
- * outcomes. Each real server has a resilience4j {@link CircuitBreaker} counting the last
- * {@link OutlierDetectionConfig#consecutiveFailures()} connects; when all of them failed it opens, and the server is
- * {@linkplain RealServer#isEjected ejected} for the base ejection time times the number of its ejections (capped),
+ * outcomes. Each real server has a count of its consecutive failed connects; when it reaches
+ * {@link OutlierDetectionConfig#consecutiveFailures()} the server is {@linkplain RealServer#isEjected ejected} for the base ejection time times the number of its ejections (capped),
  * unless that would eject more than the maximum share of servers or leave fewer usable servers than the panic
  * threshold. In panic every ejection is lifted: spreading load over every server beats overloading the few left.
  *
- * <p>{@link #onSuccess} and {@link #onFailure} run on event loops: they are non-blocking (a circuit breaker's ring
- * buffer); ejection decisions take a short lock.
+ * <p>{@link #onSuccess} and {@link #onFailure} run on event loops, once per connect: they take no lock (a success
+ * on a server with no failure counted is one volatile read, a failure one compare-and-set), and only the failure
+ * that completes a run takes the short lock of the ejection decision. While a server is ejected, or its ejection is
+ * being decided, what its connects report is not counted (connects still in flight when it was ejected cannot eject
+ * it again); its count starts from zero when it comes back.
  */
 public final class OutlierDetection implements OutlierDetector {
 
@@ -34,24 +34,43 @@ public final class OutlierDetection implements OutlierDetector {
 
     private final OutlierDetectionConfig config;
     private final CheckTimer timer;
-    private final CircuitBreakerConfig breakerConfig;
     private final Map<RealServer, Tracked> servers = new ConcurrentHashMap<>();
     private final Map<RealServer, Integer> ejections = new IdentityHashMap<>(); // guarded by this
     private boolean panic; // guarded by this
 
-    /** One real server's circuit breaker. */
-    private final class Tracked {
+    /** One real server's consecutive failed connects, or {@link #OPEN} while it is ejected or being decided. */
+    private static final class Tracked {
+        static final int OPEN = -1;
         final RealServer realServer;
-        final CircuitBreaker breaker;
+        final AtomicInteger failures = new AtomicInteger();
 
         Tracked(RealServer realServer) {
             this.realServer = realServer;
-            this.breaker = CircuitBreaker.of(realServer.address().toString(), breakerConfig);
-            breaker.getEventPublisher().onStateTransition(e -> {
-                if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-                    eject(this);
+        }
+
+        /** Counts a success: the run of failures is over (nothing to do while open). */
+        void success() {
+            for (int v = failures.get(); v > 0; v = failures.get()) {
+                if (failures.compareAndSet(v, 0)) {
+                    return;
                 }
-            });
+            }
+        }
+
+        /** Counts a failure; true for the one failure that completes a run of {@code limit}, which opens the count. */
+        boolean failure(int limit) {
+            for (int v = failures.get(); v != OPEN; v = failures.get()) {
+                int next = v + 1 >= limit ? OPEN : v + 1;
+                if (failures.compareAndSet(v, next)) {
+                    return next == OPEN;
+                }
+            }
+            return false;
+        }
+
+        /** Starts counting again from zero. */
+        void reset() {
+            failures.set(0);
         }
     }
 
@@ -63,26 +82,19 @@ public final class OutlierDetection implements OutlierDetector {
     private OutlierDetection(OutlierDetectionConfig config, CheckTimer timer) {
         this.config = config;
         this.timer = timer;
-        int n = config.consecutiveFailures();
-        this.breakerConfig = CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(n)
-                .minimumNumberOfCalls(n)
-                .failureRateThreshold(100)
-                .writableStackTraceEnabled(false)
-                // the detector, not the breaker, decides when an ejected server comes back
-                .waitDurationInOpenState(Duration.ofDays(365))
-                .build();
     }
 
     @Override
     public void onSuccess(RealServer realServer, long latencyNanos) {
-        tracked(realServer).breaker.onSuccess(latencyNanos, TimeUnit.NANOSECONDS);
+        tracked(realServer).success();
     }
 
     @Override
     public void onFailure(RealServer realServer, Throwable cause) {
-        tracked(realServer).breaker.onError(0, TimeUnit.NANOSECONDS, cause);
+        Tracked t = tracked(realServer);
+        if (t.failure(config.consecutiveFailures())) {
+            eject(t);
+        }
     }
 
     private Tracked tracked(RealServer rs) {
@@ -117,11 +129,11 @@ public final class OutlierDetection implements OutlierDetector {
                 }
                 panic = true;
                 servers.keySet().stream().filter(RealServer::isEjected).forEach(lifted::add);
-                t.breaker.reset();
+                t.reset();
                 length = null;
             } else if (!withinMax) {
                 LOG.info("{}: would be ejected, but {} of {} servers are already", rs.address(), ejected, seen);
-                t.breaker.reset();
+                t.reset();
                 length = null;
             } else {
                 panic = false;
@@ -132,7 +144,7 @@ public final class OutlierDetection implements OutlierDetector {
         }
         lifted.forEach(s -> {
             RealServerEngine.setEjected(s, false);
-            servers.get(s).breaker.reset();
+            servers.get(s).reset();
         });
         if (length != null) {
             LOG.info("{}: ejected for {} after {} failed connects in a row", rs.address(), length,
@@ -140,7 +152,7 @@ public final class OutlierDetection implements OutlierDetector {
             RealServerEngine.setEjected(rs, true);
             timer.schedule(() -> {
                 RealServerEngine.setEjected(rs, false);
-                t.breaker.reset();
+                t.reset();
             }, length.toNanos());
         }
     }

@@ -9,6 +9,11 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Passive outlier detection on a hand-driven timer. */
@@ -50,6 +55,56 @@ class OutlierDetectionTest {
         fail(d, rs, 1);
         assertThat(rs.isEjected()).isTrue();
         assertThat(rs.isAvailable()).isFalse();
+    }
+
+    @Test
+    void anEjectedServerIsNotEjectedAgainByWhatItsOldConnectionsReport() {
+        List<RealServer> list = servers(10);
+        RealServer rs = list.get(0);
+        OutlierDetection d = detector(OutlierDetectionConfig.builder().consecutiveFailures(3)
+                .baseEjectionTime(Duration.ofSeconds(30)), list);
+        fail(d, rs, 3);
+        assertThat(d.ejectionCount(rs)).isEqualTo(1);
+        // connects that were in flight when it was ejected still report, in any order
+        d.onSuccess(rs, 1000);
+        fail(d, rs, 7);
+        d.onSuccess(rs, 1000);
+        fail(d, rs, 3);
+        assertThat(d.ejectionCount(rs)).isEqualTo(1);
+        timer.advance(Duration.ofSeconds(30));
+        assertThat(rs.isEjected()).isFalse();
+        // back in: the count starts again from zero
+        fail(d, rs, 2);
+        assertThat(rs.isEjected()).isFalse();
+        fail(d, rs, 1);
+        assertThat(d.ejectionCount(rs)).isEqualTo(2);
+    }
+
+    @Test
+    void failuresRecordedFromManyThreadsEjectOnceAndSuccessesNeverLoseAnEjection() throws Exception {
+        List<RealServer> list = servers(10);
+        RealServer rs = list.get(0);
+        OutlierDetection d = detector(OutlierDetectionConfig.builder().consecutiveFailures(5), list);
+        int threads = 4;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    fail(d, rs, 10_000);
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(rs.isEjected()).isTrue();
+        assertThat(d.ejectionCount(rs)).isEqualTo(1);
     }
 
     @Test
