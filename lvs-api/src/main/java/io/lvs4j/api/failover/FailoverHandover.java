@@ -46,7 +46,9 @@ public interface FailoverHandover {
 
     /**
      * Predecessor, after {@link #pause()}: the successor took over. Closes this process's copy of the socket without
-     * resigning and leaves the node in {@link Role#INIT}; stopping it later sends nothing.
+     * resigning and leaves the node in {@link Role#INIT} without telling its role-change listeners (the successor
+     * holds the role: a takeover action of this process must not undo it, e.g. delete the virtual address); stopping
+     * it later sends nothing.
      */
     void release();
 

@@ -185,6 +185,12 @@ public final class DefaultVrrpFailover implements VrrpFailover {
         @Override
         public void roleChanged(Role from, Role to, String reason) {
             role = to;
+            if (released) {
+                // handed over: the successor holds the role, so no listener may act on this process leaving it (a
+                // takeover action would delete the virtual address the successor serves, run notify scripts...)
+                LOG.info("virtual router {}: {} -> {} ({}); not announced", config.routerId(), from, to, reason);
+                return;
+            }
             fullSyncDue = true; // a new master's first adverts carry a full snapshot
             long e = to == Role.MASTER ? epoch.incrementAndGet() : epoch.get();
             LOG.info("virtual router {}: {} -> {} ({})", config.routerId(), from, to, reason);
