@@ -24,19 +24,8 @@ jar=lvs-examples/target/lvs-examples-0.1.0-SNAPSHOT-all.jar
 BACKEND=18181; VIP=18180
 java_opts=${LVS4J_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}
 
-mkdir -p "$work/www" "$work/nginx" "$work/run"
-chmod 700 "$work/run"  # the upgrade socket's directory must be private
-printf 'ok\n' > "$work/www/small"
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 1; daemon off; pid $work/nginx/nginx.pid; error_log $work/nginx/err warn;
-events { worker_connections 4096; }
-http { access_log off; keepalive_requests 1000000; keepalive_timeout 120s;
-  server { listen 127.0.0.1:$BACKEND backlog=4096; root $work/www; } }
-CONF
-nginx -c "$work/nginx/nginx.conf" -p "$work" & pids+=($!)
-wait_port $BACKEND
+. bench/hitless-lib.sh
 
-now() { date +%s.%N; }
 # forward NAME [OPTIONS...]: starts `lvs4j forward` in the background, its output in $work/NAME.out; sets $fwd_pid.
 forward() {
   local name=$1; shift
@@ -54,18 +43,6 @@ serving_at() {
   done
   echo "$1 did not serve within 20 s" >&2; cat "$work/$1.out" >&2; exit 1
 }
-# errors FILE: wrk's failed connects, read errors, write errors and timeouts, and its request count.
-errors() {
-  awk '/Socket errors/ { gsub(",", ""); c=$4; r=$6; w=$8; t=$10 } / requests in / { n=$1 }
-       END { printf "connect %d read %d write %d timeout %d (of %d requests)", c, r, w, t, n }' "$1"
-}
-load() { # starts both wrk loads; sets $wrk_close and $wrk_keep
-  wrk -t1 -c"$CONNS" -d"${DURATION}s" -H 'Connection: close' "http://127.0.0.1:$VIP/small" > "$work/$1-close.wrk" 2>&1 &
-  wrk_close=$!; pids+=($wrk_close)
-  wrk -t1 -c"$CONNS" -d"${DURATION}s" "http://127.0.0.1:$VIP/small" > "$work/$1-keep.wrk" 2>&1 &
-  wrk_keep=$!; pids+=($wrk_keep)
-}
-
 report() { # NAME T_REPLACE SERVING OLD_EXIT
   printf '%-9s per-request: %s\n' "$1" "$(errors "$work/$1-close.wrk")"
   printf '%-9s keep-alive:  %s\n' "$1" "$(errors "$work/$1-keep.wrk")"

@@ -3,6 +3,7 @@ package io.lvs4j.failover;
 import io.lvs4j.api.Registration;
 import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.failover.Failover;
+import io.lvs4j.api.failover.FailoverHandover;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.api.health.HealthMonitor;
 import io.lvs4j.failover.internal.DefaultVrrpFailover;
@@ -107,6 +108,15 @@ public interface VrrpFailover extends Failover {
         }
         return Math.max(1, Math.min(254, sum));
     }
+
+    /**
+     * This node's part in a hitless upgrade (docs/failover-protocol.md, "Handing over a running node"): its socket,
+     * role and run (boot id, sequence, uptime), which the peers' replay guards follow, go to a successor process, so
+     * the peers see no role change. A {@code Director} with a handover socket uses it. Works on Netty's epoll
+     * transport with unicast peers; otherwise {@link FailoverHandover#pause()} fails saying so.
+     */
+    @Override
+    FailoverHandover handover();
 
     /**
      * Stops as {@link #stop()} does and waits at most {@link #CLOSE_TIMEOUT}. Interrupted while waiting, it returns at

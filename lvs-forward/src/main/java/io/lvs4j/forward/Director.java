@@ -46,6 +46,15 @@ public interface Director extends AutoCloseable {
      */
     CompletionStage<Void> handedOver();
 
+    /**
+     * Completes once a successor serves on this director's listeners (see {@link DirectorBuilder#handoverSocket}),
+     * before this director drains: the moment a process that embeds it lets go of what else it holds alone (an admin
+     * port, say) for the successor to take. Never completes otherwise.
+     */
+    default CompletionStage<Void> successorServing() {
+        return new java.util.concurrent.CompletableFuture<Void>().minimalCompletionStage();
+    }
+
     /** {@link #stop(Duration)} with a 10 s grace, waited for. Never throws. */
     @Override
     void close();

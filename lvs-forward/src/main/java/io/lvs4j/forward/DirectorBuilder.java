@@ -217,7 +217,10 @@ public final class DirectorBuilder {
      * and lets established TCP connections finish for up to {@code drainGrace}, then stops:
      * {@link Director#handedOver()} completes. UDP flows end at once (the successor serves the next datagram).
      * Needs a native transport that exposes the socket: {@link Transport#AUTO} then means {@link Transport#EPOLL};
-     * {@link Transport#IO_URING} can give but not adopt; {@link Transport#NIO} cannot. Not with a failover yet.
+     * {@link Transport#IO_URING} can give but not adopt; {@link Transport#NIO} cannot. With a {@link #failover}, its
+     * socket and state go too ({@link io.lvs4j.api.failover.Failover#handover()}, which the built-in VRRP failover
+     * supports on epoll with unicast peers): the successor starts in this director's role and continues its adverts,
+     * and this one lets go without resigning, so the failover's peers see no role change.
      *
      * @param socket the socket's path, or {@code null} for none (the default)
      * @param drainGrace how long established connections may take to finish after the handover, 1 ms to 7 days;
@@ -258,7 +261,7 @@ public final class DirectorBuilder {
      * Builds the director (not started).
      *
      * @throws IllegalArgumentException if a service names an unknown scheduler or flag, or handover is combined with a
-     *     failover or a transport that cannot pass or adopt a socket
+     *     failover that cannot be handed over or a transport that cannot pass or adopt a socket
      */
     public Director build() {
         return new DefaultDirector(config());

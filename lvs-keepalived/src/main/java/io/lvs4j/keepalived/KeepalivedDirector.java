@@ -183,8 +183,10 @@ public final class KeepalivedDirector implements AutoCloseable {
         /**
          * These options with a hitless-upgrade socket: the director takes the listeners of the predecessor serving
          * at {@code socket} (if any) and hands its own to the next successor there, which lets its connections
-         * finish for {@code grace} (see {@link DirectorBuilder#handoverSocket} and {@link DirectorBuilder#adoptFrom});
-         * not with a failover yet.
+         * finish for {@code grace} (see {@link DirectorBuilder#handoverSocket} and {@link DirectorBuilder#adoptFrom}).
+         * Each VRRP instance's director hands over at {@code socket.INSTANCE} beside it, with its failover's socket,
+         * role and advert run, so the instance's peers see no role change (unicast peers only; not with an outside
+         * failover such as ZooKeeper's, whose session is not handed over).
          */
         public Options withUpgradeSocket(Path socket, Duration grace) {
             return new Options(ioThreads, insecure, events, failover, socket, grace);
@@ -269,9 +271,17 @@ public final class KeepalivedDirector implements AutoCloseable {
         DirectorBuilder always = builder(config.settings(), options).healthMonitor(monitor).failover(outside);
         Path upgrade = options.upgradeSocket();
         if (upgrade != null) {
-            if (outside != null || !config.instances().isEmpty()) {
-                throw new IllegalArgumentException("a hitless-upgrade socket does not work with a failover yet: the "
-                        + "failover's socket and role are not handed over (docs/operations.md)");
+            if (outside != null) {
+                throw new IllegalArgumentException("a hitless-upgrade socket does not work with an outside failover "
+                        + "(" + outside.getClass().getSimpleName() + "): its session is not handed over; only VRRP "
+                        + "instances are (docs/operations.md)");
+            }
+            for (Instance i : config.instances()) {
+                if (i.multicastGroup() != null) {
+                    throw new IllegalArgumentException("a hitless-upgrade socket does not work with vrrp_instance "
+                            + i.name() + " (" + i.position() + "): it uses multicast, whose socket is not handed "
+                            + "over; give it unicast_peer addresses (docs/operations.md)");
+                }
             }
             always.handoverSocket(upgrade, options.upgradeGrace()).adoptFrom(upgrade);
         }
@@ -310,6 +320,10 @@ public final class KeepalivedDirector implements AutoCloseable {
             }
             if (i.maxConnections() > 0) {
                 builder.maxConnections(i.maxConnections());
+            }
+            if (upgrade != null) {
+                Path own = instanceSocket(upgrade, i.name());
+                builder.handoverSocket(own, options.upgradeGrace()).adoptFrom(own);
             }
             directors.put(i.name(), builder.build());
         }
@@ -940,7 +954,23 @@ public final class KeepalivedDirector implements AutoCloseable {
      * runtime's connections have drained: the moment its process can exit. Never completes without such a socket.
      */
     public CompletionStage<Void> handedOver() {
-        return Objects.requireNonNull(directors.get(ALWAYS), "director").handedOver();
+        return CompletableFuture.allOf(directors.values().stream().map(d -> d.handedOver().toCompletableFuture())
+                .toArray(CompletableFuture<?>[]::new));
+    }
+
+    /**
+     * Completes once a successor serves on every director's listeners and failover through the hitless-upgrade
+     * socket of {@link Options}, before this runtime drains: the moment to let go of the admin endpoint, which the
+     * successor binds next. Never completes without such a socket.
+     */
+    public CompletionStage<Void> successorServing() {
+        return CompletableFuture.allOf(directors.values().stream()
+                .map(d -> d.successorServing().toCompletableFuture()).toArray(CompletableFuture<?>[]::new));
+    }
+
+    /** Where the director of VRRP instance {@code name} hands over: {@code SOCKET.NAME} beside the upgrade socket. */
+    static Path instanceSocket(Path upgrade, String name) {
+        return upgrade.resolveSibling(upgrade.getFileName() + "." + name);
     }
 
     /** Stops accepting, lets connections finish within {@code grace}, resigns mastership and stops the checks. */

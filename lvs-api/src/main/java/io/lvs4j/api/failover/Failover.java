@@ -3,6 +3,7 @@ package io.lvs4j.api.failover;
 import io.lvs4j.api.Registration;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A failover protocol instance: one director's membership in a group that keeps exactly one director
@@ -54,6 +55,15 @@ public interface Failover extends AutoCloseable {
      */
     default Registration replicate(StateSync sync) {
         return () -> { };
+    }
+
+    /**
+     * The part of this failover that a hitless upgrade hands to a successor process ({@code DirectorBuilder
+     * .handoverSocket}), or null (the default) when it cannot be handed over. The built-in VRRP-style failover returns
+     * one.
+     */
+    default @Nullable FailoverHandover handover() {
+        return null;
     }
 
     /**

@@ -87,6 +87,20 @@ final class DirectorCommand implements Callable<Integer> {
             converter = DurationConverter.class, description = "How long a stop waits for connections. Default: 10s.")
     Duration grace = Duration.ofSeconds(10);
 
+    @Option(names = "--upgrade-socket", paramLabel = "PATH",
+            description = "Hitless upgrade: take the listeners, VRRP sockets and roles of the lvs4j director running "
+                    + "with the same option (if any), so that VRRP peers see no role change, then listen at PATH for "
+                    + "the next one; once that serves, close the admin endpoint (the successor binds it), drain for "
+                    + "--upgrade-grace and exit. PATH's directory must be private (e.g. /run/lvs4j, 0700); each "
+                    + "vrrp_instance uses PATH.NAME beside it. Runs on epoll; unicast_peer instances only (see "
+                    + "docs/operations.md).")
+    @Nullable Path upgradeSocket;
+
+    @Option(names = "--upgrade-grace", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "After handing over, how long established connections may take to finish. Default: 30s.")
+    Duration upgradeGrace = Duration.ofSeconds(30);
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
@@ -141,7 +155,12 @@ final class DirectorCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         KeepalivedDirector director;
         try {
-            director = new KeepalivedDirector(config, new KeepalivedDirector.Options(threads, insecure));
+            KeepalivedDirector.Options options = new KeepalivedDirector.Options(threads, insecure);
+            Path upgrade = upgradeSocket;
+            if (upgrade != null) {
+                options = options.withUpgradeSocket(upgrade, upgradeGrace);
+            }
+            director = new KeepalivedDirector(config, options);
         } catch (IllegalArgumentException e) {
             err.println("lvs4j director: " + e.getMessage());
             err.flush();
@@ -163,8 +182,8 @@ final class DirectorCommand implements Callable<Integer> {
             try {
                 InetSocketAddress bind = Endpoints.address("--admin", admin);
                 String secret = AdminToken.create();
-                server = AdminServer.start(bind, adminRemote, secret, director, Lvs4jCommand.metrics(director),
-                        reloader::reload);
+                server = AdminHandover.start(() -> AdminServer.start(bind, adminRemote, secret, director,
+                        Lvs4jCommand.metrics(director), reloader::reload), upgradeSocket != null);
                 token = tokenFile != null ? tokenFile : AdminToken.defaultFile(server.address().getPort());
                 AdminToken.write(token, secret);
             } catch (IllegalArgumentException | IOException | UncheckedIOException e) {
@@ -181,11 +200,20 @@ final class DirectorCommand implements Callable<Integer> {
         AdminServer endpoint = server;
         Path written = token;
         Path dump = dumpFile != null ? dumpFile : StatusDocument.defaultDumpFile();
+        AdminHandover admin = new AdminHandover();
+        admin.closeWhenSucceeded(director, endpoint);
+        director.handedOver().thenRun(() -> {
+            out.println("lvs4j director: handed over to a successor and drained; exiting");
+            out.flush();
+            stopped.countDown();
+        });
         Thread hook = new Thread(() -> {
-            if (endpoint != null) {
-                endpoint.close();
+            if (!admin.handedOver()) { // else the successor has the admin address and its own token file
+                if (endpoint != null) {
+                    endpoint.close();
+                }
+                deleteQuietly(written);
             }
-            deleteQuietly(written);
             director.stop(grace).toCompletableFuture().join();
             out.print(director.status());
             out.flush();

@@ -281,7 +281,9 @@ final class ForwardCommand implements Callable<Integer> {
             description = "Hitless upgrade: take the listeners of the lvs4j forward running with the same option (if "
                     + "any), then listen at PATH for the next one; once that serves, stop accepting, drain for "
                     + "--upgrade-grace and exit. PATH's directory must be private (e.g. /run/lvs4j, 0700). Runs on "
-                    + "epoll; not with --failover or --admin yet (see docs/operations.md).")
+                    + "epoll; with --failover vrrp the failover socket, role and advert run go too, so the peer sees "
+                    + "no role change (unicast --peer only; not --failover zookeeper); with --admin the successor "
+                    + "binds the admin address once this one serves no more (see docs/operations.md).")
     @Nullable Path upgradeSocket;
 
     @Option(names = "--upgrade-grace", paramLabel = "DURATION", defaultValue = "30s",
@@ -303,10 +305,6 @@ final class ForwardCommand implements Callable<Integer> {
                     zooKeeper);
             Path upgrade = upgradeSocket;
             if (upgrade != null) {
-                if (!admin.isEmpty()) {
-                    throw new IllegalArgumentException("--upgrade-socket does not work with --admin yet: the "
-                            + "successor could not bind the admin address the predecessor holds while it drains");
-                }
                 options = options.withUpgradeSocket(upgrade, upgradeGrace);
             }
             director = new KeepalivedDirector(spec, options);
@@ -507,11 +505,12 @@ final class ForwardCommand implements Callable<Integer> {
         if (!admin.isEmpty()) {
             try {
                 String secret = AdminToken.create();
-                server = AdminServer.start(Endpoints.address("--admin", admin), adminRemote, secret, director,
+                InetSocketAddress bind = Endpoints.address("--admin", admin);
+                server = AdminHandover.start(() -> AdminServer.start(bind, adminRemote, secret, director,
                         Lvs4jCommand.metrics(director), () -> {
                             throw new IllegalStateException("lvs4j forward has no file to read again: its flags are "
                                     + "its configuration; restart it with new flags to change them");
-                        });
+                        }), upgradeSocket != null);
                 token = tokenFile != null ? tokenFile : AdminToken.defaultFile(server.address().getPort());
                 AdminToken.write(token, secret);
             } catch (IllegalArgumentException | IOException | UncheckedIOException e) {
@@ -526,13 +525,15 @@ final class ForwardCommand implements Callable<Integer> {
         AdminServer endpoint = server;
         Path written = token;
         CountDownLatch stopped = new CountDownLatch(1);
+        AdminHandover adminHandover = new AdminHandover();
+        adminHandover.closeWhenSucceeded(director, endpoint);
         director.handedOver().thenRun(() -> {
             out.println("lvs4j forward: handed over to a successor and drained; exiting");
             out.flush();
             stopped.countDown();
         });
         Thread hook = new Thread(() -> {
-            if (endpoint != null) {
+            if (endpoint != null && !adminHandover.handedOver()) { // else the successor's address and token file
                 endpoint.close();
                 deleteQuietly(written);
             }

@@ -96,6 +96,19 @@ class Lvs4jCommandTest {
         assertThat(err.toString()).contains("advertInterval must be 10ms..40950ms in 10 ms steps but was PT0.015S");
     }
 
+    @Test
+    void anUpgradeSocketRefusesAMulticastFailoverNamingWhy(@TempDir Path dir) throws Exception {
+        Path key = dir.resolve("group.key");
+        Files.write(key, new byte[32]);
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        assertThat(run("forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--failover", "vrrp",
+                "--failover-bind", "127.0.0.1:5405", "--multicast", "239.255.18.18", "--multicast-dev", "lo",
+                "--key-file", key.toString(), "--upgrade-socket", dir.resolve("upgrade.sock").toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("it uses multicast, whose socket is not handed over; give it "
+                + "unicast_peer addresses");
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

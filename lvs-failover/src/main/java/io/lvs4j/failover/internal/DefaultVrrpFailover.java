@@ -3,6 +3,7 @@ package io.lvs4j.failover.internal;
 import io.lvs4j.api.Addresses;
 import io.lvs4j.api.Registration;
 import io.lvs4j.api.VirtualService;
+import io.lvs4j.api.failover.FailoverHandover;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.api.failover.RoleChange;
 import io.lvs4j.api.failover.StateSync;
@@ -24,6 +25,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -40,6 +45,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -79,9 +85,25 @@ public final class DefaultVrrpFailover implements VrrpFailover {
     private final long[] loggedCount = new long[AdvertRejection.values().length];
     private final long[] loggedAt = new long[AdvertRejection.values().length];
     private final FailoverClock clock;
-    /** This run's identity: peers tell our restarts apart by it (random, so a restart needs no stored state). */
-    private final long bootId = new SecureRandom().nextLong();
-    private final long bootNanos;
+    /**
+     * This run's identity: peers tell our restarts apart by it (random, so a restart needs no stored state); a
+     * successor of a hitless upgrade carries on its predecessor's run (boot id, sequence and uptime).
+     */
+    private long bootId = new SecureRandom().nextLong();
+    private long bootNanos;
+    /** Whether the socket runs on epoll, whose descriptor a hitless upgrade can pass on (not with multicast). */
+    private final boolean epoll;
+    /** Event loop: paused for a handover (sends nothing, reads nothing), and released to the successor. */
+    private boolean paused;
+    private boolean released;
+    /** Set by {@link Handover#adopt} before start: the predecessor's socket and role. */
+    private volatile int adoptedFd = -1;
+    private volatile @Nullable Role adoptedRole;
+    /**
+     * How far a predecessor's sequence moves when it resumes after a failed handover: past anything the successor
+     * could have sent before it failed (it sends at most 400 adverts a second, for at most the handover timeout).
+     */
+    static final long SEQUENCE_JUMP = 1L << 32;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final AtomicLong epoch = new AtomicLong();
     private final VrrpInstance vrrp;
@@ -112,8 +134,9 @@ public final class DefaultVrrpFailover implements VrrpFailover {
         }
         this.codec = new AdvertCodec(config.keys());
         this.replay = new ReplayGuard(config.freshnessWindow().toMillis());
+        this.epoll = config.multicastGroup() == null && Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lvs4j-vrrp", true),
-                NioIoHandler.newFactory());
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.vrrp = new VrrpInstance(new Port(), config.bind(), config.priority(),
                 config.advertIntervalCentis(), config.preempt(), config.advertsPerInterval());
         vrrp.setPreemptDelay(config.preemptDelay().toNanos());
@@ -124,7 +147,7 @@ public final class DefaultVrrpFailover implements VrrpFailover {
         @Override
         public void sendAdvert(int priority) {
             Channel ch = channel;
-            if (ch == null) {
+            if (ch == null || paused) {
                 return;
             }
             byte[] data = codec.encode(new Advert(config.routerId(), priority, config.advertIntervalCentis(),
@@ -144,6 +167,9 @@ public final class DefaultVrrpFailover implements VrrpFailover {
         @Override
         public void setTimer(long delayNanos) {
             long generation = ++timerGeneration;
+            if (paused) {
+                return; // handing over: the successor runs the timers, or resume() sets them again
+            }
             group.next().schedule(() -> {
                 if (generation == timerGeneration) {
                     vrrp.onTimer();
@@ -159,6 +185,12 @@ public final class DefaultVrrpFailover implements VrrpFailover {
         @Override
         public void roleChanged(Role from, Role to, String reason) {
             role = to;
+            if (released) {
+                // handed over: the successor holds the role, so no listener may act on this process leaving it (a
+                // takeover action would delete the virtual address the successor serves, run notify scripts...)
+                LOG.info("virtual router {}: {} -> {} ({}); not announced", config.routerId(), from, to, reason);
+                return;
+            }
             fullSyncDue = true; // a new master's first adverts carry a full snapshot
             long e = to == Role.MASTER ? epoch.incrementAndGet() : epoch.get();
             LOG.info("virtual router {}: {} -> {} ({})", config.routerId(), from, to, reason);
@@ -404,9 +436,11 @@ public final class DefaultVrrpFailover implements VrrpFailover {
         }
         NetworkInterface joinOn = nic;
         boolean v4 = config.bind().getAddress() instanceof Inet4Address;
+        int fd = adoptedFd;
         Bootstrap b = new Bootstrap().group(group)
-                .channelFactory(() -> new NioDatagramChannel(v4 ? SocketProtocolFamily.INET
-                        : SocketProtocolFamily.INET6))
+                .channelFactory(() -> fd >= 0 ? new EpollDatagramChannel(fd) : epoll
+                        ? new EpollDatagramChannel(v4 ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6)
+                        : new NioDatagramChannel(v4 ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6))
                 .handler(new Receiver())
                 // adverts with state reach 60 KB: Netty's datagram default (2 KiB) would cut them
                 .option(ChannelOption.RECVBUF_ALLOCATOR,
@@ -422,6 +456,10 @@ public final class DefaultVrrpFailover implements VrrpFailover {
                     .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, true);
         }
         InetSocketAddress bindTo = local;
+        if (fd >= 0) {
+            startAdopted(b, fd);
+            return started;
+        }
         b.bind(bindTo).addListener(f -> {
             if (!f.isSuccess()) {
                 started.completeExceptionally(new IllegalStateException("cannot bind the failover socket "
@@ -449,6 +487,184 @@ public final class DefaultVrrpFailover implements VrrpFailover {
                     });
         });
         return started;
+    }
+
+    /** Registers the predecessor's socket, checks that it is this node's, and enters the predecessor's role. */
+    private void startAdopted(Bootstrap b, int fd) {
+        Role handed = Objects.requireNonNull(adoptedRole, "adoptedRole");
+        adoptedFd = -1;
+        b.register().addListener(f -> {
+            Channel ch = ((ChannelFuture) f).channel();
+            InetSocketAddress local = f.isSuccess() ? (InetSocketAddress) ch.localAddress() : null;
+            if (local == null || !sameEndpoint(local, config.bind())) {
+                ch.close();
+                started.completeExceptionally(new IllegalStateException("the failover socket handed over (descriptor "
+                        + fd + ") is bound to " + local + ", not " + Addresses.format(config.bind())
+                        + (f.isSuccess() ? "" : ": " + f.cause())));
+                return;
+            }
+            channel = ch;
+            LOG.info("virtual router {}: took over the predecessor process's socket {} as {} (boot {}, sequence {})",
+                    config.routerId(), Addresses.format(local), handed, Long.toHexString(bootId), sequence);
+            vrrp.adopt(handed);
+        });
+    }
+
+    @Override
+    public FailoverHandover handover() {
+        return handover;
+    }
+
+    private final FailoverHandover handover = new Handover();
+
+    /**
+     * The hitless upgrade of this node (docs/failover-protocol.md, "Handing over a running node"): the state is the
+     * run the peers' replay guards follow (boot id, sequence, uptime), so the successor's adverts continue it.
+     */
+    private final class Handover implements FailoverHandover {
+        @Override
+        public CompletionStage<Export> pause() {
+            CompletableFuture<Export> result = new CompletableFuture<>();
+            group.next().execute(() -> {
+                Channel ch = channel;
+                Role r = role;
+                if (ch == null || paused || released) {
+                    result.completeExceptionally(new IllegalStateException("virtual router " + config.routerId()
+                            + " is not running"));
+                } else if (!(ch instanceof UnixChannel u)) {
+                    result.completeExceptionally(new IllegalStateException("virtual router " + config.routerId()
+                            + "'s socket cannot be passed on: it needs Netty's epoll transport and unicast peers ("
+                            + (config.multicastGroup() != null ? "multicast is not handed over"
+                            : String.valueOf(Epoll.unavailabilityCause())) + ")"));
+                } else if (r != Role.MASTER && r != Role.BACKUP) {
+                    result.completeExceptionally(new IllegalStateException("virtual router " + config.routerId()
+                            + " is " + r + "; only a MASTER or BACKUP is handed over"));
+                } else {
+                    paused = true;
+                    timerGeneration++;
+                    ch.config().setAutoRead(false);
+                    long uptime = (clock.nanoTime() - bootNanos) / 1_000_000L;
+                    String state = "v=1,router=" + config.routerId() + ",bind=" + Addresses.format(config.bind())
+                            + ",role=" + r + ",boot=" + Long.toHexString(bootId) + ",seq=" + sequence + ",uptime="
+                            + uptime + ",priority=" + vrrp.priority();
+                    LOG.info("virtual router {}: paused as {} to hand over (boot {}, sequence {})", config.routerId(),
+                            r, Long.toHexString(bootId), sequence);
+                    result.complete(new Export(r, u.fd().intValue(), state));
+                }
+            });
+            return result;
+        }
+
+        @Override
+        public void release() {
+            group.next().execute(() -> {
+                if (!paused || released) {
+                    return;
+                }
+                released = true;
+                timerGeneration++;
+                vrrp.release();
+                Channel ch = channel;
+                channel = null;
+                if (ch != null) {
+                    ch.close(); // this process's descriptor only: the successor holds its own
+                }
+            });
+        }
+
+        @Override
+        public void resume() {
+            group.next().execute(() -> {
+                if (!paused || released) {
+                    return;
+                }
+                paused = false;
+                sequence += SEQUENCE_JUMP;
+                Channel ch = channel;
+                if (ch != null) {
+                    ch.config().setAutoRead(true);
+                }
+                LOG.warn("virtual router {}: the handover did not complete; {} again from sequence {}",
+                        config.routerId(), role, sequence + 1);
+                vrrp.resume();
+            });
+        }
+
+        @Override
+        public void adopt(int socketFd, String state) {
+            if (started.isDone() || channel != null || adoptedRole != null) {
+                throw new IllegalStateException("adopt must come before start");
+            }
+            if (!epoll) {
+                throw new IllegalStateException("virtual router " + config.routerId() + " cannot adopt a socket: it "
+                        + "needs Netty's epoll transport and unicast peers");
+            }
+            Map<String, String> fields = new HashMap<>();
+            for (String kv : state.split(",")) {
+                int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("failover state: field '" + kv + "' is not NAME=VALUE");
+                }
+                fields.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+            String version = field(fields, "v");
+            if (!version.equals("1")) {
+                throw new IllegalArgumentException("failover state: version " + version + " is not 1");
+            }
+            long router = number(fields, "router", 10);
+            if (router != config.routerId()) {
+                throw new IllegalArgumentException("failover state: router " + router + " is not this node's "
+                        + config.routerId());
+            }
+            String bind = field(fields, "bind");
+            if (!bind.equals(Addresses.format(config.bind()))) {
+                throw new IllegalArgumentException("failover state: bind " + bind + " is not this node's "
+                        + Addresses.format(config.bind()));
+            }
+            Role r;
+            try {
+                r = Role.valueOf(field(fields, "role"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("failover state: role " + fields.get("role") + " is unknown", e);
+            }
+            if (r != Role.MASTER && r != Role.BACKUP) {
+                throw new IllegalArgumentException("failover state: role " + r + " cannot be adopted");
+            }
+            long boot = number(fields, "boot", 16);
+            long seq = number(fields, "seq", 10);
+            long uptime = number(fields, "uptime", 10);
+            long priority = number(fields, "priority", 10);
+            if (seq < 0 || uptime < 0) {
+                throw new IllegalArgumentException("failover state: seq and uptime must be >= 0");
+            }
+            if (r == Role.MASTER && priority > config.priority()) {
+                throw new IllegalArgumentException("failover state: the predecessor is master with priority "
+                        + priority + ", above this node's " + config.priority() + ": its peers could take over; "
+                        + "give the successor a priority of at least " + priority);
+            }
+            bootId = boot;
+            sequence = seq;
+            bootNanos = clock.nanoTime() - uptime * 1_000_000L;
+            adoptedRole = r;
+            adoptedFd = socketFd;
+        }
+    }
+
+    private static String field(Map<String, String> fields, String name) {
+        String v = fields.get(name);
+        if (v == null || v.isEmpty()) {
+            throw new IllegalArgumentException("failover state: field " + name + " is missing");
+        }
+        return v;
+    }
+
+    private static long number(Map<String, String> fields, String name, int radix) {
+        String v = field(fields, name);
+        try {
+            return radix == 16 ? Long.parseUnsignedLong(v, 16) : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("failover state: field " + name + " '" + v + "' is not a number", e);
+        }
     }
 
     @Override

@@ -156,6 +156,48 @@ public final class VrrpInstance {
         }
     }
 
+    /**
+     * Hitless upgrade, in the successor: enters {@code handedOver} (MASTER or BACKUP) from INIT at once, as the
+     * predecessor had it, instead of starting as a backup. A master sends its advert now.
+     */
+    public void adopt(Role handedOver) {
+        if (role != Role.INIT) {
+            throw new IllegalStateException("adopt needs INIT but the instance is " + role);
+        }
+        if (handedOver == Role.MASTER) {
+            becomeMaster("handed over by the predecessor process");
+        } else if (handedOver == Role.BACKUP) {
+            masterAdvertIntervalCentis = advertIntervalCentis;
+            transition(Role.BACKUP, "handed over by the predecessor process");
+            port.setTimer(masterDownNanos());
+        } else {
+            throw new IllegalArgumentException("only MASTER or BACKUP can be adopted, not " + handedOver);
+        }
+    }
+
+    /**
+     * Hitless upgrade, in the predecessor: its timers were stopped for the handover and the successor did not take
+     * over, so it carries on in its role (a master advertises at once, a backup waits a full master down interval).
+     */
+    public void resume() {
+        if (role == Role.MASTER) {
+            port.sendAdvert(priority);
+            port.setTimer(advertPeriodNanos());
+        } else if (role == Role.BACKUP) {
+            port.setTimer(masterDownNanos());
+        }
+    }
+
+    /**
+     * Hitless upgrade, in the predecessor: the successor took over, so this instance leaves its role for INIT without
+     * resigning (no advert with priority 0: the peers never hear that this process went).
+     */
+    public void release() {
+        if (role != Role.INIT) {
+            transition(Role.INIT, "handed over to the successor process");
+        }
+    }
+
     /** Shutdown: a master resigns with priority 0 so a backup takes over after its skew time. */
     public void stop() {
         if (role == Role.MASTER) {

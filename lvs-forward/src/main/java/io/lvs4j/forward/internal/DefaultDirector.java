@@ -166,9 +166,14 @@ public final class DefaultDirector implements Director {
             services.values().forEach(s -> monitor.watch(s.service()));
         }
         Failover failover = config.failover();
-        if (failover == null) {
-            return handover != null ? handover.start() : bindAll();
+        if (handover != null) {
+            return handover.start(); // it starts the failover, if any, in the role a predecessor hands over
         }
+        return failover == null ? bindAll() : startFailover(failover);
+    }
+
+    /** Binds while {@code failover} says this node is master, and starts it. */
+    CompletionStage<Void> startFailover(Failover failover) {
         failover.onRoleChange(change -> {
             if (change.current() == Role.MASTER) {
                 bindWhileMaster(failover, 0);
@@ -671,6 +676,12 @@ public final class DefaultDirector implements Director {
                 g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             }
         }));
+    }
+
+    @Override
+    public CompletionStage<Void> successorServing() {
+        return handover == null ? new CompletableFuture<Void>().minimalCompletionStage()
+                : handover.successorServing();
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.lvs4j.forward.internal;
 
 import io.lvs4j.api.ServiceKey;
 import io.lvs4j.api.VirtualService;
+import io.lvs4j.api.failover.Failover;
+import io.lvs4j.api.failover.FailoverHandover;
 import io.lvs4j.forward.DirectorConfig;
 import io.lvs4j.forward.Transport;
 import io.netty.channel.Channel;
@@ -29,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * A director's part in a hitless upgrade ({@link io.lvs4j.forward.DirectorBuilder#adoptFrom} and
  * {@link io.lvs4j.forward.DirectorBuilder#handoverSocket}): at start it takes the listeners of a predecessor, binds
  * what it did not get, tells the predecessor it serves, then offers its own listeners to a successor; once a
- * successor serves on them, it stops accepting and drains. The wire exchange is {@link Handover}'s.
+ * successor serves on them, it stops accepting and drains. The wire exchange is {@link Handover}'s. With a failover
+ * (one whose {@link Failover#handover()} is not null), its socket and state travel too: the successor starts it in
+ * the predecessor's role (a master binds the adopted listeners first), and the predecessor lets go of it without
+ * resigning, so the failover's peers see no role change.
  */
 final class DirectorHandover {
 
@@ -41,6 +46,7 @@ final class DirectorHandover {
     private final DirectorConfig config;
     private final Transport transport;
     private final CompletableFuture<Void> handedOver = new CompletableFuture<>();
+    private final CompletableFuture<Void> successorServing = new CompletableFuture<>();
     private volatile Handover.@Nullable Giver giver;
     private volatile boolean closed;
 
@@ -53,16 +59,17 @@ final class DirectorHandover {
     /**
      * The handover part of a director with {@code config}, or null when it has none.
      *
-     * @throws IllegalArgumentException when the configuration cannot hand over: a failover, or a transport that
-     *     cannot pass or adopt a socket
+     * @throws IllegalArgumentException when the configuration cannot hand over: a failover that cannot be handed
+     *     over, or a transport that cannot pass or adopt a socket
      */
     static @Nullable DirectorHandover of(DefaultDirector director, DirectorConfig config) {
         if (config.handoverSocket() == null && config.adoptFrom() == null) {
             return null;
         }
-        if (config.failover() != null) {
-            throw new IllegalArgumentException("handoverSocket and adoptFrom cannot be combined with a failover yet: "
-                    + "the failover's socket and role are not handed over");
+        Failover failover = config.failover();
+        if (failover != null && failover.handover() == null) {
+            throw new IllegalArgumentException("handoverSocket and adoptFrom need a failover that can be handed over "
+                    + "(Failover.handover()), but " + failover.getClass().getName() + " returns none");
         }
         Transport t = config.transport();
         if (t == Transport.NIO) {
@@ -96,14 +103,43 @@ final class DirectorHandover {
         List<ServiceRuntime> runtimes = new ArrayList<>(director.services().values());
         List<String> names = new ArrayList<>();
         runtimes.forEach(r -> names.add(Handover.name(ServiceKey.of(r.service()))));
+        Failover failover = config.failover();
         CompletableFuture<Handover.Taken> taken = from == null ? CompletableFuture.completedFuture(Handover.Taken.none())
-                : Handover.take(from, names, Handover.TIMEOUT);
-        return taken.thenCompose(t -> bindAll(runtimes, t).whenComplete((v, e) -> {
+                : Handover.take(from, names, Handover.TIMEOUT, failover != null);
+        return taken.thenCompose(t -> (failover == null ? bindAll(runtimes, t)
+                : startFailover(failover, runtimes, t)).whenComplete((v, e) -> {
             if (e == null) {
                 t.serving();
             }
             t.close();
         })).thenRun(this::offer);
+    }
+
+    /**
+     * Starts the failover: in the predecessor's role on its socket when they came (a master's adopted listeners are
+     * bound first, so that it serves as it advertises), else as a new node.
+     */
+    private CompletableFuture<Void> startFailover(Failover failover, List<ServiceRuntime> runtimes,
+                                                  Handover.Taken taken) {
+        Integer fd = taken.fds.remove(Handover.FAILOVER);
+        String state = taken.failoverState;
+        if (fd == null || state == null) {
+            if (fd != null) {
+                Handover.closeQuietly(fd);
+            }
+            return director.startFailover(failover).toCompletableFuture();
+        }
+        FailoverHandover h = java.util.Objects.requireNonNull(failover.handover(), "handover");
+        try {
+            h.adopt(fd, state);
+        } catch (RuntimeException e) {
+            Handover.closeQuietly(fd);
+            return CompletableFuture.failedFuture(new IllegalStateException("cannot adopt the predecessor's "
+                    + "failover: " + e.getMessage(), e));
+        }
+        boolean master = ("," + state + ",").contains(",role=MASTER,");
+        CompletableFuture<Void> listeners = master ? bindAll(runtimes, taken) : CompletableFuture.completedFuture(null);
+        return listeners.thenCompose(v -> director.startFailover(failover));
     }
 
     private CompletableFuture<Void> bindAll(List<ServiceRuntime> runtimes, Handover.Taken taken) {
@@ -148,7 +184,9 @@ final class DirectorHandover {
             return;
         }
         try {
-            giver = new Handover.Giver(to, this::listeners, this::drain, Handover.TIMEOUT, Handover.ownUid());
+            Failover failover = config.failover();
+            giver = new Handover.Giver(to, this::listeners, failover == null ? null : failover.handover(),
+                    this::drain, Handover.TIMEOUT, Handover.ownUid());
         } catch (IOException | RuntimeException e) {
             LOG.error("cannot listen for a successor at {}: {}; serving on without handover", to, e.toString());
         }
@@ -173,6 +211,7 @@ final class DirectorHandover {
 
     /** A successor serves: stop accepting (closing this process's copies only) and drain. */
     private void drain() {
+        successorServing.complete(null);
         director.stop(config.handoverGrace()).whenComplete((v, e) -> {
             if (e == null) {
                 handedOver.complete(null);
@@ -180,6 +219,10 @@ final class DirectorHandover {
                 handedOver.completeExceptionally(e);
             }
         });
+    }
+
+    CompletionStage<Void> successorServing() {
+        return successorServing.minimalCompletionStage();
     }
 
     CompletionStage<Void> handedOver() {

@@ -2,6 +2,8 @@ package io.lvs4j.forward.internal;
 
 import io.lvs4j.api.ServiceKey;
 import io.lvs4j.api.Ticker;
+import io.lvs4j.api.failover.FailoverHandover;
+import io.lvs4j.api.failover.Role;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -61,6 +63,11 @@ import org.slf4j.LoggerFactory;
  * predecessor: one descriptor per service, in the successor's order
  * successor:   SERVING                                             (it adopted them and accepts)
  * </pre>
+ * A director with a failover appends {@code FAILOVER} to its request; the predecessor then pauses its failover
+ * ({@link FailoverHandover#pause}: no more adverts) and answers {@code OK n FAILOVER STATE}, where the last of the
+ * {@code n} descriptors is the failover's socket and the listeners come first only when it is MASTER (a backup has
+ * none bound: {@code n} is 1). On SERVING it releases the failover (no resignation); when the exchange fails after
+ * the pause, it resumes advertising.
  * Only then does the predecessor stop accepting and drain. The predecessor answers only a peer of its own user
  * ({@code SO_PEERCRED}), one at a time, and gives up on an exchange that takes longer than its timeout, serving on
  * as before.
@@ -148,6 +155,7 @@ final class Handover {
         private final Path path;
         private final int uid;
         private final Supplier<Map<String, Integer>> listeners;
+        private final @Nullable FailoverHandover failover;
         private final Runnable onHandedOver;
         private final Duration timeout;
         private final EventLoopGroup group;
@@ -172,10 +180,17 @@ final class Handover {
          */
         Giver(Path path, Supplier<Map<String, Integer>> listeners, Runnable onHandedOver, Duration timeout, int uid)
                 throws IOException {
+            this(path, listeners, null, onHandedOver, timeout, uid);
+        }
+
+        /** As above, handing over {@code failover} too when not null (see the class comment). */
+        Giver(Path path, Supplier<Map<String, Integer>> listeners, @Nullable FailoverHandover failover,
+              Runnable onHandedOver, Duration timeout, int uid) throws IOException {
             requireEpoll("handoverSocket");
             this.path = path.toAbsolutePath();
             this.uid = uid;
             this.listeners = listeners;
+            this.failover = failover;
             this.onHandedOver = onHandedOver;
             this.timeout = timeout;
             Path temp = this.path.resolveSibling("." + this.path.getFileName() + "."
@@ -225,6 +240,9 @@ final class Handover {
         private final class GiverExchange extends ChannelInboundHandlerAdapter {
             private List<Integer> offered = List.of();
             private int step; // 0: waiting for the request, 1: for READY, 2: for SERVING, 3: done
+            /** Whether the failover was paused for this exchange (and must be released or resumed). */
+            private boolean paused;
+            private boolean pausing;
 
             @Override
             public void channelActive(ChannelHandlerContext ctx) {
@@ -244,7 +262,9 @@ final class Handover {
                     return;
                 }
                 String line = line(msg);
-                if (step == 0) {
+                if (pausing) {
+                    fail(ctx, "unexpected line '" + abbreviate(line) + "' while the failover pauses", true);
+                } else if (step == 0) {
                     request(ctx, line);
                 } else if (step == 1 && line.equals("READY")) {
                     step = 2;
@@ -255,6 +275,10 @@ final class Handover {
                 } else if (step == 2 && line.equals("SERVING")) {
                     step = 3;
                     handedOver.set(true);
+                    if (paused && failover != null) {
+                        paused = false;
+                        failover.release(); // the successor advertises now: no resignation from here
+                    }
                     ctx.close();
                     LOG.info("handed {} listener(s) over to the successor at {}; no longer accepting", offered.size(),
                             path);
@@ -271,7 +295,54 @@ final class Handover {
                     return;
                 }
                 String rest = line.substring(MAGIC.length()).strip();
-                List<String> wanted = rest.isEmpty() ? List.of() : List.of(rest.split(" +"));
+                List<String> wanted = new ArrayList<>(rest.isEmpty() ? List.of() : List.of(rest.split(" +")));
+                boolean withFailover = !wanted.isEmpty() && wanted.get(wanted.size() - 1).equals(FAILOVER);
+                if (withFailover) {
+                    wanted.remove(wanted.size() - 1);
+                }
+                if (withFailover != (failover != null)) {
+                    fail(ctx, withFailover ? "the successor has a failover and this director none"
+                            : "this director has a failover and the successor none", true);
+                    return;
+                }
+                if (failover != null) {
+                    pausing = true;
+                    failover.pause().whenComplete((export, e) -> ctx.executor().execute(() -> {
+                        pausing = false;
+                        if (e != null) {
+                            if (step == 0) {
+                                fail(ctx, "the failover cannot be handed over: " + rootMessage(e), true);
+                            }
+                            return;
+                        }
+                        paused = true;
+                        if (step != 0 || !ctx.channel().isActive()) {
+                            resume(); // the exchange ended while the failover paused
+                            return;
+                        }
+                        offer(ctx, wanted, rest, export);
+                    }));
+                    return;
+                }
+                offer(ctx, wanted, rest, null);
+            }
+
+            private void resume() {
+                if (paused && failover != null) {
+                    paused = false;
+                    failover.resume();
+                }
+            }
+
+            private void offer(ChannelHandlerContext ctx, List<String> wanted, String rest,
+                               FailoverHandover.@Nullable Export export) {
+                if (export != null && export.role() == Role.BACKUP) {
+                    // a backup has no listener bound: only the failover's socket goes
+                    offered = List.of(export.socketFd());
+                    step = 1;
+                    writeLine(ctx, "OK 1 " + FAILOVER + " " + export.state());
+                    return;
+                }
                 Map<String, Integer> mine;
                 try {
                     mine = listeners.get();
@@ -291,15 +362,19 @@ final class Handover {
                 } else {
                     List<Integer> fds = new ArrayList<>();
                     wanted.forEach(w -> fds.add(mine.get(w)));
+                    if (export != null) {
+                        fds.add(export.socketFd());
+                    }
                     offered = fds;
                     step = 1;
-                    writeLine(ctx, "OK " + fds.size());
+                    writeLine(ctx, "OK " + fds.size() + (export == null ? "" : " " + FAILOVER + " " + export.state()));
                 }
             }
 
             private void fail(ChannelHandlerContext ctx, String reason, boolean tell) {
                 failed.incrementAndGet();
                 step = 3;
+                resume();
                 LOG.warn("handover socket {}: no handover, serving on: {}", path, reason);
                 if (tell) {
                     ctx.writeAndFlush(Unpooled.copiedBuffer("ERR " + reason + "\n", StandardCharsets.US_ASCII))
@@ -316,6 +391,7 @@ final class Handover {
                     LOG.warn("handover socket {}: the successor left before it served; serving on", path);
                 }
                 step = 3;
+                resume();
                 ctx.fireChannelInactive();
             }
 
@@ -348,6 +424,17 @@ final class Handover {
         }
     }
 
+    /** The token that asks for (and announces) the failover's socket and state. */
+    static final String FAILOVER = "FAILOVER";
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+
     private static String abbreviate(String s) {
         return s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
@@ -356,7 +443,7 @@ final class Handover {
     static final class Taken implements AutoCloseable {
         /** Nothing taken: there is no predecessor. */
         static Taken none() {
-            return new Taken(null, null, new LinkedHashMap<>(), false);
+            return new Taken(null, null, new LinkedHashMap<>(), false, null);
         }
 
         private final @Nullable EventLoopGroup group;
@@ -365,13 +452,16 @@ final class Handover {
         final Map<String, Integer> fds;
         /** Whether a predecessor was there but left before handing over every listener. */
         final boolean predecessorGone;
+        /** The predecessor failover's state, when its socket came too (under {@link #FAILOVER} in {@link #fds}). */
+        final @Nullable String failoverState;
 
         Taken(@Nullable EventLoopGroup group, @Nullable Channel channel, Map<String, Integer> fds,
-              boolean predecessorGone) {
+              boolean predecessorGone, @Nullable String failoverState) {
             this.group = group;
             this.channel = channel;
             this.fds = fds;
             this.predecessorGone = predecessorGone;
+            this.failoverState = failoverState;
         }
 
         /** Tells the predecessor that this director serves on the listeners; it stops accepting and drains. */
@@ -414,6 +504,11 @@ final class Handover {
      * within {@code timeout}.
      */
     static CompletableFuture<Taken> take(Path path, List<String> names, Duration timeout) {
+        return take(path, names, timeout, false);
+    }
+
+    /** As above; with {@code failover}, asks for the predecessor failover's socket and state too. */
+    static CompletableFuture<Taken> take(Path path, List<String> names, Duration timeout, boolean failover) {
         requireEpoll("adoptFrom");
         CompletableFuture<Taken> result = new CompletableFuture<>();
         if (!Files.exists(path)) {
@@ -424,7 +519,7 @@ final class Handover {
         int uid = ownUid();
         EventLoopGroup group = newGroup("lvs4j-adopt");
         Map<String, Integer> fds = new LinkedHashMap<>();
-        TakerExchange exchange = new TakerExchange(path, names, uid, fds, result, group);
+        TakerExchange exchange = new TakerExchange(path, names, uid, fds, result, group, failover);
         // scheduled before the connect, whose listener may shut the group down
         group.schedule(() -> exchange.fail("the predecessor at " + path + " did not hand over within "
                 + timeout.toMillis() + " ms"), timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -459,17 +554,22 @@ final class Handover {
         private final Map<String, Integer> fds;
         private final CompletableFuture<Taken> result;
         private final EventLoopGroup group;
+        private final boolean failover;
         private @Nullable Channel channel;
         private int expected = -1;
+        /** What each descriptor in turn is: the names, then (with a failover) {@link #FAILOVER}. */
+        private List<String> order = List.of();
+        private @Nullable String failoverState;
 
         TakerExchange(Path path, List<String> names, int uid, Map<String, Integer> fds,
-                      CompletableFuture<Taken> result, EventLoopGroup group) {
+                      CompletableFuture<Taken> result, EventLoopGroup group, boolean failover) {
             this.path = path;
             this.names = names;
             this.uid = uid;
             this.fds = fds;
             this.result = result;
             this.group = group;
+            this.failover = failover;
         }
 
         @Override
@@ -480,7 +580,8 @@ final class Handover {
                 fail("the handover socket " + path + " is held by uid " + peer + ", not this process's uid " + uid);
                 return;
             }
-            writeLine(ctx, MAGIC + (names.isEmpty() ? "" : " " + String.join(" ", names)));
+            writeLine(ctx, MAGIC + (names.isEmpty() ? "" : " " + String.join(" ", names))
+                    + (failover ? " " + FAILOVER : ""));
             ctx.fireChannelActive();
         }
 
@@ -499,21 +600,37 @@ final class Handover {
                     fail("the predecessor at " + path + " sent a descriptor out of turn");
                     return;
                 }
-                fds.put(names.get(fds.size()), fd.intValue());
+                fds.put(order.get(fds.size()), fd.intValue());
                 if (fds.size() == expected) {
-                    result.complete(new Taken(group, channel, fds, false));
+                    result.complete(new Taken(group, channel, fds, false, failoverState));
                 }
                 return;
             }
             String line = line(msg);
             if (expected < 0 && line.startsWith("ERR ")) {
                 fail("the predecessor at " + path + " refused the handover: " + line.substring(4));
-            } else if (expected < 0 && line.equals("OK " + names.size())) {
+            } else if (expected < 0 && failover && line.startsWith("OK ")) {
+                String[] w = line.split(" ");
+                List<String> all = new ArrayList<>(names);
+                all.add(FAILOVER);
+                if (w.length != 4 || !w[2].equals(FAILOVER)
+                        || !(w[1].equals(String.valueOf(all.size())) || w[1].equals("1"))) {
+                    fail("the predecessor at " + path + " answered '" + abbreviate(line) + "' (expected OK "
+                            + all.size() + " or OK 1, then FAILOVER and its state)");
+                    return;
+                }
+                order = w[1].equals("1") ? List.of(FAILOVER) : all;
+                expected = order.size();
+                failoverState = w[3];
+                ((EpollDomainSocketChannel) ctx.channel()).config().setReadMode(DomainSocketReadMode.FILE_DESCRIPTORS);
+                writeLine(ctx, "READY");
+            } else if (expected < 0 && !failover && line.equals("OK " + names.size())) {
                 expected = names.size();
+                order = names;
                 ((EpollDomainSocketChannel) ctx.channel()).config().setReadMode(DomainSocketReadMode.FILE_DESCRIPTORS);
                 writeLine(ctx, "READY");
                 if (expected == 0) {
-                    result.complete(new Taken(group, channel, fds, false));
+                    result.complete(new Taken(group, channel, fds, false, null));
                 }
             } else {
                 fail("the predecessor at " + path + " answered '" + abbreviate(line) + "'");
@@ -526,7 +643,11 @@ final class Handover {
                 // it died (or was stopped) midway: adopt what came, bind the rest once its sockets are closed
                 LOG.warn("the predecessor at {} left after handing over {} of {} listener(s); binding the rest", path,
                         fds.size(), names.size());
-                result.complete(new Taken(group, null, fds, true));
+                Integer half = fds.remove(FAILOVER); // a failover half handed over is not adopted
+                if (half != null) {
+                    closeQuietly(half);
+                }
+                result.complete(new Taken(group, null, fds, true, null));
             }
             ctx.fireChannelInactive();
         }
