@@ -19,7 +19,11 @@
 #                              [--threads T=1] [--forwarders nginx,lvs4j[,lvs4j-uring][,direct]]
 # lvs4j runs on epoll (`--transport epoll`): docs/operations.md sends UDP services there (on io_uring a flow's socket
 # holds ~169 KiB of heap and the flows are capped at what half the heap holds); lvs4j-uring runs the same on io_uring.
-# Environment: LVS4J_JAVA_OPTS (passed to ./lvs4j), WARMUP (seconds of each shape before the rounds; 5).
+# Environment: LVS4J_JAVA_OPTS (passed to ./lvs4j), WARMUP (seconds of each shape before the rounds; 5),
+#   PROFILE (after the rounds, for the first shape: `cpu`, `alloc` or both comma-separated attach async-profiler
+#   AP_VERSION=4.2 from Maven Central to lvs4j for PROFILE_SECONDS=15 of load each and print the top frames, cpu with
+#   kernel frames where perf_event_paranoid allows; `strace` counts the system calls of nginx's worker and lvs4j over
+#   5 s of load each, `strace -c -f`, which slows them: counts only). Collapsed stacks stay in the work directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=5; DURATION=10; SHAPES=long,perport; CLIENTS=1; THREADS=1; FORWARDERS=nginx,lvs4j
@@ -168,6 +172,35 @@ for shape in ${SHAPES//,/ }; do
   done
   unset R
 done
+if [ -n "${PROFILE:-}" ]; then
+  shape=${SHAPES%%,*}
+  if [[ ,$PROFILE, =~ ,(cpu|alloc), ]] && has lvs4j; then
+    ap_dir=$work/async-profiler
+    ./mvnw -q -B dependency:copy -Dartifact="tools.profiler:async-profiler:${AP_VERSION:-4.2}" -DoutputDirectory="$ap_dir"
+    (cd "$ap_dir" && unzip -q -o ./*.jar linux-x64/libasyncProfiler.so)
+    for event in cpu alloc; do
+      [[ ,$PROFILE, == *,$event,* ]] || continue
+      jcmd "$lvs4j_pid" JVMTI.agent_load "$ap_dir/linux-x64/libasyncProfiler.so" \
+        "\"start,$([ "$event" = alloc ] && echo event=alloc,alloc=64k || echo event=cpu,interval=100us)\"" >/dev/null
+      echo "== lvs4j $shape under $event profile: q/s lat_us lost cpu_us usr_us sys_us rss_MB: $(DURATION=${PROFILE_SECONDS:-15} run lvs4j "$shape")"
+      jcmd "$lvs4j_pid" JVMTI.agent_load "$ap_dir/linux-x64/libasyncProfiler.so" \
+        "\"stop,file=$work/$event.collapsed,collapsed\"" >/dev/null
+      echo "== $event: top frames by own samples (self) and with their callees (total), $work/$event.collapsed"
+      ap_top "$work/$event.collapsed" 'io/lvs4j|io/netty/(bootstrap|handler|channel/(Default|Abstract|epoll))'
+    done
+  fi
+  if [[ ,$PROFILE, == *,strace,* ]]; then
+    for f in nginx lvs4j; do
+      has "$f" || continue
+      p=$(procs "$f"); p=${p%% *}
+      timeout -s INT 5 strace -c -f -p "$p" -o "$work/strace-$f.txt" & st=$!
+      load "$shape" "$(port_of "$f")" 5 > "$work/strace-$f.load"; wait "$st" || true
+      echo "== strace -c -f of $f over 5 s of $shape load (completed lost seconds latency: $(cat "$work/strace-$f.load"))"
+      head -25 "$work/strace-$f.txt"
+    done
+  fi
+  echo "work directory: $work"
+fi
 for f in lvs4j lvs4j-uring; do [ -f "$work/$f.out" ] && grep -i -m3 -E 'evict|drop|error|exception' "$work/$f.out" >&2 || true; done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r); $(date -u '+%F %H:%M UTC'); commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- lvs-forward lvs4j || echo '+changes')"
 echo "dnsperf $(dnsperf -h 2>&1 | awk '/^Version/ {print $2}') ${DURATION}s per run (long: -c $CLIENTS -q 100; perport: -c 256 -n 1 back to back), medians of $ROUNDS rounds in rotated order, $THREADS thread(s) each; nginx $(nginx -v 2>&1 | awk -F/ '{print $2}'), named $(named -v | awk '{print $2}') x3 (-n 1); lvs4j options '${LVS4J_JAVA_OPTS:-launcher defaults}'"
