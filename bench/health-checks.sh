@@ -12,8 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 N=${1:-1000}; INTERVAL=${2:-1000}; SECONDS_=${3:-15}; WARMUP=${4:-25}
-default_opts=$(sed -n 's/^default_opts="\(.*\)"$/\1/p' lvs4j)
-java_opts=${LVS4J_JAVA_OPTS-$default_opts}
+java_opts=${LVS4J_JAVA_OPTS-$(launcher_opts)}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
 work=$(mktemp -d /tmp/lvs4j-health.XXXXXX); chmod 755 "$work"; mkdir -p "$work/www"; echo ok > "$work/www/index.html"

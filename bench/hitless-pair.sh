@@ -11,7 +11,7 @@
 # here is killed on exit. Installs nginx and wrk when missing (needs root).
 #
 # Usage: bench/hitless-pair.sh [DURATION=20] [AT=5] [CONNECTIONS=20] [GRACE=30s] [STOP_GRACE=2s]
-# Environment: LVS4J_JAVA_OPTS (default -Xms256m -Xmx256m -XX:+UseParallelGC).
+# Environment: LVS4J_JAVA_OPTS (default: the options ./lvs4j gives, as users get them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-20}
@@ -21,11 +21,12 @@ GRACE=${4:-30s}
 STOP_GRACE=${5:-2s}
 . bench/lib.sh
 bench_start hitless-pair
-bench_need nginx wrk
+bench_need nginx wrk tcpdump
 jar=lvs-examples/target/lvs-examples-0.1.0-SNAPSHOT-all.jar
 ./mvnw -q -B -o -DskipTests -Djacoco.skip=true -pl lvs-examples -am package  # always: the jar must match the sources
 BACKEND=18191; VIP=18190; VRRP_A=18195; VRRP_B=18196
-java_opts=${LVS4J_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}
+java_opts=${LVS4J_JAVA_OPTS-$(launcher_opts)}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 
 . bench/hitless-lib.sh
 (umask 077; head -c 32 /dev/urandom > "$work/run/group.key")
@@ -69,6 +70,9 @@ first_event A serving > /dev/null
 node B 100 $VRRP_B $VRRP_A; b=$fwd_pid
 first_event B role BACKUP > /dev/null
 b_before=$(roles B)
+# every advert that reaches B's port, old A's and new A's alike: the longest silence is the handover's gap
+tcpdump -i lo -n -tt -l "udp and dst port $VRRP_B" > "$work/adverts.txt" 2> /dev/null & tcpdump_pid=$!
+pids+=($tcpdump_pid)
 load hitless
 sleep "$AT"
 t_new=$(now)
@@ -77,6 +81,9 @@ t_serving=$(first_event A2 serving)
 wait "$a" || true; t_old_exit=$(now)
 wait "$wrk_close" "$wrk_keep"
 report hitless "$t_new" "$t_serving" "$t_old_exit" "$b_before" B
+kill "$tcpdump_pid" 2> /dev/null || true; wait "$tcpdump_pid" 2> /dev/null || true
+awk -v r="$t_new" '{ t = $1 + 0; if (p && t > r && t - p > g) { g = t - p; at = p } p = t; n++ }
+  END { printf "hitless   adverts to B: %d; longest gap after the new A started %.1f ms (at +%.2f s; adverts every 50 ms,\n          B takes over after 361 ms of silence)\n", n, g * 1000, at - r }' "$work/adverts.txt"
 grep -h "took over the predecessor\|paused as\|handed .* over\|exiting" "$work/A.out" "$work/A2.out" \
   | sed 's/^/  /' || true
 kill -TERM "$a2" "$b"; wait "$a2" "$b" || true

@@ -8,7 +8,7 @@
 # exited. Bounded: every run lasts DURATION plus at most the grace. Installs nginx and wrk when missing (needs root).
 #
 # Usage: bench/hitless-upgrade.sh [DURATION=20] [AT=5] [CONNECTIONS=20] [GRACE=30s] [STOP_GRACE=2s]
-# Environment: LVS4J_JAVA_OPTS (default -Xms256m -Xmx256m -XX:+UseParallelGC).
+# Environment: LVS4J_JAVA_OPTS (default: the options ./lvs4j gives, as users get them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-20}
@@ -22,7 +22,8 @@ bench_need nginx wrk
 jar=lvs-examples/target/lvs-examples-0.1.0-SNAPSHOT-all.jar
 ./mvnw -q -B -DskipTests -Djacoco.skip=true -pl lvs-examples -am package  # always: the jar must match the sources
 BACKEND=18181; VIP=18180
-java_opts=${LVS4J_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}
+java_opts=${LVS4J_JAVA_OPTS-$(launcher_opts)}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 
 . bench/hitless-lib.sh
 

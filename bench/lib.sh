@@ -37,6 +37,9 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 to_us() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) print v+0; else if (v ~ /ms$/) print (v+0)*1000; else if (v ~ /s$/) print (v+0)*1000000; else print v }'; }
 
 # median: of the numbers on standard input, one a line (the lower middle one of an even count).
+# The JVM options ./lvs4j gives a director (its default_opts lines, evaluated), so that a bench runs what users get.
+launcher_opts() { bash -c "$(grep '^default_opts=' lvs4j)"'; printf %s "$default_opts"'; }
+
 median() { sort -n | awk '{a[NR]=$1} END { print a[int((NR+1)/2)] }'; }
 
 # haproxy_cfg PORT BACKEND_PORT...: HAProxy in mode tcp on 127.0.0.1:PORT with one thread, round robin over the

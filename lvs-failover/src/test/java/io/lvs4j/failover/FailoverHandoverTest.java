@@ -103,8 +103,32 @@ class FailoverHandoverTest {
         pair();
 
         master.handover().pause().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        // paused, it sends nothing: without a successor advertising, the peer's master down timer runs out
+        master.handover().quiet().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        // quiet, it sends nothing: without a successor advertising, the peer's master down timer runs out
         await().atMost(Duration.ofSeconds(3)).until(() -> backup.role() == Role.MASTER);
+    }
+
+    @Test
+    void aPausedMasterAdvertisesUntilQuietAndItsSuccessorContinuesTheRunWithNothingRefused() throws Exception {
+        List<RoleChange> seen = pair();
+
+        FailoverHandover.Export export = master.handover().pause().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        // a successor that takes long to prepare leaves no gap: the paused master goes on advertising, well past the
+        // peer's master down interval (three adverts and the skew)
+        await().during(ADVERT.multipliedBy(8)).atMost(ADVERT.multipliedBy(10))
+                .until(() -> backup.role() == Role.BACKUP);
+
+        master.handover().quiet().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        VrrpFailover successor = node(a, 150, b);
+        successor.handover().adopt(export.socketFd(), export.state());
+        successor.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(successor.role()).isEqualTo(Role.MASTER);
+
+        // its adverts continue from the exported sequence, above every advert the paused master sent meanwhile
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                .until(() -> successor.role() == Role.MASTER && backup.role() == Role.BACKUP);
+        assertThat(seen).isEmpty();
+        assertThat(refused(backup)).isZero();
     }
 
     @Test

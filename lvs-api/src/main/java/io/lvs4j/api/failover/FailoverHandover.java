@@ -9,8 +9,10 @@ import java.util.concurrent.CompletionStage;
  * {@code Director} with a handover socket drives it; an embedder's own failover implements it (and returns it from
  * {@link Failover#handover()}) to take part.
  *
- * <p>Predecessor: {@link #pause()} stops sending and reading and exports; then exactly one of {@link #release()} (the
- * successor took over) or {@link #resume()} (it did not). Successor: {@link #adopt} before {@link Failover#start()},
+ * <p>Predecessor: {@link #pause()} stops reading and exports (a master still advertises, from below the exported
+ * sequence, so that the successor's preparation leaves no gap in its adverts); {@link #quiet()} just before the
+ * successor starts (a master stops advertising); then exactly one of {@link #release()} (the successor took over) or
+ * {@link #resume()} (it did not). Successor: {@link #adopt} before {@link Failover#start()},
  * which then enters the exported role at once instead of starting as a backup.
  */
 public interface FailoverHandover {
@@ -38,11 +40,20 @@ public interface FailoverHandover {
     }
 
     /**
-     * Predecessor: stops sending (no resignation) and reading, keeping the socket and role, and exports them. Fails
-     * when the node cannot be handed over now (not started, in FAULT, or on a socket whose descriptor cannot be
-     * passed), naming why; it then carries on as before.
+     * Predecessor: stops reading, keeping the socket and role, and exports them. A {@link Role#MASTER} goes on
+     * advertising until {@link #quiet()}, with sequences below the one it exports (the successor's adverts continue
+     * from that one, so the peers accept them and refuse none of the predecessor's); a {@link Role#BACKUP} stops its
+     * timers now. Fails when the node cannot be handed over now (not started, in FAULT, or on a socket whose
+     * descriptor cannot be passed), naming why; it then carries on as before.
      */
     CompletionStage<Export> pause();
+
+    /**
+     * Predecessor, after {@link #pause()}, when the successor is about to start: a master stops advertising (no
+     * resignation); completes once it has, so that the successor's first advert follows its last by one exchange on
+     * the handover socket. Nothing to do for a backup.
+     */
+    CompletionStage<Void> quiet();
 
     /**
      * Predecessor, after {@link #pause()}: the successor took over. Closes this process's copy of the socket without

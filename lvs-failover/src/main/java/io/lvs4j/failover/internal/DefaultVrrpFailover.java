@@ -93,8 +93,15 @@ public final class DefaultVrrpFailover implements VrrpFailover {
     private long bootNanos;
     /** Whether the socket runs on epoll, whose descriptor a hitless upgrade can pass on (not with multicast). */
     private final boolean epoll;
-    /** Event loop: paused for a handover (sends nothing, reads nothing), and released to the successor. */
+    /**
+     * Event loop: paused for a handover (reads nothing; a master still advertises until {@link Handover#quiet}), and
+     * released to the successor.
+     */
     private boolean paused;
+    /** Event loop: a paused master that still advertises, below {@link #exportedSequence}. */
+    private boolean advertisingWhilePaused;
+    /** Event loop: the sequence a paused node exported; the successor's adverts continue from it. */
+    private long exportedSequence;
     private boolean released;
     /** Set by {@link Handover#adopt} before start: the predecessor's socket and role. */
     private volatile int adoptedFd = -1;
@@ -104,6 +111,12 @@ public final class DefaultVrrpFailover implements VrrpFailover {
      * could have sent before it failed (it sends at most 400 adverts a second, for at most the handover timeout).
      */
     static final long SEQUENCE_JUMP = 1L << 32;
+    /**
+     * How far ahead of its own sequence a paused master exports its run, so that it can go on advertising while the
+     * successor prepares, without a sequence of its own ever reaching the successor's (at 400 adverts a second, the
+     * block lasts 43 minutes; a handover times out in seconds).
+     */
+    static final long SEQUENCE_RESERVED = 1L << 20;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final AtomicLong epoch = new AtomicLong();
     private final VrrpInstance vrrp;
@@ -147,7 +160,7 @@ public final class DefaultVrrpFailover implements VrrpFailover {
         @Override
         public void sendAdvert(int priority) {
             Channel ch = channel;
-            if (ch == null || paused) {
+            if (ch == null || paused && (!advertisingWhilePaused || sequence + 1 >= exportedSequence)) {
                 return;
             }
             byte[] data = codec.encode(new Advert(config.routerId(), priority, config.advertIntervalCentis(),
@@ -167,7 +180,7 @@ public final class DefaultVrrpFailover implements VrrpFailover {
         @Override
         public void setTimer(long delayNanos) {
             long generation = ++timerGeneration;
-            if (paused) {
+            if (paused && !advertisingWhilePaused) {
                 return; // handing over: the successor runs the timers, or resume() sets them again
             }
             group.next().schedule(() -> {
@@ -541,18 +554,39 @@ public final class DefaultVrrpFailover implements VrrpFailover {
                             + " is " + r + "; only a MASTER or BACKUP is handed over"));
                 } else {
                     paused = true;
-                    timerGeneration++;
+                    // a master advertises on until quiet(), below the block it reserves for the successor; a backup
+                    // stops its timers now (the successor runs them)
+                    advertisingWhilePaused = r == Role.MASTER;
+                    exportedSequence = r == Role.MASTER ? sequence + SEQUENCE_RESERVED : sequence;
+                    if (!advertisingWhilePaused) {
+                        timerGeneration++;
+                    }
                     ch.config().setAutoRead(false);
                     long uptime = (clock.nanoTime() - bootNanos) / 1_000_000L;
                     String state = "v=1,router=" + config.routerId() + ",bind=" + Addresses.format(config.bind())
-                            + ",role=" + r + ",boot=" + Long.toHexString(bootId) + ",seq=" + sequence + ",uptime="
-                            + uptime + ",priority=" + vrrp.priority();
-                    LOG.info("virtual router {}: paused as {} to hand over (boot {}, sequence {})", config.routerId(),
-                            r, Long.toHexString(bootId), sequence);
+                            + ",role=" + r + ",boot=" + Long.toHexString(bootId) + ",seq=" + exportedSequence
+                            + ",uptime=" + uptime + ",priority=" + vrrp.priority();
+                    LOG.info("virtual router {}: paused as {} to hand over (boot {}, sequence {}, exported {})",
+                            config.routerId(), r, Long.toHexString(bootId), sequence, exportedSequence);
                     result.complete(new Export(r, u.fd().intValue(), state));
                 }
             });
             return result;
+        }
+
+        @Override
+        public CompletionStage<Void> quiet() {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            group.next().execute(() -> {
+                if (paused && !released && advertisingWhilePaused) {
+                    advertisingWhilePaused = false;
+                    timerGeneration++;
+                    LOG.info("virtual router {}: quiet for the successor after sequence {}", config.routerId(),
+                            sequence);
+                }
+                done.complete(null);
+            });
+            return done;
         }
 
         @Override
@@ -562,6 +596,7 @@ public final class DefaultVrrpFailover implements VrrpFailover {
                     return;
                 }
                 released = true;
+                advertisingWhilePaused = false;
                 timerGeneration++;
                 vrrp.release();
                 Channel ch = channel;
@@ -579,6 +614,7 @@ public final class DefaultVrrpFailover implements VrrpFailover {
                     return;
                 }
                 paused = false;
+                advertisingWhilePaused = false;
                 sequence += SEQUENCE_JUMP;
                 Channel ch = channel;
                 if (ch != null) {

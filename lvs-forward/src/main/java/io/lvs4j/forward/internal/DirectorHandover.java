@@ -16,6 +16,7 @@ import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,8 @@ final class DirectorHandover {
     private static final Logger LOG = LoggerFactory.getLogger(DirectorHandover.class);
     /** How long a successor retries binding what a predecessor that died midway held. */
     static final long REBIND_MILLIS = 2000;
+    /** How long a successor waits for its predecessor's QUIET before it starts its failover anyway. */
+    static final Duration QUIET_TIMEOUT = Duration.ofMillis(500);
 
     private final DefaultDirector director;
     private final DirectorConfig config;
@@ -139,7 +142,8 @@ final class DirectorHandover {
         }
         boolean master = ("," + state + ",").contains(",role=MASTER,");
         CompletableFuture<Void> listeners = master ? bindAll(runtimes, taken) : CompletableFuture.completedFuture(null);
-        return listeners.thenCompose(v -> director.startFailover(failover));
+        // the predecessor advertised while this director adopted the listeners: it stops just before this one starts
+        return listeners.thenCompose(v -> taken.quiet(QUIET_TIMEOUT)).thenCompose(v -> director.startFailover(failover));
     }
 
     private CompletableFuture<Void> bindAll(List<ServiceRuntime> runtimes, Handover.Taken taken) {

@@ -66,8 +66,11 @@ import org.slf4j.LoggerFactory;
  * A director with a failover appends {@code FAILOVER} to its request; the predecessor then pauses its failover
  * ({@link FailoverHandover#pause}: no more adverts) and answers {@code OK n FAILOVER STATE}, where the last of the
  * {@code n} descriptors is the failover's socket and the listeners come first only when it is MASTER (a backup has
- * none bound: {@code n} is 1). On SERVING it releases the failover (no resignation); when the exchange fails after
- * the pause, it resumes advertising.
+ * none bound: {@code n} is 1). A paused master goes on advertising while the successor adopts the listeners; just
+ * before the successor starts its failover it says {@code QUIET} and waits for the predecessor's {@code QUIET} (its
+ * adverts have stopped: {@link FailoverHandover#quiet}), so that one exchange separates the last advert of one from
+ * the first of the other. On SERVING it releases the failover (no resignation); when the exchange fails after the
+ * pause, it resumes advertising.
  * Only then does the predecessor stop accepting and drain. The predecessor answers only a peer of its own user
  * ({@code SO_PEERCRED}), one at a time, and gives up on an exchange that takes longer than its timeout, serving on
  * as before.
@@ -243,6 +246,7 @@ final class Handover {
             /** Whether the failover was paused for this exchange (and must be released or resumed). */
             private boolean paused;
             private boolean pausing;
+            private boolean quieted;
 
             @Override
             public void channelActive(ChannelHandlerContext ctx) {
@@ -272,6 +276,15 @@ final class Handover {
                         ctx.write(new FileDescriptor(fd)); // sent, not closed: the listener keeps its descriptor
                     }
                     ctx.flush();
+                } else if (step == 2 && line.equals("QUIET") && paused && !quieted && failover != null) {
+                    quieted = true;
+                    failover.quiet().whenComplete((v, e) -> ctx.executor().execute(() -> {
+                        if (e != null) {
+                            fail(ctx, "the failover cannot be quieted: " + rootMessage(e), true);
+                        } else if (step == 2 && ctx.channel().isActive()) {
+                            writeLine(ctx, "QUIET");
+                        }
+                    }));
                 } else if (step == 2 && line.equals("SERVING")) {
                     step = 3;
                     handedOver.set(true);
@@ -464,6 +477,31 @@ final class Handover {
             this.failoverState = failoverState;
         }
 
+        /** Completes with true when the predecessor has said QUIET, false when it left first. */
+        final CompletableFuture<Boolean> quietAnswer = new CompletableFuture<>();
+
+        /**
+         * Asks the predecessor to stop its failover's adverts ({@link FailoverHandover#quiet}); completes when it has,
+         * when it has left (nobody advertises then either), or after {@code timeout} (logged: its adverts and this
+         * director's may then overlap, which its peers refuse as replayed, changing no role).
+         */
+        CompletableFuture<Void> quiet(Duration timeout) {
+            Channel c = channel;
+            if (c == null || !c.isActive()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            c.eventLoop().execute(() -> {
+                ((EpollDomainSocketChannel) c).config().setReadMode(DomainSocketReadMode.BYTES);
+                c.writeAndFlush(Unpooled.copiedBuffer("QUIET\n", StandardCharsets.US_ASCII));
+            });
+            return quietAnswer.completeOnTimeout(false, timeout.toMillis(), TimeUnit.MILLISECONDS).thenAccept(quiet -> {
+                if (!quiet && c.isActive()) {
+                    LOG.warn("the predecessor did not say QUIET within {} ms; starting the failover anyway",
+                            timeout.toMillis());
+                }
+            });
+        }
+
         /** Tells the predecessor that this director serves on the listeners; it stops accepting and drains. */
         void serving() {
             Channel c = channel;
@@ -560,6 +598,7 @@ final class Handover {
         /** What each descriptor in turn is: the names, then (with a failover) {@link #FAILOVER}. */
         private List<String> order = List.of();
         private @Nullable String failoverState;
+        private @Nullable Taken taken;
 
         TakerExchange(Path path, List<String> names, int uid, Map<String, Integer> fds,
                       CompletableFuture<Taken> result, EventLoopGroup group, boolean failover) {
@@ -590,6 +629,14 @@ final class Handover {
             if (result.isDone()) {
                 if (msg instanceof FileDescriptor fd) {
                     closeQuietly(fd.intValue());
+                } else if (msg instanceof ByteBuf && taken != null) {
+                    String line = line(msg);
+                    if (line.equals("QUIET")) {
+                        taken.quietAnswer.complete(true);
+                    } else {
+                        LOG.warn("the predecessor at {} said '{}' after the handover", path, abbreviate(line));
+                    }
+                    return;
                 }
                 ReferenceCountUtil.release(msg);
                 return;
@@ -602,7 +649,8 @@ final class Handover {
                 }
                 fds.put(order.get(fds.size()), fd.intValue());
                 if (fds.size() == expected) {
-                    result.complete(new Taken(group, channel, fds, false, failoverState));
+                    taken = new Taken(group, channel, fds, false, failoverState);
+                    result.complete(taken);
                 }
                 return;
             }
@@ -648,6 +696,8 @@ final class Handover {
                     closeQuietly(half);
                 }
                 result.complete(new Taken(group, null, fds, true, null));
+            } else if (taken != null) {
+                taken.quietAnswer.complete(false);
             }
             ctx.fireChannelInactive();
         }
