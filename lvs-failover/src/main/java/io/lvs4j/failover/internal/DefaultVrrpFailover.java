@@ -683,6 +683,10 @@ public final class DefaultVrrpFailover implements VrrpFailover {
             bootNanos = clock.nanoTime() - uptime * 1_000_000L;
             adoptedRole = r;
             adoptedFd = socketFd;
+            // the first advert of a fresh JVM pays for loading the MAC's provider (some 180 ms measured): pay it now,
+            // while the predecessor still advertises, not in the silence between its last advert and this node's first
+            codec.encode(new Advert(config.routerId(), config.priority(), config.advertIntervalCentis(), config.sendKeyId(),
+                    config.bind(), boot, seq, uptime, clock.wallMillis(), new byte[0]));
         }
     }
 

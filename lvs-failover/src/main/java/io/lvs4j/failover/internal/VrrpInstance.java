@@ -165,7 +165,12 @@ public final class VrrpInstance {
             throw new IllegalStateException("adopt needs INIT but the instance is " + role);
         }
         if (handedOver == Role.MASTER) {
-            becomeMaster("handed over by the predecessor process");
+            // the peers have heard nothing since the predecessor went quiet: the advert goes out before the role
+            // change listeners run (a fresh process's first listeners take tens of milliseconds), as RFC 5798 sends
+            // the advert before the transition to master
+            port.sendAdvert(priority);
+            transition(Role.MASTER, "handed over by the predecessor process");
+            port.setTimer(advertPeriodNanos());
         } else if (handedOver == Role.BACKUP) {
             masterAdvertIntervalCentis = advertIntervalCentis;
             transition(Role.BACKUP, "handed over by the predecessor process");
