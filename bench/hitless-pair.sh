@@ -83,7 +83,7 @@ wait "$wrk_close" "$wrk_keep"
 report hitless "$t_new" "$t_serving" "$t_old_exit" "$b_before" B
 kill "$tcpdump_pid" 2> /dev/null || true; wait "$tcpdump_pid" 2> /dev/null || true
 awk -v r="$t_new" '{ t = $1 + 0; if (p && t > r && t - p > g) { g = t - p; at = p } p = t; n++ }
-  END { printf "hitless   adverts to B: %d; longest gap after the new A started %.1f ms (at +%.2f s; adverts every 50 ms,\n          B takes over after 361 ms of silence)\n", n, g * 1000, at - r }' "$work/adverts.txt"
+  END { printf "hitless   adverts to B: %d; longest gap after the new A started %.1f ms (at +%.2f s; adverts every 100 ms,\n          B takes over after 361 ms of silence)\n", n, g * 1000, at - r }' "$work/adverts.txt"
 grep -h "took over the predecessor\|paused as\|handed .* over\|exiting" "$work/A.out" "$work/A2.out" \
   | sed 's/^/  /' || true
 kill -TERM "$a2" "$b"; wait "$a2" "$b" || true
