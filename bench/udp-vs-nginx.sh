@@ -3,9 +3,10 @@
 # udp`, `proxy_responses 1`, `worker_processes THREADS`) and `./lvs4j forward --udp` (the launcher's default JVM
 # options unless LVS4J_JAVA_OPTS is set; `--threads THREADS`), round robin over the same three BIND 9 `named`
 # (authoritative for one small zone, recursion off, one worker thread each) on loopback.
-# Both contenders end a UDP flow after its one reply: nginx with `proxy_responses 1`, lvs4j with `--udp-responses 1`
-# (the same semantics: the session/flow and its upstream socket go away right after the reply is relayed; a later
-# datagram from the same client port is a new session, scheduled afresh). LVS4J_UDP_RESPONSES=0 runs lvs4j without
+# Both contenders end a UDP flow once it has one reply per query: nginx with `proxy_responses 1`, lvs4j with
+# `--udp-responses 1` (the same semantics: replies are counted per client datagram, and the session/flow and its
+# upstream socket go away right after the last owed reply is relayed; a later datagram from the same client port is a
+# new session, scheduled afresh). LVS4J_UDP_RESPONSES=0 runs lvs4j without
 # the limit (flows live until they expire or are evicted), as the runs before the option existed did.
 # Two flow shapes:
 #   long:    one dnsperf for DURATION with CLIENTS sockets (-c, default 1), 100 queries outstanding: long-lived flows

@@ -164,8 +164,9 @@ public final class VirtualService {
     }
 
     /**
-     * UDP only: how many replies from its real server a flow is owed before the director ends it (nginx's
-     * {@code proxy_responses}); 0 means no limit, the flow lives until it expires or is evicted.
+     * UDP only: how many replies from its real server a flow is owed per datagram it relayed, after which the
+     * director ends it (nginx's {@code proxy_responses}); 0 means no limit, the flow lives until it expires or is
+     * evicted.
      */
     public int udpResponses() {
         return udpResponses;
@@ -336,11 +337,12 @@ public final class VirtualService {
         }
 
         /**
-         * UDP only: end a flow right after its real server's {@code responses}-th reply has been relayed to the
-         * client (nginx's {@code proxy_responses}), so that a request/response protocol such as DNS holds no flow
-         * between queries; the client's next datagram opens a new flow, scheduled afresh. 0 (the default) sets no
-         * limit: a flow lives until it expires or is evicted. Replies beyond the limit that were already on their way
-         * are dropped.
+         * UDP only: a flow is owed {@code responses} replies per datagram it relays to its real server, and ends right
+         * after the last owed reply has been relayed to the client (nginx's {@code proxy_responses}: with 1, a flow
+         * that relayed two queries before either answer ends with the second answer), so that a request/response
+         * protocol such as DNS holds no flow between queries; the client's next datagram opens a new flow, scheduled
+         * afresh. 0 (the default) sets no limit: a flow lives until it expires or is evicted. Replies beyond the
+         * owed ones are dropped.
          *
          * @param responses 0..{@value VirtualService#MAX_UDP_RESPONSES}
          */

@@ -107,12 +107,35 @@ class UdpResponsesTest {
                 send(client, vs.address(), "q1");
                 assertThat(receive(client)).isEqualTo("a:q1:0");
                 await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> flows(director) == 1);
-                send(client, vs.address(), "q2");
-                assertThat(receive(client)).isEqualTo("a:q2:0");
+                // the real server's second reply to q1, sent later to the flow's socket
+                InetSocketAddress flowSocket = a.senders.iterator().next();
+                byte[] late = "a:q1:1".getBytes(StandardCharsets.US_ASCII);
+                a.socket.send(new DatagramPacket(late, late.length, flowSocket));
+                assertThat(receive(client)).isEqualTo("a:q1:1");
                 await().atMost(Duration.ofSeconds(5)).until(() -> flows(director) == 0);
-                send(client, vs.address(), "q3");
-                assertThat(receive(client)).isEqualTo("a:q3:0");
+                send(client, vs.address(), "2*q2");
+                assertThat(receive(client)).isEqualTo("a:q2:0");
+                assertThat(receive(client)).isEqualTo("a:q2:1");
+                await().atMost(Duration.ofSeconds(5)).until(() -> flows(director) == 0);
                 assertThat(director.statistics().get(0).totals().connections()).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
+    void theLimitIsPerDatagramSoQueriesInFlightTogetherAreAllAnswered() throws Exception {
+        // nginx's proxy_responses counts replies per client datagram: a client with two queries outstanding on one
+        // port (dnsperf, a stub resolver) gets both answers, and the flow ends with the second
+        try (UdpEcho a = new UdpEcho("a", text -> text.equals("second") ? List.of("a:first", "a:second") : List.of())) {
+            VirtualService vs = service(a).udpResponses(1).build();
+            try (Director director = start(vs); DatagramSocket client = new DatagramSocket()) {
+                client.setSoTimeout(5000);
+                send(client, vs.address(), "first"); // answered only with the second, as a slow server would
+                send(client, vs.address(), "second");
+                assertThat(receive(client)).isEqualTo("a:first");
+                assertThat(receive(client)).isEqualTo("a:second");
+                await().atMost(Duration.ofSeconds(5)).until(() -> flows(director) == 0);
+                assertThat(director.statistics().get(0).totals().connections()).isEqualTo(1);
             }
         }
     }

@@ -110,8 +110,9 @@ final class ForwardCommand implements Callable<Integer> {
     @Nullable Integer maxConns;
 
     @Option(names = "--udp-responses", paramLabel = "N",
-            description = "With --udp: end a flow right after its real server's N-th reply (nginx's proxy_responses; "
-                    + "1 for DNS-like request/response), so the client's next datagram is scheduled afresh. "
+            description = "With --udp: end a flow once its real server has sent N replies per datagram it relayed "
+                    + "(nginx's proxy_responses; 1 for DNS-like request/response), so the client's next datagram is "
+                    + "scheduled afresh. "
                     + "0..65535; default 0 = no limit (a flow lives until it expires).")
     int udpResponses;
 

@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * real server too). Each flow has its own connected socket towards its real server, so replies are routed back to the
  * right client. A flow expires after the unreplied timeout without a datagram until its real server has replied, and
  * after the UDP timeout from then on (conntrack's two UDP states). A service with a reply limit
- * ({@link VirtualService#udpResponses()}, nginx's {@code proxy_responses}) ends a flow right after its real server's
- * last owed reply has been relayed: the flow leaves the table and its socket closes, so the client's next datagram
- * opens a new flow, scheduled afresh; replies the real server sends after that are dropped.
+ * ({@link VirtualService#udpResponses()}, nginx's {@code proxy_responses}) owes a flow that many replies per datagram
+ * it relayed to the real server and ends it right after the last owed reply has been relayed: the flow leaves the
+ * table and its socket closes, so the client's next datagram opens a new flow, scheduled afresh; replies the real
+ * server sends after that are dropped.
  *
  * <p>Bounds: the table holds at most the service's maxconn flows (when set) and, with the other services, the
  * director's flow limit. A new flow beyond either evicts the least recently active flow of this table (access order
@@ -303,8 +304,10 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
         /** Ticker reading of the last datagram either way. */
         long lastActive;
         private boolean replied;
-        /** Replies still owed before the flow ends; 0 when the service sets no limit. */
-        private int repliesOwed;
+        /** Replies owed per datagram relayed to the real server; 0 when the service sets no limit. */
+        private final int replyLimit;
+        /** Replies still owed: {@link #replyLimit} for each datagram relayed, less the replies relayed back. */
+        private long repliesOwed;
         /** Set once the last owed reply has been relayed: later replies are dropped. */
         private boolean ended;
         private @Nullable ScheduledFuture<?> timer;
@@ -315,7 +318,7 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
             this.key = key;
             this.realServer = realServer;
             this.channel = channel;
-            this.repliesOwed = replyLimit;
+            this.replyLimit = replyLimit;
         }
 
         void send(ByteBuf datagram) {
@@ -323,6 +326,7 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
             if (queue != null) {
                 if (queue.size() < MAX_PENDING) {
                     queue.add(datagram);
+                    repliesOwed += replyLimit;
                 } else {
                     runtime.droppedDatagrams.increment();
                     datagram.release();
@@ -331,6 +335,7 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
             }
             Channel c = channel;
             if (c.isActive()) {
+                repliesOwed += replyLimit;
                 c.writeAndFlush(datagram, c.voidPromise());
             } else {
                 datagram.release();
@@ -403,7 +408,7 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
                 lastActive = ticker.read();
                 flows.get(key); // a reply makes the flow the most recently active
                 frontend.writeAndFlush(new DatagramPacket(content, key.client()), frontend.voidPromise());
-                if (repliesOwed > 0 && --repliesOwed == 0) {
+                if (replyLimit > 0 && --repliesOwed <= 0) {
                     // every owed reply relayed: the flow ends now, as an expired one does, and frees its slot
                     ended = true;
                     forget(UdpFlow.this, true);
