@@ -208,7 +208,8 @@ public final class VirtualService {
                 && schedulerFlags.equals(v.schedulerFlags) && persistenceTimeout.equals(v.persistenceTimeout)
                 && persistenceNetmask == v.persistenceNetmask && quorum == v.quorum && hysteresis == v.hysteresis
                 && Objects.equals(sorryServer, v.sorryServer) && maxConnections == v.maxConnections
-                && onePacket == v.onePacket && udpResponses == v.udpResponses && slowStart.equals(v.slowStart) && realServers.equals(v.realServers);
+                && onePacket == v.onePacket && udpResponses == v.udpResponses && slowStart.equals(v.slowStart)
+                && realServers.equals(v.realServers);
     }
 
     @Override

@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * The one translation from the specification to library objects, shared by {@code --check} (through
  * {@code KeepalivedConfig.load}), a start and a reload of {@code KeepalivedDirector}: a {@link Service}'s
  * {@link VirtualService} (real servers with their thresholds and PROXY protocol, persistence, one-packet scheduling,
- * slow start, the UDP reply limit, the sorry server) and its scheduler with its flags, built as a director builds it and closed again; an
- * {@link Instance}'s {@link VrrpConfig}.
+ * slow start, the UDP reply limit, the sorry server) and its scheduler with its flags, built as a director builds it
+ * and closed again; an {@link Instance}'s {@link VrrpConfig}.
  */
 public final class ServiceBuild {
 
