@@ -3,6 +3,11 @@
 # udp`, `proxy_responses 1`, `worker_processes THREADS`) and `./lvs4j forward --udp` (the launcher's default JVM
 # options unless LVS4J_JAVA_OPTS is set; `--threads THREADS`), round robin over the same three BIND 9 `named`
 # (authoritative for one small zone, recursion off, one worker thread each) on loopback.
+# Both contenders end a UDP flow once it has one reply per query: nginx with `proxy_responses 1`, lvs4j with
+# `--udp-responses 1` (the same semantics: replies are counted per client datagram, and the session/flow and its
+# upstream socket go away right after the last owed reply is relayed; a later datagram from the same client port is a
+# new session, scheduled afresh). LVS4J_UDP_RESPONSES=0 runs lvs4j without
+# the limit (flows live until they expire or are evicted), as the runs before the option existed did.
 # Two flow shapes:
 #   long:    one dnsperf for DURATION with CLIENTS sockets (-c, default 1), 100 queries outstanding: long-lived flows
 #   perport: dnsperf runs back to back for DURATION, each with 256 sockets sending one query each (-c 256 -n 1 over a
@@ -19,7 +24,7 @@
 #                              [--threads T=1] [--forwarders nginx,lvs4j[,lvs4j-uring][,direct]]
 # lvs4j runs on epoll (`--transport epoll`): docs/operations.md sends UDP services there (on io_uring a flow's socket
 # holds ~169 KiB of heap and the flows are capped at what half the heap holds); lvs4j-uring runs the same on io_uring.
-# Environment: LVS4J_JAVA_OPTS (passed to ./lvs4j), WARMUP (seconds of each shape before the rounds; 5),
+# Environment: LVS4J_JAVA_OPTS (passed to ./lvs4j), LVS4J_UDP_RESPONSES (1; see above), WARMUP (seconds of each shape before the rounds; 5),
 #   PROFILE (after the rounds, for the first shape: `cpu`, `alloc` or both comma-separated attach async-profiler
 #   AP_VERSION=4.2 from Maven Central to lvs4j for PROFILE_SECONDS=15 of load each and print the top frames, cpu with
 #   kernel frames where perf_event_paranoid allows; `strace` counts the system calls of nginx's worker and lvs4j over
@@ -81,7 +86,8 @@ stream { upstream dns { server 127.0.0.1:${BACKENDS[0]}; server 127.0.0.1:${BACK
 CONF
 has() { [[ ,$FORWARDERS, == *,$1,* ]]; }
 if has nginx; then nginx -c "$work/nginx.conf" -p "$work" & pids+=($!); nginx_pid=$!; fi
-reals=(--real "127.0.0.1:${BACKENDS[0]}" --real "127.0.0.1:${BACKENDS[1]}" --real "127.0.0.1:${BACKENDS[2]}")
+reals=(--real "127.0.0.1:${BACKENDS[0]}" --real "127.0.0.1:${BACKENDS[1]}" --real "127.0.0.1:${BACKENDS[2]}"
+  --udp-responses "${LVS4J_UDP_RESPONSES:-1}")
 if has lvs4j; then
   ./lvs4j forward --udp --listen 127.0.0.1:$LVS4J "${reals[@]}" --scheduler rr --threads "$THREADS" \
     --transport epoll > "$work/lvs4j.out" 2>&1 & pids+=($!); lvs4j_pid=$!
@@ -203,4 +209,4 @@ if [ -n "${PROFILE:-}" ]; then
 fi
 for f in lvs4j lvs4j-uring; do [ -f "$work/$f.out" ] && grep -i -m3 -E 'evict|drop|error|exception' "$work/$f.out" >&2 || true; done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r); $(date -u '+%F %H:%M UTC'); commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- lvs-forward lvs4j || echo '+changes')"
-echo "dnsperf $(dnsperf -h 2>&1 | awk '/^Version/ {print $2}') ${DURATION}s per run (long: -c $CLIENTS -q 100; perport: -c 256 -n 1 back to back), medians of $ROUNDS rounds in rotated order, $THREADS thread(s) each; nginx $(nginx -v 2>&1 | awk -F/ '{print $2}'), named $(named -v | awk '{print $2}') x3 (-n 1); lvs4j options '${LVS4J_JAVA_OPTS:-launcher defaults}'"
+echo "dnsperf $(dnsperf -h 2>&1 | awk '/^Version/ {print $2}') ${DURATION}s per run (long: -c $CLIENTS -q 100; perport: -c 256 -n 1 back to back), medians of $ROUNDS rounds in rotated order, $THREADS thread(s) each; nginx $(nginx -v 2>&1 | awk -F/ '{print $2}'), named $(named -v | awk '{print $2}') x3 (-n 1); lvs4j options '${LVS4J_JAVA_OPTS:-launcher defaults}' --udp-responses ${LVS4J_UDP_RESPONSES:-1} (nginx proxy_responses 1)"

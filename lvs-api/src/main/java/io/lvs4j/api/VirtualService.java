@@ -32,6 +32,11 @@ public final class VirtualService {
     public static final Duration DEFAULT_PERSISTENCE_TIMEOUT = Duration.ofSeconds(300);
     /** keepalived's default quorum: the live weight that must remain for the service to stay up: {@value}. */
     public static final int DEFAULT_QUORUM = 1;
+    /**
+     * The most replies {@link Builder#udpResponses(int)} accepts: {@value}. A flow that needs more should have no
+     * limit (0).
+     */
+    public static final int MAX_UDP_RESPONSES = 65_535;
 
     private final Protocol protocol;
     private final InetSocketAddress address;
@@ -44,6 +49,7 @@ public final class VirtualService {
     private final @Nullable InetSocketAddress sorryServer;
     private final int maxConnections;
     private final boolean onePacket;
+    private final int udpResponses;
     private final Duration slowStart;
     private final List<RealServer> realServers;
 
@@ -59,6 +65,7 @@ public final class VirtualService {
         this.sorryServer = b.sorryServer;
         this.maxConnections = b.maxConnections;
         this.onePacket = b.onePacket;
+        this.udpResponses = b.udpResponses;
         this.slowStart = b.slowStart;
         this.realServers = List.copyOf(b.realServers);
     }
@@ -88,6 +95,7 @@ public final class VirtualService {
                 .hysteresis(hysteresis)
                 .maxConnections(maxConnections)
                 .onePacket(onePacket)
+                .udpResponses(udpResponses)
                 .slowStart(slowStart);
         b.schedulerFlags.addAll(schedulerFlags);
         b.sorryServer = sorryServer;
@@ -155,6 +163,15 @@ public final class VirtualService {
         return onePacket;
     }
 
+    /**
+     * UDP only: how many replies from its real server a flow is owed per datagram it relayed, after which the
+     * director ends it (nginx's {@code proxy_responses}); 0 means no limit, the flow lives until it expires or is
+     * evicted.
+     */
+    public int udpResponses() {
+        return udpResponses;
+    }
+
     /** The slow-start window of real servers that join or come back up; {@link Duration#ZERO} when off. */
     public Duration slowStart() {
         return slowStart;
@@ -191,7 +208,8 @@ public final class VirtualService {
                 && schedulerFlags.equals(v.schedulerFlags) && persistenceTimeout.equals(v.persistenceTimeout)
                 && persistenceNetmask == v.persistenceNetmask && quorum == v.quorum && hysteresis == v.hysteresis
                 && Objects.equals(sorryServer, v.sorryServer) && maxConnections == v.maxConnections
-                && onePacket == v.onePacket && slowStart.equals(v.slowStart) && realServers.equals(v.realServers);
+                && onePacket == v.onePacket && udpResponses == v.udpResponses && slowStart.equals(v.slowStart)
+                && realServers.equals(v.realServers);
     }
 
     @Override
@@ -223,6 +241,7 @@ public final class VirtualService {
         private @Nullable InetSocketAddress sorryServer;
         private int maxConnections;
         private boolean onePacket;
+        private int udpResponses;
         private Duration slowStart = Duration.ZERO;
         private final List<RealServer> realServers = new ArrayList<>();
 
@@ -319,6 +338,25 @@ public final class VirtualService {
         }
 
         /**
+         * UDP only: a flow is owed {@code responses} replies per datagram it relays to its real server, and ends right
+         * after the last owed reply has been relayed to the client (nginx's {@code proxy_responses}: with 1, a flow
+         * that relayed two queries before either answer ends with the second answer), so that a request/response
+         * protocol such as DNS holds no flow between queries; the client's next datagram opens a new flow, scheduled
+         * afresh. 0 (the default) sets no limit: a flow lives until it expires or is evicted. Replies beyond the
+         * owed ones are dropped.
+         *
+         * @param responses 0..{@value VirtualService#MAX_UDP_RESPONSES}
+         */
+        public Builder udpResponses(int responses) {
+            if (responses < 0 || responses > MAX_UDP_RESPONSES) {
+                throw new IllegalArgumentException("udpResponses must be 0 (no limit).." + MAX_UDP_RESPONSES
+                        + " but was " + responses);
+            }
+            this.udpResponses = responses;
+            return this;
+        }
+
+        /**
          * Slow start (Envoy's {@code slow_start_config}, HAProxy's {@code slowstart}): a real server that joins or
          * comes back up takes a share of new connections that grows over this window instead of its full weight at
          * once. {@link Duration#ZERO} (the default) turns it off. Schedulers that keep no weights (rr, lc, dh, sh,
@@ -363,12 +401,15 @@ public final class VirtualService {
         /**
          * Builds the virtual service.
          *
-         * @throws IllegalArgumentException if one-packet scheduling is asked of a TCP service, or the sorry server is
-         *     also listed as a real server
+         * @throws IllegalArgumentException if one-packet scheduling or a UDP reply limit is asked of a TCP service,
+         *     or the sorry server is also listed as a real server
          */
         public VirtualService build() {
             if (onePacket && protocol != Protocol.UDP) {
                 throw new IllegalArgumentException("onePacket applies to UDP services only, not " + protocol);
+            }
+            if (udpResponses != 0 && protocol != Protocol.UDP) {
+                throw new IllegalArgumentException("udpResponses applies to UDP services only, not " + protocol);
             }
             if (sorryServer != null) {
                 Set<InetSocketAddress> addresses = new HashSet<>();

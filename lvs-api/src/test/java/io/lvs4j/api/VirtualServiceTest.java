@@ -55,6 +55,24 @@ class VirtualServiceTest {
     }
 
     @Test
+    void udpResponsesDefaultsToNoLimitAndRejectsNegativeAbsurdOrTcpNamingTheField() {
+        VirtualService.Builder udp = VirtualService.udp("10.0.0.100", 53);
+        assertThat(udp.build().udpResponses()).isZero();
+        VirtualService one = udp.udpResponses(1).onePacket(true).build();
+        assertThat(one.udpResponses()).isEqualTo(1);
+        assertThat(one.toBuilder().build()).isEqualTo(one);
+        assertThat(one.toBuilder().udpResponses(2).build()).isNotEqualTo(one);
+        assertThat(udp.udpResponses(VirtualService.MAX_UDP_RESPONSES).build().udpResponses()).isEqualTo(65_535);
+        assertThatIllegalArgumentException().isThrownBy(() -> udp.udpResponses(-1))
+                .withMessage("udpResponses must be 0 (no limit)..65535 but was -1");
+        assertThatIllegalArgumentException().isThrownBy(() -> udp.udpResponses(Integer.MAX_VALUE))
+                .withMessage("udpResponses must be 0 (no limit)..65535 but was 2147483647");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> VirtualService.tcp("10.0.0.100", 80).udpResponses(1).build())
+                .withMessage("udpResponses applies to UDP services only, not TCP");
+    }
+
+    @Test
     void sorryServerMustNotBeARealServer() {
         VirtualService.Builder b = VirtualService.tcp("10.0.0.100", 80).realServer(RealServer.of("10.0.0.2", 80))
                 .sorryServer(new InetSocketAddress("10.0.0.2", 80));

@@ -15,19 +15,27 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class UdpForwardingTest {
 
-    /** Echoes each datagram, prefixed with this server's name; records the senders it saw. */
+    /** Echoes each datagram, prefixed with this server's name; records the senders it saw and counts its replies. */
     static final class UdpEcho implements AutoCloseable {
         final DatagramSocket socket;
         final Set<InetSocketAddress> senders = ConcurrentHashMap.newKeySet();
+        final AtomicInteger sent = new AtomicInteger();
         private final Thread thread;
 
         UdpEcho(String name) throws Exception {
+            this(name, text -> List.of(name + ":" + text));
+        }
+
+        /** Answers each datagram's text with the replies {@code answers} gives, in order. */
+        UdpEcho(String name, Function<String, List<String>> answers) throws Exception {
             socket = new DatagramSocket(new InetSocketAddress(Backends.LOOPBACK, 0));
             thread = new Thread(() -> {
                 byte[] buf = new byte[2048];
@@ -36,9 +44,12 @@ class UdpForwardingTest {
                         DatagramPacket p = new DatagramPacket(buf, buf.length);
                         socket.receive(p);
                         senders.add((InetSocketAddress) p.getSocketAddress());
-                        byte[] reply = (name + ":" + new String(p.getData(), 0, p.getLength(),
-                                StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
-                        socket.send(new DatagramPacket(reply, reply.length, p.getSocketAddress()));
+                        String text = new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII);
+                        for (String answer : answers.apply(text)) {
+                            byte[] reply = answer.getBytes(StandardCharsets.US_ASCII);
+                            socket.send(new DatagramPacket(reply, reply.length, p.getSocketAddress()));
+                            sent.incrementAndGet();
+                        }
                     } catch (Exception e) {
                         return;
                     }

@@ -80,6 +80,54 @@ class ExtensionBlockTest extends LoopbackTest {
     }
 
     @Test
+    void udpResponsesReachesTheUdpServiceAndABadOrTcpOneIsAnErrorAtItsLine() throws Exception {
+        KeepalivedConfig.Result ok = load("""
+                virtual_server 127.0.0.1 53 {
+                    protocol UDP
+                    ops
+                    lvs4j {
+                        udp_responses 1
+                    }
+                }
+                """);
+        assertThat(ok.problems()).filteredOn(ConfigProblem::error).isEmpty();
+        Service s = ok.config().services().get(0);
+        assertThat(s.udpResponses()).isEqualTo(1);
+        assertThat(s.toBuilder().build()).isEqualTo(s);
+        assertThat(load("virtual_server 127.0.0.1 53 {\n protocol UDP\n}\n").config().services().get(0)
+                .udpResponses()).isZero();
+        KeepalivedConfig.Result bad = load("""
+                virtual_server 127.0.0.1 53 {
+                    protocol UDP
+                    lvs4j {
+                        udp_responses -1
+                    }
+                }
+                virtual_server 127.0.0.1 54 {
+                    protocol UDP
+                    lvs4j {
+                        udp_responses 65536
+                    }
+                }
+                """);
+        assertThat(bad.config()).isNull();
+        assertThat(bad.problems()).extracting(Object::toString).containsExactly(
+                "test.conf:4:23: error: udp_responses must be a whole number 0..65535 but was '-1'",
+                "test.conf:10:23: error: udp_responses must be a whole number 0..65535 but was '65536'");
+        KeepalivedConfig.Result tcp = load("""
+                virtual_server 127.0.0.1 80 {
+                    lvs4j {
+                        udp_responses 1
+                    }
+                }
+                """);
+        assertThat(tcp.config()).isNull();
+        assertThat(tcp.problems()).extracting(Object::toString).containsExactly(
+                "test.conf:3:9: error: virtual_server TCP 127.0.0.1:80: udpResponses applies to UDP services only, "
+                        + "not TCP");
+    }
+
+    @Test
     void anUnknownOrBadKeywordInEitherBlockIsAnErrorAtItsLine() throws Exception {
         KeepalivedConfig.Result r = load("""
                 global_defs {

@@ -3,6 +3,7 @@ package io.lvs4j.examples.cli;
 import io.lvs4j.api.Protocol;
 import io.lvs4j.api.ProxyProtocol;
 import io.lvs4j.api.RealServer;
+import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.failover.Failover;
 import io.lvs4j.failover.KeyFile;
 import io.lvs4j.failover.zookeeper.ZooKeeperConfig;
@@ -107,6 +108,13 @@ final class ForwardCommand implements Callable<Integer> {
             description = "Most TCP connections at once over the whole director (each holds two sockets); beyond, "
                     + "accepts wait as at --maxconn. Default: derived from the descriptor limit, ulimit -n.")
     @Nullable Integer maxConns;
+
+    @Option(names = "--udp-responses", paramLabel = "N",
+            description = "With --udp: end a flow once its real server has sent N replies per datagram it relayed "
+                    + "(nginx's proxy_responses; 1 for DNS-like request/response), so the client's next datagram is "
+                    + "scheduled afresh. "
+                    + "0..65535; default 0 = no limit (a flow lives until it expires).")
+    int udpResponses;
 
     @Option(names = "--udp-unreplied-timeout", paramLabel = "DURATION", defaultValue = "5s",
             converter = DurationConverter.class,
@@ -329,8 +337,11 @@ final class ForwardCommand implements Callable<Integer> {
         }
     }
 
-    /** The flags as the specification a keepalived.conf would give: one service, its real servers, a failover. */
-    private DirectorSpec spec() {
+    /**
+     * The flags as the specification a keepalived.conf would give: one service, its real servers, a failover.
+     * Package-private for tests.
+     */
+    DirectorSpec spec() {
         ProxyProtocol proxy = switch (proxyProtocol.toLowerCase(Locale.ROOT)) {
             case "" -> ProxyProtocol.NONE;
             case "v1" -> ProxyProtocol.V1;
@@ -366,10 +377,17 @@ final class ForwardCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--persistence must be 0 (none) or at least 1s, as ipvsadm -p counts "
                     + "seconds, but was " + persistence.toMillis() + "ms");
         }
+        if (udpResponses < 0 || udpResponses > VirtualService.MAX_UDP_RESPONSES) {
+            throw new IllegalArgumentException("--udp-responses must be 0 (no limit).."
+                    + VirtualService.MAX_UDP_RESPONSES + " but was " + udpResponses);
+        }
+        if (udpResponses != 0 && !udp) {
+            throw new IllegalArgumentException("--udp-responses applies to UDP forwarding only: add --udp");
+        }
         InetSocketAddress address = Endpoints.address("--listen", listen);
         Service.Builder service = Service.builder(FLAGS, udp ? Protocol.UDP : Protocol.TCP, address)
                 .scheduler(scheduler.toLowerCase(Locale.ROOT)).maxConnections(maxConnections).quorum(quorum)
-                .slowStart(slowStart).proxyProtocol(proxy).persistence(persistence)
+                .slowStart(slowStart).proxyProtocol(proxy).persistence(persistence).udpResponses(udpResponses)
                 .persistenceNetmask(address.getAddress() instanceof Inet4Address ? 32 : 128);
         flags.forEach(service::flag);
         if (!sorry.isEmpty()) {

@@ -116,6 +116,25 @@ class Lvs4jCommandTest {
     }
 
     @Test
+    void udpResponsesReachesTheServiceAndIsRejectedOutOfRangeOrWithoutUdp() {
+        ForwardCommand forward = new ForwardCommand();
+        new CommandLine(forward).parseArgs("--listen", "127.0.0.1:5353", "--real", "127.0.0.1:53", "--udp",
+                "--udp-responses", "1");
+        assertThat(forward.spec().services().get(0).udpResponses()).isEqualTo(1);
+        ForwardCommand unlimited = new ForwardCommand();
+        new CommandLine(unlimited).parseArgs("--listen", "127.0.0.1:5353", "--real", "127.0.0.1:53", "--udp");
+        assertThat(unlimited.spec().services().get(0).udpResponses()).isZero();
+        String[] udp = {"forward", "--listen", "127.0.0.1:5353", "--real", "127.0.0.1:53", "--udp"};
+        assertThat(run(concat(udp, "--udp-responses", "-1"))).isEqualTo(2);
+        assertThat(err.toString()).contains("--udp-responses must be 0 (no limit)..65535 but was -1");
+        assertThat(run(concat(udp, "--udp-responses", "65536"))).isEqualTo(2);
+        assertThat(err.toString()).contains("--udp-responses must be 0 (no limit)..65535 but was 65536");
+        assertThat(run("forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--udp-responses", "1"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--udp-responses applies to UDP forwarding only: add --udp");
+    }
+
+    @Test
     void persistenceTakesADurationOfAtLeastASecond() {
         assertThat(run("forward", "--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--persistence", "0.5s"))
                 .isEqualTo(2);

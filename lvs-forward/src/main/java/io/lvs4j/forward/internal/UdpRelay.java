@@ -32,7 +32,11 @@ import org.slf4j.LoggerFactory;
  * UDP forwarding for one virtual service: a flow table keyed by client address (and, with one-packet scheduling, by
  * real server too). Each flow has its own connected socket towards its real server, so replies are routed back to the
  * right client. A flow expires after the unreplied timeout without a datagram until its real server has replied, and
- * after the UDP timeout from then on (conntrack's two UDP states).
+ * after the UDP timeout from then on (conntrack's two UDP states). A service with a reply limit
+ * ({@link VirtualService#udpResponses()}, nginx's {@code proxy_responses}) owes a flow that many replies per datagram
+ * it relayed to the real server and ends it right after the last owed reply has been relayed: the flow leaves the
+ * table and its socket closes, so the client's next datagram opens a new flow, scheduled afresh; replies the real
+ * server sends after that are dropped.
  *
  * <p>Bounds: the table holds at most the service's maxconn flows (when set) and, with the other services, the
  * director's flow limit. A new flow beyond either evicts the least recently active flow of this table (access order
@@ -172,7 +176,7 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
             return null;
         }
         EventLoop loop = ctx.channel().eventLoop();
-        UdpFlow flow = new UdpFlow(ctx.channel(), key, rs, ch);
+        UdpFlow flow = new UdpFlow(ctx.channel(), key, rs, ch, runtime.service().udpResponses());
         ch.pipeline().addLast(flow.new Replies());
         flows.put(key, flow);
         size = flows.size();
@@ -300,14 +304,21 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
         /** Ticker reading of the last datagram either way. */
         long lastActive;
         private boolean replied;
+        /** Replies owed per datagram relayed to the real server; 0 when the service sets no limit. */
+        private final int replyLimit;
+        /** Replies still owed: {@link #replyLimit} for each datagram relayed, less the replies relayed back. */
+        private long repliesOwed;
+        /** Set once the last owed reply has been relayed: later replies are dropped. */
+        private boolean ended;
         private @Nullable ScheduledFuture<?> timer;
         private final Runnable expiry = this::expireIfIdle;
 
-        UdpFlow(Channel frontend, FlowKey key, RealServer realServer, Channel channel) {
+        UdpFlow(Channel frontend, FlowKey key, RealServer realServer, Channel channel, int replyLimit) {
             this.frontend = frontend;
             this.key = key;
             this.realServer = realServer;
             this.channel = channel;
+            this.replyLimit = replyLimit;
         }
 
         void send(ByteBuf datagram) {
@@ -315,6 +326,7 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
             if (queue != null) {
                 if (queue.size() < MAX_PENDING) {
                     queue.add(datagram);
+                    repliesOwed += replyLimit;
                 } else {
                     runtime.droppedDatagrams.increment();
                     datagram.release();
@@ -323,6 +335,7 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
             }
             Channel c = channel;
             if (c.isActive()) {
+                repliesOwed += replyLimit;
                 c.writeAndFlush(datagram, c.voidPromise());
             } else {
                 datagram.release();
@@ -383,6 +396,11 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
             @Override
             protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket reply) {
                 ByteBuf content = reply.content();
+                if (ended) {
+                    // read in the same batch as the last owed reply; the closed socket drops any later one
+                    content.release();
+                    return;
+                }
                 int n = content.readableBytes();
                 runtime.stats().addOut(n, 1);
                 realServer.stats().addOut(n, 1);
@@ -390,6 +408,12 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
                 lastActive = ticker.read();
                 flows.get(key); // a reply makes the flow the most recently active
                 frontend.writeAndFlush(new DatagramPacket(content, key.client()), frontend.voidPromise());
+                if (replyLimit > 0 && --repliesOwed <= 0) {
+                    // every owed reply relayed: the flow ends now, as an expired one does, and frees its slot
+                    ended = true;
+                    forget(UdpFlow.this, true);
+                    channel.close();
+                }
             }
 
             @Override

@@ -1,5 +1,6 @@
 package io.lvs4j.keepalived.internal;
 
+import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.scheduler.Schedulers;
 import io.lvs4j.keepalived.ConfigPosition;
 import io.lvs4j.keepalived.ConfigProblem;
@@ -213,7 +214,8 @@ public final class ConfigSchema {
             ignored("smtp_alert", 0, 1, "lvs4j sends no e-mail; use quorum_up and quorum_down"),
             block("lvs4j", 0, 0, withCheck(kw("proxy_protocol", 1, 1, ANY), oneOf("V1", "V2")),
                     withCheck(kw("slow_start", 1, 1, ANY), seconds()),
-                    withCheck(kw("max_conns", 1, 1, ANY), range(0, Integer.MAX_VALUE))),
+                    withCheck(kw("max_conns", 1, 1, ANY), range(0, Integer.MAX_VALUE)),
+                    withCheck(kw("udp_responses", 1, 1, ANY), range(0, VirtualService.MAX_UDP_RESPONSES))),
         };
         Keyword virtualServer = withCheck(block("virtual_server", 2, 2, vs), a -> a.get(0).equals("group") ? null
                 : a.get(0).equals("fwmark") ? "fwmark services are kernel-only: a firewall mark is set on packets "

@@ -276,7 +276,7 @@ public final class KeepalivedTranslator {
         return out;
     }
 
-    /** A virtual_server's lvs4j block: PROXY protocol, slow start, its connection limit. */
+    /** A virtual_server's lvs4j block: PROXY protocol, slow start, its connection limit, its UDP reply limit. */
     private static void extensions(ConfigNode vs, Service.Builder b) {
         ConfigNode x = node(vs, "lvs4j");
         if (x == null) {
@@ -290,7 +290,7 @@ public final class KeepalivedTranslator {
         if (slowStart != null) {
             b.slowStart(slowStart);
         }
-        b.maxConnections(intOr(x, "max_conns", 0));
+        b.maxConnections(intOr(x, "max_conns", 0)).udpResponses(intOr(x, "udp_responses", 0));
     }
 
     /** Builds what a director builds of {@code s} (as a reload does), turning a refusal into an error here. */
@@ -309,6 +309,10 @@ public final class KeepalivedTranslator {
         } catch (IllegalArgumentException e) {
             String keyword = ServiceBuild.keywordOf(String.valueOf(e.getMessage()));
             ConfigNode blamed = keyword == null ? null : node(vs, keyword);
+            ConfigNode extension = node(vs, "lvs4j");
+            if (blamed == null && keyword != null && extension != null) {
+                blamed = node(extension, keyword);
+            }
             error(blamed != null ? blamed.position() : vs.position(), "virtual_server " + s.name() + ": "
                     + e.getMessage());
         }

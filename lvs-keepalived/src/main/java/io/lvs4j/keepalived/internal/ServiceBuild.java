@@ -20,15 +20,16 @@ import org.jspecify.annotations.Nullable;
  * The one translation from the specification to library objects, shared by {@code --check} (through
  * {@code KeepalivedConfig.load}), a start and a reload of {@code KeepalivedDirector}: a {@link Service}'s
  * {@link VirtualService} (real servers with their thresholds and PROXY protocol, persistence, one-packet scheduling,
- * slow start, the sorry server) and its scheduler with its flags, built as a director builds it and closed again; an
- * {@link Instance}'s {@link VrrpConfig}.
+ * slow start, the UDP reply limit, the sorry server) and its scheduler with its flags, built as a director builds it
+ * and closed again; an {@link Instance}'s {@link VrrpConfig}.
  */
 public final class ServiceBuild {
 
     /** The VirtualService builder's field names, and the keepalived keyword each one comes from. */
     private static final Map<String, String> KEYWORD_OF_FIELD = Map.of("onePacket", "ops", "sorryServer",
             "sorry_server", "persistenceTimeout", "persistence_timeout", "persistenceNetmask",
-            "persistence_granularity", "quorum", "quorum", "hysteresis", "hysteresis", "scheduler", "lb_algo");
+            "persistence_granularity", "quorum", "quorum", "hysteresis", "hysteresis", "scheduler", "lb_algo",
+            "udpResponses", "udp_responses");
 
     private ServiceBuild() {
     }
@@ -42,7 +43,8 @@ public final class ServiceBuild {
         VirtualService.Builder b = VirtualService.builder(spec.protocol(), spec.address()).scheduler(spec.scheduler())
                 .schedulerFlags(spec.flags().toArray(new String[0])).onePacket(spec.onePacket())
                 .quorum(spec.quorum()).hysteresis(spec.hysteresis()).sorryServer(spec.sorryServer())
-                .slowStart(spec.slowStart()).maxConnections(spec.maxConnections());
+                .slowStart(spec.slowStart()).maxConnections(spec.maxConnections())
+                .udpResponses(spec.udpResponses());
         if (!spec.persistence().isZero()) {
             b.persistenceTimeout(spec.persistence()).persistenceNetmask(spec.persistenceNetmask());
         }

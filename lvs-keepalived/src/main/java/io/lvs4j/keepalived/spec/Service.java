@@ -37,6 +37,8 @@ import org.jspecify.annotations.Nullable;
  * @param proxyProtocol the PROXY protocol header sent to every real server (lvs4j block's proxy_protocol)
  * @param slowStart the slow-start window of a real server that comes back up, zero for none (slow_start)
  * @param maxConnections most connections at once to this service, 0 for no limit (the lvs4j block's max_conns)
+ * @param udpResponses replies a UDP flow is owed before the director ends it, 0 for no limit (the lvs4j block's
+ *     udp_responses, nginx's proxy_responses)
  * @param vrrpInstance the VRRP instance whose mastership gates this service, or {@code null} for keepalived's rule:
  *     the instance holding its address, if any
  */
@@ -44,7 +46,7 @@ public record Service(ConfigPosition position, Protocol protocol, InetSocketAddr
         String scheduler, Set<String> flags, boolean onePacket, Duration persistence, int persistenceNetmask,
         int quorum, int hysteresis, @Nullable InetSocketAddress sorryServer, boolean omega, boolean haSuspend,
         List<String> quorumUp, List<String> quorumDown, List<Real> realServers, ProxyProtocol proxyProtocol,
-        Duration slowStart, int maxConnections, @Nullable String vrrpInstance) {
+        Duration slowStart, int maxConnections, int udpResponses, @Nullable String vrrpInstance) {
 
     /** Copies the collections. */
     public Service {
@@ -65,7 +67,7 @@ public record Service(ConfigPosition position, Protocol protocol, InetSocketAddr
                 .persistence(persistence).persistenceNetmask(persistenceNetmask).quorum(quorum)
                 .hysteresis(hysteresis).sorryServer(sorryServer).omega(omega).haSuspend(haSuspend).quorumUp(quorumUp)
                 .quorumDown(quorumDown).proxyProtocol(proxyProtocol).slowStart(slowStart)
-                .maxConnections(maxConnections).vrrpInstance(vrrpInstance);
+                .maxConnections(maxConnections).udpResponses(udpResponses).vrrpInstance(vrrpInstance);
         b.flags.addAll(flags);
         b.realServers.addAll(realServers);
         return b;
@@ -97,6 +99,7 @@ public record Service(ConfigPosition position, Protocol protocol, InetSocketAddr
         private ProxyProtocol proxyProtocol = ProxyProtocol.NONE;
         private Duration slowStart = Duration.ZERO;
         private int maxConnections;
+        private int udpResponses;
         private @Nullable String vrrpInstance;
 
         private Builder(ConfigPosition position, Protocol protocol, InetSocketAddress address) {
@@ -207,6 +210,12 @@ public record Service(ConfigPosition position, Protocol protocol, InetSocketAddr
             return this;
         }
 
+        /** Replies a UDP flow is owed before the director ends it; 0 (the default) for no limit. */
+        public Builder udpResponses(int responses) {
+            this.udpResponses = responses;
+            return this;
+        }
+
         /** The VRRP instance that gates this service; {@code null} (the default): the one holding its address. */
         public Builder vrrpInstance(@Nullable String instance) {
             this.vrrpInstance = instance;
@@ -217,7 +226,7 @@ public record Service(ConfigPosition position, Protocol protocol, InetSocketAddr
         public Service build() {
             return new Service(position, protocol, address, scheduler, flags, onePacket, persistence,
                     persistenceNetmask, quorum, hysteresis, sorryServer, omega, haSuspend, quorumUp, quorumDown,
-                    realServers, proxyProtocol, slowStart, maxConnections, vrrpInstance);
+                    realServers, proxyProtocol, slowStart, maxConnections, udpResponses, vrrpInstance);
         }
     }
 }
