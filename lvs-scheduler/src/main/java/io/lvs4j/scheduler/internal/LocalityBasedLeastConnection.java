@@ -45,7 +45,7 @@ final class LocalityBasedLeastConnection extends BaseScheduler<Locality.Table> {
                 return dest;
             }
         }
-        RealServer dest = t.members.leastLoaded(false);
+        RealServer dest = t.members.leastLoaded();
         if (dest != null) {
             cache.put(key, dest);
         }

@@ -150,13 +150,13 @@ final class LocalityBasedLeastConnectionReplication extends BaseScheduler<Locali
             if (dest != null && !Locality.isOverloaded(dest, t.members)) {
                 return dest;
             }
-            dest = t.members.leastLoaded(false);
+            dest = t.members.leastLoaded();
             if (dest != null) {
                 set.insert(dest, ticker.read());
             }
             return dest;
         }
-        RealServer dest = t.members.leastLoaded(false);
+        RealServer dest = t.members.leastLoaded();
         if (dest != null) {
             cache.put(key, new DestSet(dest, ticker.read()));
         }

@@ -29,14 +29,12 @@ final class Members {
     }
 
     /**
-     * The weighted-least-connection choice over {@code servers} with {@code overhead} as the load figure, exactly as
-     * IPVS's wlc, sed and lblc scan: the first available server is the candidate, and a later one replaces it when
-     * {@code candidateLoad × weight > load × candidateWeight}, so ties go to the earlier server. Reads the real
-     * servers themselves (the {@code lblc} and {@code lblcr} tables, which have no mirror).
-     *
-     * @param sed use SED's overhead (active + 1) instead of wlc's (active × 256 + inactive)
+     * The weighted-least-connection choice over {@code servers} with wlc's overhead (active × 256 + inactive) as the
+     * load figure, exactly as IPVS's wlc and lblc scan: the first available server is the candidate, and a later one
+     * replaces it when {@code candidateLoad × weight > load × candidateWeight}, so ties go to the earlier server.
+     * Reads the real servers themselves (the {@code lblc} and {@code lblcr} tables, which have no mirror).
      */
-    @Nullable RealServer leastLoaded(boolean sed) {
+    @Nullable RealServer leastLoaded() {
         RealServer[] s = servers;
         int[] w = weights;
         @Nullable RealServer least = null;
@@ -47,7 +45,7 @@ final class Members {
             if (!rs.isAvailable() || w[i] <= 0) {
                 continue;
             }
-            long doh = sed ? rs.activeConnections() + 1L : rs.overhead();
+            long doh = rs.overhead();
             if (least == null || loh * w[i] > doh * lw) {
                 least = rs;
                 loh = doh;
