@@ -419,10 +419,19 @@ final class Handover {
             return handedOver.get();
         }
 
-        /** Stops listening; removes the socket file unless a successor has put its own in its place. */
+        /**
+         * Stops listening; removes the socket file unless a successor took over. Once one did, the path is the
+         * successor's: it puts its own socket there as soon as it serves, which may be between a check of the file
+         * here and its removal, so a giver that handed over never touches the path. (A successor that cannot listen
+         * leaves this file behind, which nobody listens on: the next director binds as if there were none.)
+         */
         @Override
         public void close() {
             server.close().syncUninterruptibly();
+            if (handedOver.get()) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                return;
+            }
             try {
                 Object now = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
                 if (fileKey.equals(now)) {

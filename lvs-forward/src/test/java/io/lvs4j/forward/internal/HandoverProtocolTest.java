@@ -62,6 +62,45 @@ class HandoverProtocolTest {
         return new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII);
     }
 
+    /**
+     * Once a successor serves, the path is the successor's: the predecessor that stops leaves it alone. Were it to
+     * remove the file it finds its own, the successor could put its socket there between that check and the
+     * removal, which would delete it, and the next director would find no one to adopt from.
+     */
+    @Test
+    void aGiverThatHandedOverLeavesThePathToItsSuccessor() throws Exception {
+        Path file = java.nio.file.Files.createFile(dir.resolve("listener"));
+        io.netty.channel.unix.FileDescriptor fd = io.netty.channel.unix.FileDescriptor.from(file.toFile());
+        try {
+            giver = new Handover.Giver(dir.resolve("h.sock"), () -> Map.of("TCP/127.0.0.1:1", fd.intValue()),
+                    () -> handedOver.set(true), Duration.ofSeconds(5), Handover.ownUid());
+            Handover.Taken taken = Handover.take(dir.resolve("h.sock"), List.of("TCP/127.0.0.1:1"),
+                    Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+            try {
+                assertThat(taken.fds).containsOnlyKeys("TCP/127.0.0.1:1");
+                taken.serving();
+            } finally {
+                taken.close();
+            }
+            await().atMost(Duration.ofSeconds(5)).untilTrue(handedOver);
+            giver.close();
+            giver = null;
+            assertThat(dir.resolve("h.sock")).exists();
+        } finally {
+            fd.close();
+        }
+    }
+
+    /** A giver that stops without handing over removes its socket file. */
+    @Test
+    void aGiverThatStopsRemovesItsPath() throws Exception {
+        giver(Handover.ownUid());
+        assertThat(dir.resolve("h.sock")).exists();
+        giver.close();
+        giver = null;
+        assertThat(dir.resolve("h.sock")).doesNotExist();
+    }
+
     @Test
     void aPeerOfAnotherUserGetsNothing() throws Exception {
         giver(Handover.ownUid() + 1); // this test process plays the stranger
