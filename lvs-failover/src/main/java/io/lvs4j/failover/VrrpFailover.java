@@ -36,9 +36,6 @@ public interface VrrpFailover extends Failover {
     /** How often a kind of rejection is logged at WARN after its first: every 10 minutes at most. */
     Duration REJECTION_LOG_PERIOD = Duration.ofMinutes(10);
 
-    /** The longest {@link #close()} waits for the node to stop: 10 s. */
-    Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
-
     /** A failover node on the system's clocks; nothing runs until {@link #start()}. */
     static VrrpFailover create(VrrpConfig config) {
         return create(config, FailoverClock.system());
@@ -117,11 +114,4 @@ public interface VrrpFailover extends Failover {
      */
     @Override
     FailoverHandover handover();
-
-    /**
-     * Stops as {@link #stop()} does and waits at most {@link #CLOSE_TIMEOUT}. Interrupted while waiting, it returns at
-     * once and leaves the thread's interrupt status set. Never throws.
-     */
-    @Override
-    void close();
 }

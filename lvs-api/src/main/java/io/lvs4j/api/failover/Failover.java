@@ -1,7 +1,11 @@
 package io.lvs4j.api.failover;
 
 import io.lvs4j.api.Registration;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +33,9 @@ public interface Failover extends AutoCloseable {
     int PRIORITY_MAX = 254;
     /** The priority of the node that owns the virtual address; it becomes master at once: {@value}. */
     int PRIORITY_OWNER = 255;
+
+    /** The longest the default {@link #close()} waits for {@link #stop()} to complete: 10 s. */
+    Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     /** The current role. */
     Role role();
@@ -67,10 +74,20 @@ public interface Failover extends AutoCloseable {
     }
 
     /**
-     * Stops as {@link #stop()} does and waits for it, at most a bounded time that the implementation documents (the
-     * built-in failovers: 10 s). Interrupted while waiting, it returns at once and leaves the thread's interrupt
-     * status set. Never throws.
+     * Stops as {@link #stop()} does and waits for it, at most {@link #CLOSE_TIMEOUT}. Interrupted while waiting, it
+     * returns at once and leaves the thread's interrupt status set. Never throws: a stop that fails or does not complete
+     * in time is logged at WARNING ({@link System.Logger} {@code io.lvs4j.api.failover.Failover}). Both built-in
+     * failovers close this way; an implementation that overrides it documents its own bound.
      */
     @Override
-    void close();
+    default void close() {
+        try {
+            stop().toCompletableFuture().get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            System.getLogger(Failover.class.getName())
+                    .log(System.Logger.Level.WARNING, "failover " + this + " did not stop cleanly", e);
+        }
+    }
 }

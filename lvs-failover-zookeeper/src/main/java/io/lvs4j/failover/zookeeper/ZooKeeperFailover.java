@@ -5,19 +5,15 @@ import io.lvs4j.api.failover.Failover;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.api.failover.RoleChange;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
@@ -57,9 +53,6 @@ import org.slf4j.LoggerFactory;
 public final class ZooKeeperFailover implements Failover {
 
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperFailover.class);
-    /** The longest {@link #close()} waits for the failover to stop: 10 s. */
-    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
-
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     private final CuratorFramework client;
@@ -280,21 +273,6 @@ public final class ZooKeeperFailover implements Failover {
         Objects.requireNonNull(listener, "listener");
         listeners.add(listener);
         return () -> listeners.remove(listener);
-    }
-
-    /**
-     * Stops as {@link #stop()} does and waits at most {@link #CLOSE_TIMEOUT}. Interrupted while waiting, it returns at
-     * once and leaves the thread's interrupt status set. Never throws.
-     */
-    @Override
-    public void close() {
-        try {
-            stop().toCompletableFuture().get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOG.warn("failover {} did not stop cleanly", id, e);
-        }
     }
 
     @Override
