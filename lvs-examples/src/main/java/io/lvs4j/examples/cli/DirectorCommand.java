@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -87,19 +88,8 @@ final class DirectorCommand implements Callable<Integer> {
             converter = DurationConverter.class, description = "How long a stop waits for connections. Default: 10s.")
     Duration grace = Duration.ofSeconds(10);
 
-    @Option(names = "--upgrade-socket", paramLabel = "PATH",
-            description = "Hitless upgrade: take the listeners, VRRP sockets and roles of the lvs4j director running "
-                    + "with the same option (if any), so that VRRP peers see no role change, then listen at PATH for "
-                    + "the next one; once that serves, close the admin endpoint (the successor binds it), drain for "
-                    + "--upgrade-grace and exit. PATH's directory must be private (e.g. /run/lvs4j, 0700); each "
-                    + "vrrp_instance uses PATH.NAME beside it. Runs on epoll; unicast_peer instances only (see "
-                    + "docs/operations.md).")
-    @Nullable Path upgradeSocket;
-
-    @Option(names = "--upgrade-grace", paramLabel = "DURATION", defaultValue = "30s",
-            converter = DurationConverter.class,
-            description = "After handing over, how long established connections may take to finish. Default: 30s.")
-    Duration upgradeGrace = Duration.ofSeconds(30);
+    @Mixin
+    UpgradeOptions upgrade = new UpgradeOptions();
 
     @Override
     public Integer call() throws InterruptedException {
@@ -156,11 +146,7 @@ final class DirectorCommand implements Callable<Integer> {
         KeepalivedDirector director;
         try {
             KeepalivedDirector.Options options = new KeepalivedDirector.Options(threads, insecure);
-            Path upgrade = upgradeSocket;
-            if (upgrade != null) {
-                options = options.withUpgradeSocket(upgrade, upgradeGrace);
-            }
-            director = new KeepalivedDirector(config, options);
+            director = new KeepalivedDirector(config, upgrade.applyTo(options));
         } catch (IllegalArgumentException e) {
             err.println("lvs4j director: " + e.getMessage());
             err.flush();
@@ -183,7 +169,7 @@ final class DirectorCommand implements Callable<Integer> {
                 InetSocketAddress bind = Endpoints.address("--admin", admin);
                 String secret = AdminToken.create();
                 server = AdminHandover.start(() -> AdminServer.start(bind, adminRemote, secret, director,
-                        Lvs4jCommand.metrics(director), reloader::reload), upgradeSocket != null);
+                        Lvs4jCommand.metrics(director), reloader::reload), upgrade.enabled());
                 token = tokenFile != null ? tokenFile : AdminToken.defaultFile(server.address().getPort());
                 AdminToken.write(token, secret);
             } catch (IllegalArgumentException | IOException | UncheckedIOException e) {

@@ -41,6 +41,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -285,19 +286,8 @@ final class ForwardCommand implements Callable<Integer> {
             converter = DurationConverter.class, description = "How long a stop waits for connections. Default: 10s.")
     Duration grace = Duration.ofSeconds(10);
 
-    @Option(names = "--upgrade-socket", paramLabel = "PATH",
-            description = "Hitless upgrade: take the listeners of the lvs4j forward running with the same option (if "
-                    + "any), then listen at PATH for the next one; once that serves, stop accepting, drain for "
-                    + "--upgrade-grace and exit. PATH's directory must be private (e.g. /run/lvs4j, 0700). Runs on "
-                    + "epoll; with --failover vrrp the failover socket, role and advert run go too, so the peer sees "
-                    + "no role change (unicast --peer only; not --failover zookeeper); with --admin the successor "
-                    + "binds the admin address once this one serves no more (see docs/operations.md).")
-    @Nullable Path upgradeSocket;
-
-    @Option(names = "--upgrade-grace", paramLabel = "DURATION", defaultValue = "30s",
-            converter = DurationConverter.class,
-            description = "After handing over, how long established connections may take to finish. Default: 30s.")
-    Duration upgradeGrace = Duration.ofSeconds(30);
+    @Mixin
+    UpgradeOptions upgrade = new UpgradeOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -311,11 +301,7 @@ final class ForwardCommand implements Callable<Integer> {
             }
             KeepalivedDirector.Options options = new KeepalivedDirector.Options(threads, insecure, this::print,
                     zooKeeper);
-            Path upgrade = upgradeSocket;
-            if (upgrade != null) {
-                options = options.withUpgradeSocket(upgrade, upgradeGrace);
-            }
-            director = new KeepalivedDirector(spec, options);
+            director = new KeepalivedDirector(spec, upgrade.applyTo(options));
         } catch (KeepalivedDirector.MissingKeyException e) {
             close(zooKeeper);
             throw usage("--failover vrrp: a failover group needs a key (adverts are authenticated with HMAC-SHA256): "
@@ -528,7 +514,7 @@ final class ForwardCommand implements Callable<Integer> {
                         Lvs4jCommand.metrics(director), () -> {
                             throw new IllegalStateException("lvs4j forward has no file to read again: its flags are "
                                     + "its configuration; restart it with new flags to change them");
-                        }), upgradeSocket != null);
+                        }), upgrade.enabled());
                 token = tokenFile != null ? tokenFile : AdminToken.defaultFile(server.address().getPort());
                 AdminToken.write(token, secret);
             } catch (IllegalArgumentException | IOException | UncheckedIOException e) {
@@ -573,7 +559,7 @@ final class ForwardCommand implements Callable<Integer> {
         DirectorSettings s = spec.settings();
         DirectorConfig defaults = Director.builder().config();
         // UDP: the limit in effect, which on io_uring the heap bounds too; with --upgrade-socket AUTO is epoll
-        Transport io = upgradeSocket != null && s.transport() == Transport.AUTO ? Transport.EPOLL : s.transport();
+        Transport io = upgrade.enabled() && s.transport() == Transport.AUTO ? Transport.EPOLL : s.transport();
         out.println("lvs4j forward: at most " + (udp ? DirectorBuilder.effectiveMaxFlows(io,
                 s.maxFlows() > 0 ? s.maxFlows() : defaults.maxFlows()) + " UDP flows" : (s.maxConnections() > 0 ? s.maxConnections() : defaults.maxConnections())
                 + " TCP connections") + " (--max-" + (udp ? "flows" : "conns") + "; ulimit -n "

@@ -3,6 +3,7 @@ package io.lvs4j.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lvs4j.keepalived.KeepalivedDirector;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -107,6 +108,36 @@ class Lvs4jCommandTest {
                 .isEqualTo(2);
         assertThat(err.toString()).contains("it uses multicast, whose socket is not handed over; give it "
                 + "unicast_peer addresses");
+    }
+
+    @Test
+    void directorAndForwardTakeTheSameUpgradeOptionsWithOneHelpText(@TempDir Path dir) {
+        Path socket = dir.resolve("upgrade.sock");
+        DirectorCommand director = new DirectorCommand();
+        CommandLine directorLine = new CommandLine(director);
+        directorLine.parseArgs("-f", dir.resolve("keepalived.conf").toString(), "--upgrade-socket", socket.toString(),
+                "--upgrade-grace", "2s");
+        ForwardCommand forward = new ForwardCommand();
+        CommandLine forwardLine = new CommandLine(forward);
+        forwardLine.parseArgs("--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--upgrade-socket",
+                socket.toString(), "--upgrade-grace", "2s");
+        for (UpgradeOptions upgrade : new UpgradeOptions[] {director.upgrade, forward.upgrade}) {
+            assertThat(upgrade.enabled()).isTrue();
+            KeepalivedDirector.Options options =
+                    upgrade.applyTo(new KeepalivedDirector.Options(1, false));
+            assertThat(options.upgradeSocket()).isEqualTo(socket);
+            assertThat(options.upgradeGrace()).isEqualTo(Duration.ofSeconds(2));
+        }
+        for (String name : new String[] {"--upgrade-socket", "--upgrade-grace"}) {
+            assertThat(directorLine.getCommandSpec().findOption(name).description())
+                    .isEqualTo(forwardLine.getCommandSpec().findOption(name).description());
+        }
+        ForwardCommand without = new ForwardCommand();
+        new CommandLine(without).parseArgs("--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80");
+        assertThat(without.upgrade.enabled()).isFalse();
+        assertThat(without.upgrade.grace).isEqualTo(Duration.ofSeconds(30));
+        assertThat(without.upgrade.applyTo(new KeepalivedDirector.Options(1, false))
+                .upgradeSocket()).isNull();
     }
 
     private static String[] concat(String[] a, String... b) {
