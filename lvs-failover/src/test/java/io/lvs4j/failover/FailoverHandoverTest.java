@@ -120,7 +120,7 @@ class FailoverHandoverTest {
 
         master.handover().quiet().toCompletableFuture().get(5, TimeUnit.SECONDS);
         VrrpFailover successor = node(a, 150, b);
-        successor.handover().adopt(export.socketFd(), export.state());
+        assertThat(successor.handover().adopt(export.socketFd(), export.state())).isEqualTo(Role.MASTER);
         successor.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertThat(successor.role()).isEqualTo(Role.MASTER);
 
@@ -169,5 +169,19 @@ class FailoverHandoverTest {
                 .withMessageContaining("'garbage' is not NAME=VALUE");
         assertThatIllegalArgumentException().isThrownBy(() -> node(a, 150, b).handover()
                 .adopt(99, state.replace("role=MASTER", "role=FAULT"))).withMessageContaining("role FAULT");
+        // a field given twice would leave the node and its director reading different values: refused
+        assertThatIllegalArgumentException().isThrownBy(() -> node(a, 150, b).handover()
+                .adopt(99, state.replace("role=MASTER", "role=MASTER,role=BACKUP")))
+                .withMessageContaining("field role appears more than once");
+    }
+
+    @Test
+    void adoptTellsTheRoleTheNodeWillStartIn() {
+        String state = "v=1,router=51,bind=" + a.getAddress().getHostAddress() + ":" + a.getPort()
+                + ",role=BACKUP,boot=1f,seq=7,uptime=1000,priority=150";
+        // never started, so the descriptor (99, not this process's socket) is never used
+        assertThat(node(a, 150, b).handover().adopt(99, state)).isEqualTo(Role.BACKUP);
+        assertThat(node(a, 150, b).handover().adopt(99, state.replace("role=BACKUP", "role=MASTER")))
+                .isEqualTo(Role.MASTER);
     }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletionStage;
  * sequence, so that the successor's preparation leaves no gap in its adverts); {@link #quiet()} just before the
  * successor starts (a master stops advertising); then exactly one of {@link #release()} (the successor took over) or
  * {@link #resume()} (it did not). Successor: {@link #adopt} before {@link Failover#start()},
- * which then enters the exported role at once instead of starting as a backup.
+ * which then enters the exported role (the one {@code adopt} returns) at once instead of starting as a backup.
  */
 public interface FailoverHandover {
 
@@ -72,9 +72,12 @@ public interface FailoverHandover {
     /**
      * Successor, before {@link Failover#start()}: start on the predecessor's socket from its exported state.
      *
+     * @return the role that {@link Failover#start()} will enter, read from {@code state}: {@link Role#MASTER} or
+     *     {@link Role#BACKUP} (a {@code Director} binds the adopted listeners before it starts a master, so that it
+     *     serves as it advertises)
      * @throws IllegalArgumentException naming the field when the state is malformed or does not fit this node (another
      *     virtual router or address, or a lower priority than the predecessor's)
      * @throws IllegalStateException when already started
      */
-    void adopt(int socketFd, String state);
+    Role adopt(int socketFd, String state);
 }

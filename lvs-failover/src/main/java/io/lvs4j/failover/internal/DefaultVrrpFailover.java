@@ -625,7 +625,7 @@ public final class DefaultVrrpFailover implements VrrpFailover {
         }
 
         @Override
-        public void adopt(int socketFd, String state) {
+        public Role adopt(int socketFd, String state) {
             if (started.isDone() || channel != null || adoptedRole != null) {
                 throw new IllegalStateException("adopt must come before start");
             }
@@ -639,7 +639,10 @@ public final class DefaultVrrpFailover implements VrrpFailover {
                 if (eq <= 0) {
                     throw new IllegalArgumentException("failover state: field '" + kv + "' is not NAME=VALUE");
                 }
-                fields.put(kv.substring(0, eq), kv.substring(eq + 1));
+                if (fields.put(kv.substring(0, eq), kv.substring(eq + 1)) != null) {
+                    throw new IllegalArgumentException("failover state: field " + kv.substring(0, eq)
+                            + " appears more than once");
+                }
             }
             String version = field(fields, "v");
             if (!version.equals("1")) {
@@ -685,6 +688,7 @@ public final class DefaultVrrpFailover implements VrrpFailover {
             // while the predecessor still advertises, not in the silence between its last advert and this node's first
             codec.encode(new Advert(config.routerId(), config.priority(), config.advertIntervalCentis(), config.sendKeyId(),
                     config.bind(), boot, seq, uptime, clock.wallMillis(), new byte[0]));
+            return r;
         }
     }
 

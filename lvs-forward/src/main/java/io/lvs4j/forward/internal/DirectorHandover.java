@@ -4,6 +4,7 @@ import io.lvs4j.api.ServiceKey;
 import io.lvs4j.api.VirtualService;
 import io.lvs4j.api.failover.Failover;
 import io.lvs4j.api.failover.FailoverHandover;
+import io.lvs4j.api.failover.Role;
 import io.lvs4j.forward.DirectorConfig;
 import io.lvs4j.forward.Transport;
 import io.netty.channel.Channel;
@@ -133,15 +134,15 @@ final class DirectorHandover {
             return director.startFailover(failover).toCompletableFuture();
         }
         FailoverHandover h = java.util.Objects.requireNonNull(failover.handover(), "handover");
+        Role role;
         try {
-            h.adopt(fd, state);
+            role = h.adopt(fd, state);
         } catch (RuntimeException e) {
             Handover.closeQuietly(fd);
             return CompletableFuture.failedFuture(new IllegalStateException("cannot adopt the predecessor's "
                     + "failover: " + e.getMessage(), e));
         }
-        boolean master = ("," + state + ",").contains(",role=MASTER,");
-        CompletableFuture<Void> listeners = master ? bindAll(runtimes, taken) : CompletableFuture.completedFuture(null);
+        CompletableFuture<Void> listeners = role == Role.MASTER ? bindAll(runtimes, taken) : CompletableFuture.completedFuture(null);
         // the predecessor advertised while this director adopted the listeners: it stops just before this one starts
         return listeners.thenCompose(v -> taken.quiet(QUIET_TIMEOUT)).thenCompose(v -> director.startFailover(failover));
     }
