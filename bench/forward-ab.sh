@@ -8,19 +8,25 @@
 #
 # Usage: bench/forward-ab.sh [ROUNDS=5] [DURATION=6s] [CASE...]
 #   CASE: "keepalive small", "close small", "keepalive 16k", "keepalive 1m" (default: all four)
-# Environment: A_OPTS, B_OPTS (JVM options of each, after JAVA_OPTS, which both get: default -Xms512m -Xmx512m
-# -XX:+UseParallelGC; JAVA_OPTS= (set, empty) gives neither any), A_TRANSPORT, B_TRANSPORT (default auto), CONNECTIONS
-# (default 50), A_JAR, B_JAR (default the jar built from this tree: set one to a copy of an older build to A/B a code
-# change), NO_BUILD=1 (use the jars as they are).
+# Environment: A_OPTS, B_OPTS (JVM options of each, after JAVA_OPTS, which both get: default the options ./lvs4j gives,
+# as users get them, with its MALLOC_ARENA_MAX=2; JAVA_OPTS= (set, empty) gives neither any; the earlier runs in
+# docs/benchmarks.md that name no options had JAVA_OPTS="-Xms512m -Xmx512m -XX:+UseParallelGC"), A_TRANSPORT,
+# B_TRANSPORT (default auto), CONNECTIONS (default 50), A_JAR, B_JAR (default the jar built from this tree: set one to a
+# copy of an older build to A/B a code change), NO_BUILD=1 (use the jars as they are).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
+bench_help "$@"
 ROUNDS=${1:-5}
 DURATION=${2:-6s}
 shift $(( $# < 2 ? $# : 2 ))
 CASES=("$@")
 [ ${#CASES[@]} -gt 0 ] || CASES=("keepalive small" "close small" "keepalive 16k" "keepalive 1m")
 CONNS=${CONNECTIONS:-50}
-. bench/lib.sh
+[[ $ROUNDS =~ ^[1-9][0-9]*$ && $CONNS =~ ^[1-9][0-9]*$ ]] \
+  || { echo "$0: ROUNDS and CONNECTIONS are whole numbers above 0 (see --help)" >&2; exit 2; }
+java_opts=${JAVA_OPTS-$(launcher_opts)}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}  # as ./lvs4j sets it
 bench_start ab
 bench_need nginx wrk curl
 jar=lvs-examples/target/lvs-examples-0.1.0-SNAPSHOT-all.jar
@@ -35,7 +41,7 @@ nginx_backend $BACKEND
 
 start() { # PORT TRANSPORT OPTS JAR -> pid
   # shellcheck disable=SC2086
-  java ${JAVA_OPTS--Xms512m -Xmx512m -XX:+UseParallelGC} $3 -jar "$4" forward --listen 127.0.0.1:"$1" \
+  java $java_opts $3 -jar "$4" forward --listen 127.0.0.1:"$1" \
     --real 127.0.0.1:$BACKEND --scheduler rr --threads 1 --transport "$2" > "$work/$1.out" 2>&1 &
   echo $!
 }
@@ -63,7 +69,7 @@ run() { # PORT PID PATH MODE -> "req/s cpu_us_per_req p99_us user_us_per_req"
   awk -v r="$rps" -v d=$((t1 - t0)) -v u=$((u1 - u0)) -v n="$n" -v hz="$(getconf CLK_TCK)" -v p="$p99" \
     'BEGIN { printf "%.0f %.1f %.0f %.1f", r, d * 1000000 / hz / n, p, u * 1000000 / hz / n }'
 }
-echo "A: transport ${A_TRANSPORT:-auto}, options '${JAVA_OPTS--Xms512m -Xmx512m -XX:+UseParallelGC} ${A_OPTS:-}', jar ${A_JAR:-$jar}; B: transport ${B_TRANSPORT:-auto}, options '${JAVA_OPTS--Xms512m -Xmx512m -XX:+UseParallelGC} ${B_OPTS:-}', jar ${B_JAR:-$jar}"
+echo "A: transport ${A_TRANSPORT:-auto}, options '$java_opts ${A_OPTS:-}', jar ${A_JAR:-$jar}; B: transport ${B_TRANSPORT:-auto}, options '$java_opts ${B_OPTS:-}', jar ${B_JAR:-$jar}"
 for case in "${CASES[@]}"; do
   mode=${case% *}; path=${case#* }
   # warm-up: both JVMs compile their hot paths on this case before anything counts

@@ -14,21 +14,12 @@
 # Environment: LVS4J_JAVA_OPTS (default: the options ./lvs4j gives, as users get them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=${1:-20}
-AT=${2:-5}
-CONNS=${3:-20}
-GRACE=${4:-30s}
-STOP_GRACE=${5:-2s}
-. bench/lib.sh
+. bench/hitless-lib.sh "$@"  # the arguments, lib.sh, $jar, $java_opts and MALLOC_ARENA_MAX as ./lvs4j sets it
 bench_start hitless-pair
 bench_need nginx wrk tcpdump
-jar=lvs-examples/target/lvs-examples-0.1.0-SNAPSHOT-all.jar
 ./mvnw -q -B -o -DskipTests -Djacoco.skip=true -pl lvs-examples -am package  # always: the jar must match the sources
 BACKEND=18191; VIP=18190; VRRP_A=18195; VRRP_B=18196
-java_opts=${LVS4J_JAVA_OPTS-$(launcher_opts)}
-export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
-
-. bench/hitless-lib.sh
+hitless_backend
 (umask 077; head -c 32 /dev/urandom > "$work/run/group.key")
 
 # node NAME PRIORITY SELF PEER [OPTIONS...]: starts `lvs4j forward --failover vrrp` in the background, its output in

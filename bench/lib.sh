@@ -1,5 +1,14 @@
 # Helpers shared by the bench scripts; each sources this file after changing to the project root.
 
+# bench_help "$@": when the first argument is -h or --help, prints the calling script's leading comment (what it does,
+# its usage and environment) and exits 0; call it from the project root. Sourcing this file defines functions only, so
+# a script may do it before it reads its arguments.
+bench_help() {
+  case ${1:-} in
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "bench/${0##*/}"; exit 0 ;;
+  esac
+}
+
 # bench_start NAME: makes the work directory $work (readable by nginx's unprivileged workers) and the list $pids of
 # processes that are stopped when the script exits.
 bench_start() {

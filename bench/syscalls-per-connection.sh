@@ -9,10 +9,15 @@
 # when they are missing (needs root).
 #
 # Usage: bench/syscalls-per-connection.sh [SECONDS=4]
+# Environment: LVS4J_JAVA_OPTS (default: the options ./lvs4j gives, as users get them, with its MALLOC_ARENA_MAX=2;
+# the earlier counts in docs/benchmarks.md had LVS4J_JAVA_OPTS="-Xms512m -Xmx512m -XX:+UseParallelGC").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SECONDS_RUN=${1:-4}
 . bench/lib.sh
+bench_help "$@"
+SECONDS_RUN=${1:-4}
+[[ $SECONDS_RUN =~ ^[1-9][0-9]*$ ]] || { echo "$0: SECONDS is a whole number above 0 (see --help)" >&2; exit 2; }
+java_opts=${LVS4J_JAVA_OPTS-$(launcher_opts)}
 bench_start syscalls
 bench_need haproxy nginx wrk strace curl nginx-stream
 jar=lvs-examples/target/lvs-examples-0.1.0-SNAPSHOT-all.jar
@@ -74,7 +79,8 @@ wait_port $BACKEND
 run_one haproxy haproxy -f "$work/haproxy.cfg" -db
 run_one nginx nginx -c "$work/stream.conf" -p "$work"
 for t in nio epoll io_uring; do
-  run_one "lvs4j-$t" java -Xms512m -Xmx512m -XX:+UseParallelGC -jar "$jar" forward --listen 127.0.0.1:$PORT \
-    --real 127.0.0.1:$BACKEND --scheduler rr --threads 1 --transport "$t"
+  # shellcheck disable=SC2086
+  run_one "lvs4j-$t" env MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java $java_opts -jar "$jar" forward \
+    --listen 127.0.0.1:$PORT --real 127.0.0.1:$BACKEND --scheduler rr --threads 1 --transport "$t"
 done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r); $(date -u +%F)"
