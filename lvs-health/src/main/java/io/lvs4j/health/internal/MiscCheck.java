@@ -3,6 +3,7 @@ package io.lvs4j.health.internal;
 import io.lvs4j.api.RealServer;
 import io.lvs4j.api.health.CheckResult;
 import io.lvs4j.api.health.HealthCheck;
+import io.lvs4j.api.internal.ProcessGroups;
 import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
@@ -16,7 +17,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * keepalived's {@code MISC_CHECK}: runs a command for each real server. Exit 0 passes and 1 fails; with
  * {@code misc_dynamic}, exit codes 2..255 pass and set the weight to {@code code - 2}. A command still running at the
- * timeout is killed with its process group (everything it started, see {@link ProcessGroup}) and the check fails. The
+ * timeout is killed with its process group (everything it started, see {@link ProcessGroups}) and the check fails. The
  * real server's address and port are appended as the last two arguments and set as {@code LVS4J_RS_IP} and
  * {@code LVS4J_RS_PORT}. Output is discarded. No thread waits for the process.
  */
@@ -50,14 +51,14 @@ public final class MiscCheck implements HealthCheck {
         pb.environment().put("LVS4J_RS_PORT", port);
         Process process;
         try {
-            process = ProcessGroup.start(pb);
+            process = ProcessGroups.start(pb, true);
         } catch (IOException e) {
             return CompletableFuture.completedFuture(CheckResult.down("cannot run " + command.get(0) + ": "
                     + e.getMessage()));
         }
         return process.onExit().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((p, error) -> {
             if (error != null) {
-                ProcessGroup.kill(process);
+                ProcessGroups.kill(process, true);
                 return CheckResult.down(error instanceof TimeoutException
                         ? command.get(0) + " still running after " + timeout + ": killed"
                         : command.get(0) + " failed: " + error);
