@@ -54,14 +54,19 @@ public final class LoadMirror implements AutoCloseable {
     private final long[] keys;
 
     /**
-     * Mirrors {@code servers}, in that order, for {@code rule}; a server may appear in many mirrors.
+     * A mirror of {@code servers}, in that order, for {@code rule}, kept current from now until {@link #close()}; a
+     * server may appear in many mirrors.
      *
      * @param weights the weights of the scheduler's table, one per server (the server's weight, or less while it ramps
      *     up); a weight of 0 skips the server in the weighted rules, and any server that is not
      *     {@linkplain RealServer#isAvailable() available} is skipped by every rule
      * @throws IllegalArgumentException if the arrays differ in length or a weight is outside 0..65535
      */
-    public LoadMirror(RealServer[] servers, int[] weights, Rule rule) {
+    public static LoadMirror create(RealServer[] servers, int[] weights, Rule rule) {
+        return new LoadMirror(servers, weights, rule);
+    }
+
+    private LoadMirror(RealServer[] servers, int[] weights, Rule rule) {
         if (servers.length != weights.length) {
             throw new IllegalArgumentException("weights has " + weights.length + " entries for " + servers.length
                     + " servers");

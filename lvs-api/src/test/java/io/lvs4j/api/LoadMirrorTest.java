@@ -24,7 +24,7 @@ class LoadMirrorTest {
     private static LoadMirror lc(RealServer... servers) {
         int[] weights = new int[servers.length];
         Arrays.fill(weights, 1);
-        return new LoadMirror(servers, weights, LoadMirror.Rule.LC);
+        return LoadMirror.create(servers, weights, LoadMirror.Rule.LC);
     }
 
     @Test
@@ -197,7 +197,7 @@ class LoadMirrorTest {
         RealServer b = RealServer.of("10.0.0.2", 80);
         RealServer c = RealServer.of("10.0.0.3", 80);
         a.connectionOpened();
-        LoadMirror m = new LoadMirror(new RealServer[] {a, b, c}, new int[] {1, 2, 2}, LoadMirror.Rule.WLC);
+        LoadMirror m = LoadMirror.create(new RealServer[] {a, b, c}, new int[] {1, 2, 2}, LoadMirror.Rule.WLC);
         assertThat(m.least()).as("b and c tie at 0: the first").isEqualTo(1);
         b.inactiveConnectionOpened();
         c.inactiveConnectionOpened();
@@ -208,9 +208,9 @@ class LoadMirrorTest {
         a.setEjected(true);
         assertThat(m.least()).as("nothing available").isEqualTo(-1);
         m.close();
-        assertThatThrownBy(() -> new LoadMirror(new RealServer[] {a}, new int[] {70000},
+        assertThatThrownBy(() -> LoadMirror.create(new RealServer[] {a}, new int[] {70000},
                 LoadMirror.Rule.WLC)).hasMessageContaining("weights[0]");
-        assertThatThrownBy(() -> new LoadMirror(new RealServer[] {a}, new int[0],
+        assertThatThrownBy(() -> LoadMirror.create(new RealServer[] {a}, new int[0],
                 LoadMirror.Rule.LC)).hasMessageContaining("weights");
     }
 }

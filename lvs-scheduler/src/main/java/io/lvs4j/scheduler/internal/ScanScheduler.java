@@ -26,7 +26,7 @@ abstract class ScanScheduler extends BaseScheduler<Members> {
     @Override
     protected final Members build(RealServer[] servers, int[] weights, Members previous) {
         LoadMirror.Rule r = rule;
-        Members next = new Members(servers, weights, r != null ? new LoadMirror(servers, weights, r) : null);
+        Members next = new Members(servers, weights, r != null ? LoadMirror.create(servers, weights, r) : null);
         previous.release();
         return next;
     }
