@@ -47,18 +47,36 @@ class UdpFlowLimitTest {
         return sent;
     }
 
-    /** Asks until answered, at most {@code tries} times, each waiting a second. */
+    /**
+     * Asks until answered, at most {@code tries} times, each waiting a second; returns the first answer to
+     * {@code text} (a backend's answer ends with {@code ":" + text}). Answers to anything else are skipped: the
+     * client's port may be one an earlier flood socket had, whose flow the director still holds, and a late answer to
+     * that socket's datagram then reaches this client.
+     */
     static String ask(DatagramSocket client, InetSocketAddress to, String text, int tries) throws Exception {
         client.setSoTimeout(1000);
         byte[] b = text.getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < tries; i++) {
             client.send(new DatagramPacket(b, b.length, to));
-            DatagramPacket reply = new DatagramPacket(new byte[2048], 2048);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
             try {
-                client.receive(reply);
-                return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII);
+                while (true) {
+                    DatagramPacket reply = new DatagramPacket(new byte[2048], 2048);
+                    client.receive(reply);
+                    String answer = new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII);
+                    if (answer.endsWith(":" + text)) {
+                        return answer;
+                    }
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (left <= 0) {
+                        break;
+                    }
+                    client.setSoTimeout((int) Math.max(1, left));
+                }
             } catch (SocketTimeoutException e) {
                 // lost: ask again
+            } finally {
+                client.setSoTimeout(1000);
             }
         }
         throw new AssertionError("no answer to " + text + " in " + tries + " tries");
