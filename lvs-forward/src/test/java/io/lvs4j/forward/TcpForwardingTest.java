@@ -228,13 +228,12 @@ class TcpForwardingTest {
      * Both sides finish while much of the answer is still queued towards a client that takes it slowly (a 4 KiB
      * receive window): the director closes the client only after the last byte is written. It closes a side at once
      * when nothing is queued, and this is the case that check is for. The virtual service has a fixed port on a
-     * loopback address no other test uses, not one picked by binding to port 0. Not on NIO: there the client gets a
-     * reset before the end of the answer, with or without that check (found by this test on 2026-11-27, not fixed yet).
+     * loopback address no other test uses, not one picked by binding to port 0. Not on epoll: Netty 4.2.18's defect
+     * described at {@link Transport#EPOLL} (reads paused for backpressure, then the peer's FIN) resets this client.
      */
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"EPOLL", "IO_URING"})
+    @EnumSource(value = Transport.class, names = {"NIO", "IO_URING"})
     void aSlowClientGetsTheWholeAnswerWhenBothSidesFinishWithItQueued(Transport transport) throws Exception {
-        Assumptions.assumeTrue(transport != Transport.EPOLL || Epoll.isAvailable(), "epoll is not available here");
         Assumptions.assumeTrue(transport != Transport.IO_URING || IoUring.isAvailable(),
                 "io_uring is not available here");
         int length = 24 * 1024 * 1024; // far more than the kernel's buffers on the way hold
