@@ -6,7 +6,9 @@
 # native library).
 #
 # Usage: bench/profile-connection.sh [DURATION=15] [CONNECTIONS=50] [MODE=close|keepalive]
-# Environment: LVS4J_JAVA_OPTS, LVS4J_JAR (as for ./lvs4j), AP_VERSION (default 4.2).
+# Environment: LVS4J_JAVA_OPTS, LVS4J_JAR (as for ./lvs4j), AP_VERSION (default 4.2), WARMUP (seconds of the same load
+# before the first profile, default 10; the JIT compiler works for about 30 s of it on this 2-core machine), INTERVAL
+# (CPU sampling interval, default 100us), THREADS=1 (a frame per thread at the root of each stack: the thread's totals).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-15}
@@ -29,10 +31,10 @@ nginx_backend $BACKEND
 for port in $BACKEND $PORT; do wait_port $port; done
 [ "$(curl -s "http://127.0.0.1:$PORT/small")" = ok ] || { echo "lvs4j does not serve /small" >&2; exit 1; }
 hdr=(); [ "$MODE" = close ] && hdr=(-H "Connection: close")
-wrk -t1 -c"$CONNS" -d10s "${hdr[@]}" "http://127.0.0.1:$PORT/small" >/dev/null   # warm-up
+wrk -t1 -c"$CONNS" -d"${WARMUP:-10}s" "${hdr[@]}" "http://127.0.0.1:$PORT/small" >/dev/null   # warm-up
 
 for event in cpu alloc; do  # cpu: kernel frames too where perf_event_paranoid allows
-  jcmd "$pid" JVMTI.agent_load "$lib" "\"start,$([ "$event" = alloc ] && echo event=alloc,alloc=64k || echo event=cpu,interval=100us)\"" >/dev/null
+  jcmd "$pid" JVMTI.agent_load "$lib" "\"start,$([ "$event" = alloc ] && echo event=alloc,alloc=64k || echo "event=cpu,interval=${INTERVAL:-100us}")$([ -n "${THREADS:-}" ] && echo ,threads)\"" >/dev/null
   wrk -t1 -c"$CONNS" -d"${DURATION}s" "${hdr[@]}" "http://127.0.0.1:$PORT/small" | grep -E 'Requests/sec|requests in'
   jcmd "$pid" JVMTI.agent_load "$lib" "\"stop,file=$work/$event.collapsed,collapsed\"" >/dev/null
   echo "== $event: top frames by own samples (self) and with their callees (total), $work/$event.collapsed"

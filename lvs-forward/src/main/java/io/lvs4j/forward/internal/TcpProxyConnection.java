@@ -13,6 +13,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -506,13 +507,32 @@ final class TcpProxyConnection {
         closeAfterFlush(client);
     }
 
-    /** Closes after what is queued has been written; at once when nothing can be (inactive, or its FIN sent). */
+    /**
+     * Closes after what is queued has been written; at once when nothing is queued or nothing can be written (inactive,
+     * or its FIN sent), and not at all when it is closed already (the side whose close brought us here: Netty's close
+     * of a closed channel still makes a promise and an exception). Waiting for the queue takes an empty write, its
+     * promise and a listener; the real server's side of a connection that ends normally has nothing queued by then.
+     */
     private static void closeAfterFlush(Channel c) {
-        if (c.isActive() && !(c instanceof DuplexChannel && ((DuplexChannel) c).isOutputShutdown())) {
+        if (!c.isOpen()) {
+            return;
+        }
+        if (c.isActive() && !(c instanceof DuplexChannel && ((DuplexChannel) c).isOutputShutdown())
+                && hasQueuedWrites(c)) {
             c.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
             c.close();
         }
+    }
+
+    /**
+     * Whether anything written to {@code c}, flushed or not, has yet to reach its socket (an io_uring write in flight
+     * stays in the outbound buffer until it completes; each message counts its size plus a fixed overhead, so even an
+     * empty one shows).
+     */
+    private static boolean hasQueuedWrites(Channel c) {
+        ChannelOutboundBuffer out = c.unsafe().outboundBuffer();
+        return out != null && out.totalPendingWriteBytes() > 0;
     }
 
     /** Closes both sides with a reset (SO_LINGER 0), passing a peer's reset or an error on. */
