@@ -10,12 +10,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -58,8 +60,23 @@ class ZooKeeperFailoverTest {
             return failover.role() == Role.MASTER;
         }
 
+        /**
+         * The client learns that its session expired, as it would after a pause longer than the session timeout; the
+         * ensemble still holds the session (and the election node) until it times out there.
+         *
+         * <p>Injected from the client's own event thread: injectSessionExpiration() queues the expiry event before it
+         * marks the handle closed, so called from another thread, the event thread can hand the expiry to Curator
+         * first, and Curator's reset then closes the still-open handle cleanly, which deletes the election node on
+         * the ensemble before any listener has heard of the expiry (a resignation nobody announced, not an expiry).
+         */
         void expireSession() throws Exception {
-            client.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+            ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
+            CompletableFuture<Void> injected = new CompletableFuture<>();
+            zk.exists("/", false, (rc, path, ctx, stat) -> {
+                zk.getTestable().injectSessionExpiration(); // on the event thread: it handles the expiry after this
+                injected.complete(null);
+            }, null);
+            injected.get(10, TimeUnit.SECONDS);
         }
 
         @Override
