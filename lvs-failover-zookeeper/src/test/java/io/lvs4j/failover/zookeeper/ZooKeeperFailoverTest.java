@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.InstanceSpec;
@@ -38,7 +40,11 @@ class ZooKeeperFailoverTest {
         private long epoch;
 
         Node(String connect, String group, String id, List<Interval> served) {
-            this.client = Zk.client(connect);
+            this(Zk.client(connect), group, id, served);
+        }
+
+        Node(CuratorFramework client, String group, String id, List<Interval> served) {
+            this.client = client;
             this.failover = ZooKeeperFailover.create(client, group, id);
             this.served = served;
             failover.onRoleChange(this::record);
@@ -181,6 +187,57 @@ class ZooKeeperFailoverTest {
                 nodes.forEach(Node::close);
             }
             assertThat(served).hasSizeGreaterThanOrEqualTo(100);
+            assertNoOverlap(served);
+        }
+    }
+
+    @Test
+    void aMasterWhoseSessionExpiredStepsDownBeforeItsClientGivesUpItsElectionNode() throws Exception {
+        // 500 ms ticks allow a 10 s session: the ensemble keeps the expired master's election node that long, so
+        // only the master's own client (Curator's latch, once reconnected) can remove it sooner
+        InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true, -1, 500, -1,
+                Map.of("clientPortAddress", "127.0.0.1"));
+        try (TestingServer server = new TestingServer(spec, true)) {
+            List<Interval> served = new CopyOnWriteArrayList<>();
+            List<Node> nodes = new ArrayList<>();
+            CountDownLatch busy = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            try {
+                Node first = new Node(server.getConnectString(), "web", "d1", served);
+                nodes.add(first);
+                await().atMost(Duration.ofSeconds(10)).until(first::master);
+                CuratorFramework longSession = ZooKeeperConfig.builder(server.getConnectString())
+                        .namespace("lvs4j-test").sessionTimeout(Duration.ofSeconds(10))
+                        .connectionTimeout(Duration.ofMillis(500))
+                        .retry(Duration.ofMillis(20), Duration.ofMillis(200), 29).build().newClient();
+                longSession.start();
+                Node slow = new Node(longSession, "web", "d0", served);
+                nodes.add(slow);
+                Node next = new Node(server.getConnectString(), "web", "d2", served);
+                nodes.add(next);
+                // a role listener of d0 that is still busy when the expiry comes (a director binding its addresses)
+                slow.failover.onRoleChange(change -> {
+                    if (change.current() == Role.MASTER) {
+                        busy.countDown();
+                        try {
+                            release.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                });
+                first.close();
+                nodes.remove(first);
+                assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+                slow.expireSession();
+                await("d2 stays backup while d0, expired, has not stepped down").during(Duration.ofSeconds(1))
+                        .atMost(Duration.ofSeconds(5)).until(() -> !next.master());
+                release.countDown();
+                await().atMost(Duration.ofSeconds(20)).until(() -> next.master() && !slow.master());
+            } finally {
+                release.countDown();
+                nodes.forEach(Node::close);
+            }
             assertNoOverlap(served);
         }
     }
