@@ -92,7 +92,7 @@ class FailoverHandoverTest {
         assertThat(export.state()).contains("role=MASTER", "router=51", "priority=150");
         master.handover().resume(); // no successor came: it advertises again, its sequence moved on
 
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
                 .until(() -> master.role() == Role.MASTER && backup.role() == Role.BACKUP);
         assertThat(seen).isEmpty();
         assertThat(refused(backup)).isZero();
@@ -125,7 +125,7 @@ class FailoverHandoverTest {
         assertThat(successor.role()).isEqualTo(Role.MASTER);
 
         // its adverts continue from the exported sequence, above every advert the paused master sent meanwhile
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
                 .until(() -> successor.role() == Role.MASTER && backup.role() == Role.BACKUP);
         assertThat(seen).isEmpty();
         assertThat(refused(backup)).isZero();
@@ -137,7 +137,7 @@ class FailoverHandoverTest {
 
         FailoverHandover.Export old = master.handover().pause().toCompletableFuture().get(5, TimeUnit.SECONDS);
         master.handover().resume(); // advertises on, far past the state exported
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> master.role() == Role.MASTER);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> master.role() == Role.MASTER);
 
         // a rogue successor with the group's key and the master's very socket starts from the old state
         VrrpFailover rogue = node(a, 150, b);
@@ -145,8 +145,8 @@ class FailoverHandoverTest {
         rogue.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertThat(rogue.role()).isEqualTo(Role.MASTER);
 
-        await().atMost(Duration.ofSeconds(2)).until(() -> backup.rejections().get(AdvertRejection.REPLAYED) > 0);
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+        await().atMost(Duration.ofSeconds(5)).until(() -> backup.rejections().get(AdvertRejection.REPLAYED) > 0);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
                 .until(() -> master.role() == Role.MASTER && backup.role() == Role.BACKUP);
         assertThat(seen).isEmpty();
         Map<AdvertRejection, Long> r = backup.rejections();

@@ -27,6 +27,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -362,7 +363,20 @@ class TcpForwardingTest {
         Backends.Server b = track(Backends.echo());
         Backends.Server c = track(Backends.echo());
         VirtualService vs = service("rr", a, b, c);
-        start(Director.builder().virtualService(vs).connectTimeout(Duration.ofSeconds(1)));
+        AtomicInteger establishedWithB = new AtomicInteger();
+        start(Director.builder().virtualService(vs).connectTimeout(Duration.ofSeconds(1))
+                .outlierDetector(new OutlierDetector() {
+                    @Override
+                    public void onSuccess(RealServer realServer, long latencyNanos) {
+                        if (realServer.address().equals(b.address())) {
+                            establishedWithB.incrementAndGet();
+                        }
+                    }
+
+                    @Override
+                    public void onFailure(RealServer realServer, Throwable cause) {
+                    }
+                }));
         int clients = 4;
         int perClient = 300;
         List<CompletableFuture<Integer>> load = new ArrayList<>();
@@ -389,8 +403,14 @@ class TcpForwardingTest {
         for (CompletableFuture<Integer> f : load) {
             failures += f.get(50, TimeUnit.SECONDS);
         }
-        assertThat(failures).isZero();
-        assertThat(a.accepted.get() + b.accepted.get() + c.accepted.get()).isEqualTo(clients * perClient);
+        // The kill resets what b's kernel had already accepted for it but b had not taken from its queue yet, as it
+        // would with IPVS: the director had forwarded those (at most one per client), so they fail. Every connection
+        // sent b's way after the kill is refused, retried on another real server, and served.
+        int resetInBsQueue = establishedWithB.get() - b.accepted.get();
+        assertThat(resetInBsQueue).isBetween(0, clients);
+        assertThat(failures).as("failed connections (b's kill reset %d in its queue)", resetInBsQueue)
+                .isEqualTo(resetInBsQueue);
+        assertThat(a.accepted.get() + b.accepted.get() + c.accepted.get()).isEqualTo(clients * perClient - failures);
     }
 
     @Test

@@ -28,17 +28,17 @@ class TcpCheckTest {
         try (HealthMonitor m = HealthMonitors.create(HealthMonitorConfig.builder().delayLoop(Duration.ofMillis(50))
                 .retry(0).fall(2).rise(2).warmup(Duration.ZERO).build(), CheckFactory.tcp(Duration.ofMillis(500)))) {
             m.watch(vs);
-            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
                     .until(() -> rs.state() == RealServerState.UP);
             server.close(); // connections are refused now
             await().atMost(Duration.ofSeconds(5)).until(() -> rs.state() == RealServerState.DOWN);
             // the quorum follows the state within the same check, just after it: wait for it, do not race it
-            await().atMost(Duration.ofSeconds(1)).until(() -> !m.hasQuorum(vs));
+            await().atMost(Duration.ofSeconds(5)).until(() -> !m.hasQuorum(vs));
             server = new ServerSocket();
             server.setReuseAddress(true);
             server.bind(new InetSocketAddress(lo, port), 50);
             await().atMost(Duration.ofSeconds(5)).until(() -> rs.state() == RealServerState.UP);
-            await().atMost(Duration.ofSeconds(1)).until(() -> m.hasQuorum(vs));
+            await().atMost(Duration.ofSeconds(5)).until(() -> m.hasQuorum(vs));
         } finally {
             server.close();
         }

@@ -333,17 +333,17 @@ class KeepalivedDirectorTest extends LoopbackTest {
         int vip = freePort();
         int dead = freePort(); // nothing listens: every check fails
         Path conf = write("ha.conf", "vrrp_instance VI_1 {\n    virtual_router_id 54\n    priority 100\n"
-                + "    advert_int 1\n    unicast_src_ip 127.0.0.1\n    unicast_peer {\n        127.0.0.2\n    }\n"
+                + "    advert_int 2\n    unicast_src_ip 127.0.0.1\n    unicast_peer {\n        127.0.0.2\n    }\n"
                 + "    virtual_ipaddress {\n        127.0.0.101\n    }\n"
                 + "    lvs4j {\n        key_file " + key + "\n        failover_port " + freePort() + "\n    }\n}\n"
                 + "virtual_server 127.0.0.101 " + vip + " {\n    delay_loop 0.05\n    ha_suspend\n    lb_kind NAT\n"
                 + "    real_server 127.0.0.1 " + dead + " {\n        TCP_CHECK {\n            connect_timeout 0.2\n"
                 + "            retry 0\n            warmup 0\n        }\n    }\n}\n");
         KeepalivedDirector d = start(conf);
-        // a lone node waits three advert intervals as BACKUP before it takes over: meanwhile nothing is checked
-        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(2)).until(() ->
+        // a lone node waits three advert intervals (6 s) as BACKUP before it takes over: meanwhile nothing is checked
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).until(() ->
                 d.roles().get("VI_1") == Role.BACKUP && state(d, dead) == RealServerState.UP);
-        await().atMost(Duration.ofSeconds(10)).until(() -> d.roles().get("VI_1") == Role.MASTER);
+        await().atMost(Duration.ofSeconds(20)).until(() -> d.roles().get("VI_1") == Role.MASTER);
         await().atMost(Duration.ofSeconds(5)).until(() -> state(d, dead) == RealServerState.DOWN);
     }
 }

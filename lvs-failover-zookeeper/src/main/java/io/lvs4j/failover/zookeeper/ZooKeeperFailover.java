@@ -45,7 +45,10 @@ import org.slf4j.LoggerFactory;
  * connection and finds its node still first after reconnecting resumes its term with the same epoch (nobody else
  * can have led in between: the node existed throughout).
  *
- * <p>Every state change runs on one thread of this failover's own, in order; role listeners are called there.
+ * <p>Every state change runs on one thread of this failover's own, in order; role listeners are called there. When
+ * the connection is suspended or lost, Curator's connection-state thread waits (at most {@link #CLOSE_TIMEOUT}) until
+ * the master has stepped down and its listeners have returned, so that its client gives up its election node (once
+ * reconnected on a new session) only after that.
  *
  * <p>{@link #close()} stops as {@link #stop()} does and waits at most {@link #CLOSE_TIMEOUT}; an interrupt while it
  * waits ends the wait at once and stays set on the thread. It never throws. Thread-safe.
@@ -63,7 +66,7 @@ public final class ZooKeeperFailover implements Failover {
     private final ExecutorService events;
     private final List<Consumer<? super RoleChange>> listeners = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
-    private final ConnectionStateListener connectionListener = this::connectionChanged;
+    private final ConnectionStateListener connectionListener = this::onConnectionState;
     private @Nullable LeaderLatch latch;
     private volatile Role role = Role.INIT;
     private volatile long epoch;
@@ -140,7 +143,7 @@ public final class ZooKeeperFailover implements Failover {
                 if (client.getState() == CuratorFrameworkState.LATENT) {
                     client.start();
                 }
-                client.getConnectionStateListenable().addListener(connectionListener, events);
+                client.getConnectionStateListenable().addListener(connectionListener); // on Curator's thread
                 connected = client.getZookeeperClient().isConnected();
                 LeaderLatch l = new LeaderLatch(client, latchPath, id, LeaderLatch.CloseMode.NOTIFY_LEADER);
                 l.addListener(new LeaderLatchListener() {
@@ -176,6 +179,39 @@ public final class ZooKeeperFailover implements Failover {
             transition(Role.MASTER, sequence(l.getOurPath()), "elected leader of " + group);
         } else if (!leads && role == Role.MASTER) {
             transition(Role.BACKUP, epoch, "lost the leadership of " + group);
+        }
+    }
+
+    /**
+     * On Curator's connection-state thread, which calls every connection listener in turn, one state at a time: the
+     * change is handled on the events thread. A lost connection waits (at most {@link #CLOSE_TIMEOUT}) until this
+     * director has stepped down and its listeners have heard it, so that whatever Curator does on the next state
+     * (the latch, reconnected on a new session, removes the expired election node and another director wins) comes
+     * after the step-down, even when a role listener is slow.
+     */
+    private void onConnectionState(CuratorFramework c, ConnectionState state) {
+        CompletableFuture<Void> handled = new CompletableFuture<>();
+        try {
+            events.execute(() -> {
+                try {
+                    connectionChanged(c, state);
+                } finally {
+                    handled.complete(null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            return; // stopped
+        }
+        if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST
+                || state == ConnectionState.READ_ONLY) {
+            try {
+                handled.get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the client is closing
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("failover {} did not step down within {} after the connection was {}", id, CLOSE_TIMEOUT,
+                        state.name().toLowerCase(Locale.ROOT), e);
+            }
         }
     }
 

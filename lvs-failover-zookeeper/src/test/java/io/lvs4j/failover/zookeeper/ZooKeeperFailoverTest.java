@@ -10,12 +10,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,7 +40,11 @@ class ZooKeeperFailoverTest {
         private long epoch;
 
         Node(String connect, String group, String id, List<Interval> served) {
-            this.client = Zk.client(connect);
+            this(Zk.client(connect), group, id, served);
+        }
+
+        Node(CuratorFramework client, String group, String id, List<Interval> served) {
+            this.client = client;
             this.failover = ZooKeeperFailover.create(client, group, id);
             this.served = served;
             failover.onRoleChange(this::record);
@@ -58,8 +66,23 @@ class ZooKeeperFailoverTest {
             return failover.role() == Role.MASTER;
         }
 
+        /**
+         * The client learns that its session expired, as it would after a pause longer than the session timeout; the
+         * ensemble still holds the session (and the election node) until it times out there.
+         *
+         * <p>Injected from the client's own event thread: injectSessionExpiration() queues the expiry event before it
+         * marks the handle closed, so called from another thread, the event thread can hand the expiry to Curator
+         * first, and Curator's reset then closes the still-open handle cleanly, which deletes the election node on
+         * the ensemble before any listener has heard of the expiry (a resignation nobody announced, not an expiry).
+         */
         void expireSession() throws Exception {
-            client.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+            ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
+            CompletableFuture<Void> injected = new CompletableFuture<>();
+            zk.exists("/", false, (rc, path, ctx, stat) -> {
+                zk.getTestable().injectSessionExpiration(); // on the event thread: it handles the expiry after this
+                injected.complete(null);
+            }, null);
+            injected.get(10, TimeUnit.SECONDS);
         }
 
         @Override
@@ -164,6 +187,57 @@ class ZooKeeperFailoverTest {
                 nodes.forEach(Node::close);
             }
             assertThat(served).hasSizeGreaterThanOrEqualTo(100);
+            assertNoOverlap(served);
+        }
+    }
+
+    @Test
+    void aMasterWhoseSessionExpiredStepsDownBeforeItsClientGivesUpItsElectionNode() throws Exception {
+        // 500 ms ticks allow a 10 s session: the ensemble keeps the expired master's election node that long, so
+        // only the master's own client (Curator's latch, once reconnected) can remove it sooner
+        InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true, -1, 500, -1,
+                Map.of("clientPortAddress", "127.0.0.1"));
+        try (TestingServer server = new TestingServer(spec, true)) {
+            List<Interval> served = new CopyOnWriteArrayList<>();
+            List<Node> nodes = new ArrayList<>();
+            CountDownLatch busy = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            try {
+                Node first = new Node(server.getConnectString(), "web", "d1", served);
+                nodes.add(first);
+                await().atMost(Duration.ofSeconds(10)).until(first::master);
+                CuratorFramework longSession = ZooKeeperConfig.builder(server.getConnectString())
+                        .namespace("lvs4j-test").sessionTimeout(Duration.ofSeconds(10))
+                        .connectionTimeout(Duration.ofMillis(500))
+                        .retry(Duration.ofMillis(20), Duration.ofMillis(200), 29).build().newClient();
+                longSession.start();
+                Node slow = new Node(longSession, "web", "d0", served);
+                nodes.add(slow);
+                Node next = new Node(server.getConnectString(), "web", "d2", served);
+                nodes.add(next);
+                // a role listener of d0 that is still busy when the expiry comes (a director binding its addresses)
+                slow.failover.onRoleChange(change -> {
+                    if (change.current() == Role.MASTER) {
+                        busy.countDown();
+                        try {
+                            release.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                });
+                first.close();
+                nodes.remove(first);
+                assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+                slow.expireSession();
+                await("d2 stays backup while d0, expired, has not stepped down").during(Duration.ofSeconds(1))
+                        .atMost(Duration.ofSeconds(5)).until(() -> !next.master());
+                release.countDown();
+                await().atMost(Duration.ofSeconds(20)).until(() -> next.master() && !slow.master());
+            } finally {
+                release.countDown();
+                nodes.forEach(Node::close);
+            }
             assertNoOverlap(served);
         }
     }
