@@ -17,8 +17,6 @@ import java.util.SortedSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a router's route to the virtual address spread over exactly the live directors of an active-active group
@@ -45,7 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class NexthopGroupController implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(NexthopGroupController.class);
+    private static final System.Logger LOG = System.getLogger(NexthopGroupController.class.getName());
 
     /** Writes the router's state: the sorted next-hop ids of the live directors, or none to withdraw the route. */
     @FunctionalInterface
@@ -100,7 +98,8 @@ public final class NexthopGroupController implements AutoCloseable {
             if (nh != null) {
                 next.add(nh);
             } else if (unknownLogged.add(id)) {
-                LOG.warn("director {} has no next hop (give {}=ID); it gets no traffic", id, id);
+                LOG.log(System.Logger.Level.WARNING, "director " + id + " has no next hop (give " + id
+                        + "=ID); it gets no traffic");
             }
         }
         next.sort(null);
@@ -109,10 +108,12 @@ public final class NexthopGroupController implements AutoCloseable {
         }
         try {
             applier.apply(List.copyOf(next));
-            LOG.info("live directors {}: next hops {}", live, next.isEmpty() ? "none (route withdrawn)" : next);
+            LOG.log(System.Logger.Level.INFO, "live directors " + live + ": next hops "
+                    + (next.isEmpty() ? "none (route withdrawn)" : next));
             applied = List.copyOf(next);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot apply next hops {} for directors {}; retrying at the next change", next, live, e);
+            LOG.log(System.Logger.Level.WARNING, "cannot apply next hops " + next + " for directors " + live
+                    + "; retrying at the next change", e);
             applied = null;
         }
     }
