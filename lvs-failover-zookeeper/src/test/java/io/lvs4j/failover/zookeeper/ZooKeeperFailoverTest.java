@@ -213,6 +213,10 @@ class ZooKeeperFailoverTest {
                 longSession.start();
                 Node slow = new Node(longSession, "web", "d0", served);
                 nodes.add(slow);
+                // the latch makes its election node once connected, after start() returned: d0's must come before
+                // d2's, or d2 would be next in line
+                await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                        .until(() -> longSession.getChildren().forPath("/groups/web/leader").size() == 2);
                 Node next = new Node(server.getConnectString(), "web", "d2", served);
                 nodes.add(next);
                 // a role listener of d0 that is still busy when the expiry comes (a director binding its addresses)
