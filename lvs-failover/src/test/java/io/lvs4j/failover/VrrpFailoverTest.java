@@ -42,7 +42,12 @@ class VrrpFailoverTest {
     }
 
     private static VrrpFailover node(InetSocketAddress self, int priority, byte[] key, InetSocketAddress... peers) {
-        VrrpConfig.Builder b = VrrpConfig.builder(51, self).priority(priority).advertInterval(ADVERT).key(1, key);
+        return node(self, priority, ADVERT, key, peers);
+    }
+
+    private static VrrpFailover node(InetSocketAddress self, int priority, Duration advert, byte[] key,
+                                     InetSocketAddress... peers) {
+        VrrpConfig.Builder b = VrrpConfig.builder(51, self).priority(priority).advertInterval(advert).key(1, key);
         for (InetSocketAddress p : peers) {
             b.peer(p);
         }
@@ -167,10 +172,16 @@ class VrrpFailoverTest {
     void aGracefulStopHandsOverAfterTheSkewTime() throws Exception {
         InetSocketAddress a = address(33);
         InetSocketAddress b = address(34);
-        VrrpFailover master = node(a, 150, KEY, b);
-        VrrpFailover backup = node(b, 100, KEY, a);
+        // 1 s adverts: the skew time (609 ms at priority 100) and the master down interval (3.609 s) lie far enough
+        // apart that a loaded runner's delays cannot make one look like the other
+        Duration advert = Duration.ofSeconds(1);
+        VrrpFailover master = node(a, 150, advert, KEY, b);
+        VrrpFailover backup = node(b, 100, advert, KEY, a);
         try {
-            startPair(master, backup);
+            master.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            backup.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(15)).until(() -> master.role() == Role.MASTER
+                    && backup.role() == Role.BACKUP);
             CompletableFuture<Long> tookOver = new CompletableFuture<>(); // timed when it happens, not when polled
             backup.onRoleChange(c -> {
                 if (c.current() == Role.MASTER) {
@@ -179,8 +190,9 @@ class VrrpFailoverTest {
             });
             long stopped = System.nanoTime();
             master.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            // skew for priority 100 at 100 ms adverts: 60.9 ms, far below the 360.9 ms a crash takes
-            assertThat((tookOver.get(5, TimeUnit.SECONDS) - stopped) / 1_000_000).isLessThan(300L);
+            // the backup waits its skew time after the master's priority-0 advert (609 ms), not the master down
+            // interval a crash takes (3,609 ms)
+            assertThat((tookOver.get(10, TimeUnit.SECONDS) - stopped) / 1_000_000).isBetween(600L, 2500L);
         } finally {
             master.close();
             backup.close();
