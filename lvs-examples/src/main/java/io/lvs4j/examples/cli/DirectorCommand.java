@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -84,9 +83,8 @@ final class DirectorCommand implements Callable<Integer> {
             + "Default: $LVS4J_HOME/director-PID.json, LVS4J_HOME defaulting to ~/.lvs4j.")
     @Nullable Path dumpFile;
 
-    @Option(names = "--stop-grace", paramLabel = "DURATION", defaultValue = "10s",
-            converter = DurationConverter.class, description = "How long a stop waits for connections. Default: 10s.")
-    Duration grace = Duration.ofSeconds(10);
+    @Mixin
+    StopOptions stop = new StopOptions();
 
     @Mixin
     UpgradeOptions upgrade = new UpgradeOptions();
@@ -200,7 +198,7 @@ final class DirectorCommand implements Callable<Integer> {
                 }
                 deleteQuietly(written);
             }
-            director.stop(grace).toCompletableFuture().join();
+            director.stop(stop.grace).toCompletableFuture().join();
             out.print(director.status());
             out.flush();
             stopped.countDown();

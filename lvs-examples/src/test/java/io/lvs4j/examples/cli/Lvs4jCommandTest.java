@@ -140,6 +140,48 @@ class Lvs4jCommandTest {
                 .upgradeSocket()).isNull();
     }
 
+    @Test
+    void directorAndForwardTakeTheSameStopGraceWithOneHelpText(@TempDir Path dir) {
+        DirectorCommand director = new DirectorCommand();
+        CommandLine directorLine = new CommandLine(director);
+        directorLine.parseArgs("-f", dir.resolve("keepalived.conf").toString(), "--stop-grace", "2s");
+        ForwardCommand forward = new ForwardCommand();
+        CommandLine forwardLine = new CommandLine(forward);
+        forwardLine.parseArgs("--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--stop-grace", "2s");
+        assertThat(director.stop.grace).isEqualTo(Duration.ofSeconds(2));
+        assertThat(forward.stop.grace).isEqualTo(Duration.ofSeconds(2));
+        assertThat(forward.spec().settings().stopGrace()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(directorLine.getCommandSpec().findOption("--stop-grace").description())
+                .isEqualTo(forwardLine.getCommandSpec().findOption("--stop-grace").description());
+        assertThat(helpLine(directorLine, "--stop-grace")).contains("How long a stop waits for connections")
+                .isEqualTo(helpLine(forwardLine, "--stop-grace"));
+        DirectorCommand without = new DirectorCommand();
+        new CommandLine(without).parseArgs("-f", dir.resolve("keepalived.conf").toString());
+        assertThat(without.stop.grace).isEqualTo(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> new CommandLine(new ForwardCommand()).parseArgs("--listen", "127.0.0.1:8080",
+                "--real", "127.0.0.1:80", "--stop-grace", "soon"))
+                .hasMessageContaining("'soon' is not a duration");
+    }
+
+    /**
+     * The entry of {@code line}'s usage help that shows {@code option}: its line and the description lines wrapped
+     * under it, up to the next option, white space folded.
+     */
+    private static String helpLine(CommandLine line, String option) {
+        StringBuilder entry = new StringBuilder();
+        for (String l : line.getUsageMessage(CommandLine.Help.Ansi.OFF).split("\\R")) {
+            String text = l.strip();
+            if (entry.length() > 0 && (text.isEmpty() || text.startsWith("-"))) {
+                break;
+            }
+            if (entry.length() > 0 || text.startsWith(option)) {
+                entry.append(text).append(' ');
+            }
+        }
+        assertThat(entry).as("the help of %s", option).isNotEmpty();
+        return entry.toString().strip().replaceAll("\\s+", " ");
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
