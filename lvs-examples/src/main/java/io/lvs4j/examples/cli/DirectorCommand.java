@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -138,6 +139,11 @@ final class DirectorCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The stop's grace: {@code --stop-grace} when given, else the running configuration's {@code stop_grace}. */
+    Duration stopGrace(DirectorSpec running) {
+        return stop.graceOr(running.settings().stopGrace());
+    }
+
     private int run(DirectorSpec config) throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -198,7 +204,7 @@ final class DirectorCommand implements Callable<Integer> {
                 }
                 deleteQuietly(written);
             }
-            director.stop(stop.grace).toCompletableFuture().join();
+            director.stop(stopGrace(director.config())).toCompletableFuture().join();
             out.print(director.status());
             out.flush();
             stopped.countDown();

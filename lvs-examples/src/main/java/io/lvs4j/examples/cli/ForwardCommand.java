@@ -343,7 +343,8 @@ final class ForwardCommand implements Callable<Integer> {
                     + transport + "'");
         };
         DirectorSettings.Builder settings = DirectorSettings.builder().transport(io).connectTimeout(connectTimeout)
-                .idleTimeout(idleTimeout).udpUnrepliedTimeout(udpUnrepliedTimeout).stopGrace(stop.grace)
+                .idleTimeout(idleTimeout).udpUnrepliedTimeout(udpUnrepliedTimeout)
+                .stopGrace(stop.graceOr(Duration.ofSeconds(10)))
                 .events(events);
         Integer flows = maxFlows;
         if (flows != null) {
