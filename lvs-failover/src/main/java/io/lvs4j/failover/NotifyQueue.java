@@ -4,11 +4,8 @@ import io.lvs4j.api.Registration;
 import io.lvs4j.api.Ticker;
 import io.lvs4j.api.failover.Failover;
 import io.lvs4j.api.failover.RoleChange;
-import java.time.Duration;
+import io.lvs4j.api.internal.DropOldestExecutor;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,15 +18,9 @@ import org.slf4j.LoggerFactory;
 final class NotifyQueue implements Registration {
 
     private static final Logger LOG = LoggerFactory.getLogger(TakeoverActions.class);
-    private static final long WARN_EVERY = Duration.ofMinutes(1).toNanos();
 
-    private final int capacity;
-    private final Ticker ticker;
     private final Registration listening;
-    private final ThreadPoolExecutor thread;
-    private long dropped;
-    private long warnings;
-    private long lastWarning;
+    private final DropOldestExecutor thread;
 
     /** One role change for every action, in order; a failing action stops neither the others nor later changes. */
     private record Change(RoleChange change, List<TakeoverAction> actions) implements Runnable {
@@ -49,23 +40,11 @@ final class NotifyQueue implements Registration {
     }
 
     NotifyQueue(Failover failover, int capacity, Ticker ticker, List<TakeoverAction> actions) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be >= 1 but was " + capacity);
-        }
-        this.capacity = capacity;
-        this.ticker = ticker;
-        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.NANOSECONDS, new ArrayBlockingQueue<>(capacity), r -> {
-            Thread t = new Thread(r, "lvs4j-takeover");
-            t.setDaemon(true);
-            return t;
-        }, (r, executor) -> {
-            if (!executor.isShutdown()) {
-                Runnable oldest = executor.getQueue().poll();
-                if (oldest instanceof Change c) {
-                    dropped(c.change());
-                }
-                executor.execute(r);
-            }
+        this.thread = new DropOldestExecutor("lvs4j-takeover", capacity, ticker, (oldest, dropped) -> {
+            RoleChange change = ((Change) oldest).change();
+            LOG.warn("takeover actions are {} role changes behind: dropped the change to {} (epoch {}) and run the "
+                    + "newer ones; {} dropped so far (this is logged at most once a minute)", capacity,
+                    change.current(), change.epoch(), dropped);
         }) {
             @Override
             protected void terminated() {
@@ -76,27 +55,14 @@ final class NotifyQueue implements Registration {
         this.listening = failover.onRoleChange(change -> thread.execute(new Change(change, actions)));
     }
 
-    private synchronized void dropped(RoleChange change) {
-        dropped++;
-        long now = ticker.read();
-        if (warnings > 0 && now - lastWarning < WARN_EVERY) {
-            return;
-        }
-        warnings++;
-        lastWarning = now;
-        LOG.warn("takeover actions are {} role changes behind: dropped the change to {} (epoch {}) and run the newer "
-                + "ones; {} dropped so far (this is logged at most once a minute)", capacity, change.current(),
-                change.epoch(), dropped);
-    }
-
     /** Role changes dropped because the queue was full. */
-    synchronized long dropped() {
-        return dropped;
+    long dropped() {
+        return thread.dropped();
     }
 
     /** WARNs logged about drops. */
-    synchronized long warnings() {
-        return warnings;
+    long warnings() {
+        return thread.warnings();
     }
 
     /** Stops listening; the changes already queued still run, then the actions are closed. */

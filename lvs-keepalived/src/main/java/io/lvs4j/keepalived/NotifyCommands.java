@@ -1,13 +1,10 @@
 package io.lvs4j.keepalived;
 
 import io.lvs4j.api.Ticker;
+import io.lvs4j.api.internal.DropOldestExecutor;
 import io.lvs4j.failover.TakeoverActions;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +17,6 @@ import org.slf4j.LoggerFactory;
 final class NotifyCommands {
 
     private static final Logger LOG = LoggerFactory.getLogger(NotifyCommands.class);
-    private static final long WARN_EVERY = Duration.ofMinutes(1).toNanos();
 
     /** Commands that may wait behind the one running. */
     static final int DEFAULT_CAPACITY = 64;
@@ -30,38 +26,18 @@ final class NotifyCommands {
         void run(List<String> command) throws IOException, InterruptedException;
     }
 
-    private final int capacity;
-    private final Ticker ticker;
     private final Runner runner;
-    private final ThreadPoolExecutor thread;
-    private long dropped; // guarded by this
-    private long warnings; // guarded by this
-    private long lastWarning; // guarded by this
+    private final DropOldestExecutor thread;
 
     NotifyCommands() {
         this(DEFAULT_CAPACITY, Ticker.system(), command -> TakeoverActions.run(command));
     }
 
     NotifyCommands(int capacity, Ticker ticker, Runner runner) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be >= 1 but was " + capacity);
-        }
-        this.capacity = capacity;
-        this.ticker = ticker;
         this.runner = runner;
-        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.NANOSECONDS, new ArrayBlockingQueue<>(capacity), r -> {
-            Thread t = new Thread(r, "lvs4j-notify");
-            t.setDaemon(true);
-            return t;
-        }, (r, executor) -> {
-            if (!executor.isShutdown()) {
-                Runnable oldest = executor.getQueue().poll();
-                if (oldest instanceof Command c) {
-                    dropped(c.command());
-                }
-                executor.execute(r);
-            }
-        });
+        this.thread = new DropOldestExecutor("lvs4j-notify", capacity, ticker, (oldest, dropped) ->
+                LOG.warn("notify commands are {} behind: dropped {} and run the newer ones; {} dropped so far (this "
+                        + "is logged at most once a minute)", capacity, ((Command) oldest).command(), dropped));
     }
 
     private record Command(List<String> command, Runner runner) implements Runnable {
@@ -84,26 +60,14 @@ final class NotifyCommands {
         }
     }
 
-    private synchronized void dropped(List<String> command) {
-        dropped++;
-        long now = ticker.read();
-        if (warnings > 0 && now - lastWarning < WARN_EVERY) {
-            return;
-        }
-        warnings++;
-        lastWarning = now;
-        LOG.warn("notify commands are {} behind: dropped {} and run the newer ones; {} dropped so far (this is "
-                + "logged at most once a minute)", capacity, command, dropped);
-    }
-
     /** Commands dropped because the queue was full. */
-    synchronized long dropped() {
-        return dropped;
+    long dropped() {
+        return thread.dropped();
     }
 
     /** WARNs logged about drops. */
-    synchronized long warnings() {
-        return warnings;
+    long warnings() {
+        return thread.warnings();
     }
 
     /** Lets the queued commands run, then ends the thread. */

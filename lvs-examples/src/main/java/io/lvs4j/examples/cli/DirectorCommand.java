@@ -84,9 +84,8 @@ final class DirectorCommand implements Callable<Integer> {
             + "Default: $LVS4J_HOME/director-PID.json, LVS4J_HOME defaulting to ~/.lvs4j.")
     @Nullable Path dumpFile;
 
-    @Option(names = "--stop-grace", paramLabel = "DURATION", defaultValue = "10s",
-            converter = DurationConverter.class, description = "How long a stop waits for connections. Default: 10s.")
-    Duration grace = Duration.ofSeconds(10);
+    @Mixin
+    StopOptions stop = new StopOptions();
 
     @Mixin
     UpgradeOptions upgrade = new UpgradeOptions();
@@ -138,6 +137,11 @@ final class DirectorCommand implements Callable<Integer> {
                 + (warnings == 1 ? " warning)" : " warnings)")));
         out.flush();
         return 0;
+    }
+
+    /** The stop's grace: {@code --stop-grace} when given, else the running configuration's {@code stop_grace}. */
+    Duration stopGrace(DirectorSpec running) {
+        return stop.graceOr(running.settings().stopGrace());
     }
 
     private int run(DirectorSpec config) throws InterruptedException {
@@ -200,7 +204,7 @@ final class DirectorCommand implements Callable<Integer> {
                 }
                 deleteQuietly(written);
             }
-            director.stop(grace).toCompletableFuture().join();
+            director.stop(stopGrace(director.config())).toCompletableFuture().join();
             out.print(director.status());
             out.flush();
             stopped.countDown();

@@ -282,9 +282,8 @@ final class ForwardCommand implements Callable<Integer> {
             + "DETAIL' (for scripts and the demo).")
     boolean events;
 
-    @Option(names = "--stop-grace", paramLabel = "DURATION", defaultValue = "10s",
-            converter = DurationConverter.class, description = "How long a stop waits for connections. Default: 10s.")
-    Duration grace = Duration.ofSeconds(10);
+    @Mixin
+    StopOptions stop = new StopOptions();
 
     @Mixin
     UpgradeOptions upgrade = new UpgradeOptions();
@@ -344,7 +343,9 @@ final class ForwardCommand implements Callable<Integer> {
                     + transport + "'");
         };
         DirectorSettings.Builder settings = DirectorSettings.builder().transport(io).connectTimeout(connectTimeout)
-                .idleTimeout(idleTimeout).udpUnrepliedTimeout(udpUnrepliedTimeout).stopGrace(grace).events(events);
+                .idleTimeout(idleTimeout).udpUnrepliedTimeout(udpUnrepliedTimeout)
+                .stopGrace(stop.graceOr(Duration.ofSeconds(10)))
+                .events(events);
         Integer flows = maxFlows;
         if (flows != null) {
             if (flows < 1) {

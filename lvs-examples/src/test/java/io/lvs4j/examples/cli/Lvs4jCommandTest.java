@@ -3,7 +3,9 @@ package io.lvs4j.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lvs4j.keepalived.KeepalivedConfig;
 import io.lvs4j.keepalived.KeepalivedDirector;
+import io.lvs4j.keepalived.spec.DirectorSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -138,6 +141,84 @@ class Lvs4jCommandTest {
         assertThat(without.upgrade.grace).isEqualTo(Duration.ofSeconds(30));
         assertThat(without.upgrade.applyTo(new KeepalivedDirector.Options(1, false))
                 .upgradeSocket()).isNull();
+    }
+
+    @Test
+    void directorAndForwardTakeTheSameStopGraceWithOneHelpText(@TempDir Path dir) {
+        DirectorCommand director = new DirectorCommand();
+        CommandLine directorLine = new CommandLine(director);
+        directorLine.parseArgs("-f", dir.resolve("keepalived.conf").toString(), "--stop-grace", "2s");
+        ForwardCommand forward = new ForwardCommand();
+        CommandLine forwardLine = new CommandLine(forward);
+        forwardLine.parseArgs("--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80", "--stop-grace", "2s");
+        assertThat(director.stop.grace).isEqualTo(Duration.ofSeconds(2));
+        assertThat(forward.stop.grace).isEqualTo(Duration.ofSeconds(2));
+        assertThat(forward.spec().settings().stopGrace()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(directorLine.getCommandSpec().findOption("--stop-grace").description())
+                .isEqualTo(forwardLine.getCommandSpec().findOption("--stop-grace").description());
+        assertThat(helpLine(directorLine, "--stop-grace")).contains("How long a stop waits for connections")
+                .isEqualTo(helpLine(forwardLine, "--stop-grace"));
+        ForwardCommand forwardWithout = new ForwardCommand();
+        new CommandLine(forwardWithout).parseArgs("--listen", "127.0.0.1:8080", "--real", "127.0.0.1:80");
+        assertThat(forwardWithout.spec().settings().stopGrace()).isEqualTo(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> new CommandLine(new ForwardCommand()).parseArgs("--listen", "127.0.0.1:8080",
+                "--real", "127.0.0.1:80", "--stop-grace", "soon"))
+                .hasMessageContaining("'soon' is not a duration");
+    }
+
+    /**
+     * Without {@code --stop-grace}, {@code lvs4j director} stops with the grace of the file it runs (its
+     * {@code stop_grace}, 10 s when the file gives none), as {@code KeepalivedDirector.close()} does; with it, the
+     * flag wins.
+     */
+    @Test
+    void directorStopsWithTheFilesStopGraceUnlessTheFlagIsGiven(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("keepalived.conf");
+        Files.writeString(file, """
+                global_defs {
+                    lvs4j {
+                        stop_grace 30
+                    }
+                }
+                virtual_server 127.0.0.1 8080 {
+                    real_server 127.0.0.1 8081 {
+                    }
+                }
+                """);
+        DirectorSpec withGrace = Objects.requireNonNull(KeepalivedConfig.load(file).config());
+        Files.writeString(file, """
+                virtual_server 127.0.0.1 8080 {
+                    real_server 127.0.0.1 8081 {
+                    }
+                }
+                """);
+        DirectorSpec without = Objects.requireNonNull(KeepalivedConfig.load(file).config());
+        DirectorCommand plain = new DirectorCommand();
+        new CommandLine(plain).parseArgs("-f", file.toString());
+        assertThat(plain.stopGrace(withGrace)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(plain.stopGrace(without)).isEqualTo(Duration.ofSeconds(10));
+        DirectorCommand flagged = new DirectorCommand();
+        new CommandLine(flagged).parseArgs("-f", file.toString(), "--stop-grace", "2s");
+        assertThat(flagged.stopGrace(withGrace)).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    /**
+     * The entry of {@code line}'s usage help that shows {@code option}: its line and the description lines wrapped
+     * under it, up to the next option, white space folded.
+     */
+    private static String helpLine(CommandLine line, String option) {
+        StringBuilder entry = new StringBuilder();
+        for (String l : line.getUsageMessage(CommandLine.Help.Ansi.OFF).split("\\R")) {
+            String text = l.strip();
+            if (entry.length() > 0 && (text.isEmpty() || text.startsWith("-"))) {
+                break;
+            }
+            if (entry.length() > 0 || text.startsWith(option)) {
+                entry.append(text).append(' ');
+            }
+        }
+        assertThat(entry).as("the help of %s", option).isNotEmpty();
+        return entry.toString().strip().replaceAll("\\s+", " ");
     }
 
     private static String[] concat(String[] a, String... b) {
