@@ -5,6 +5,7 @@ import io.lvs4j.api.failover.Failover;
 import io.lvs4j.api.failover.Role;
 import io.lvs4j.api.failover.RoleChange;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * can have led in between: the node existed throughout).
  *
  * <p>Every state change runs on one thread of this failover's own, in order; role listeners are called there. When
- * the connection is suspended or lost, Curator's connection-state thread waits (at most {@link #CLOSE_TIMEOUT}) until
+ * the connection is suspended or lost, Curator's connection-state thread waits (at most 10 s) until
  * the master has stepped down and its listeners have returned, so that its client gives up its election node (once
  * reconnected on a new session) only after that.
  *
@@ -60,6 +61,11 @@ public final class ZooKeeperFailover implements Failover {
 
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperFailover.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    /**
+     * How long Curator's connection-state thread waits for a step-down (and its role listeners) after the connection
+     * is suspended or lost, before it lets Curator go on.
+     */
+    private static final Duration STEP_DOWN_WAIT = Duration.ofSeconds(10);
 
     private final CuratorFramework client;
     private final boolean ownsClient;
@@ -187,7 +193,7 @@ public final class ZooKeeperFailover implements Failover {
 
     /**
      * On Curator's connection-state thread, which calls every connection listener in turn, one state at a time: the
-     * change is handled on the events thread. A lost connection waits (at most {@link #CLOSE_TIMEOUT}) until this
+     * change is handled on the events thread. A lost connection waits (at most {@link #STEP_DOWN_WAIT}) until this
      * director has stepped down and its listeners have heard it, so that whatever Curator does on the next state
      * (the latch, reconnected on a new session, removes the expired election node and another director wins) comes
      * after the step-down, even when a role listener is slow.
@@ -208,11 +214,11 @@ public final class ZooKeeperFailover implements Failover {
         if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST
                 || state == ConnectionState.READ_ONLY) {
             try {
-                handled.get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                handled.get(STEP_DOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // the client is closing
             } catch (ExecutionException | TimeoutException e) {
-                LOG.warn("failover {} did not step down within {} after the connection was {}", id, CLOSE_TIMEOUT,
+                LOG.warn("failover {} did not step down within {} after the connection was {}", id, STEP_DOWN_WAIT,
                         state.name().toLowerCase(Locale.ROOT), e);
             }
         }

@@ -526,9 +526,11 @@ final class TcpProxyConnection {
     }
 
     /**
-     * Whether anything written to {@code c}, flushed or not, has yet to reach its socket (an io_uring write in flight
-     * stays in the outbound buffer until it completes; each message counts its size plus a fixed overhead, so even an
-     * empty one shows).
+     * Whether anything written to {@code c}, flushed or not, has yet to reach its socket. This reads Netty's outbound
+     * buffer as Netty 4.2.18 keeps it: every transport's write stays in it until it completes (an io_uring write in
+     * flight included), and each message counts its size plus a fixed overhead, so even an empty one shows. Were the
+     * overhead set to 0 ({@code io.netty.transport.outboundBufferEntrySizeOverhead}), only empty messages would go
+     * unseen, and closing over those loses nothing.
      */
     private static boolean hasQueuedWrites(Channel c) {
         ChannelOutboundBuffer out = c.unsafe().outboundBuffer();
