@@ -5,6 +5,8 @@ import io.lvs4j.keepalived.KeepalivedDirector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -69,5 +71,25 @@ final class AdminHandover {
     /** Whether the successor has the admin address (and writes the token file): then leave both alone. */
     boolean handedOver() {
         return handedOver.get();
+    }
+
+    /**
+     * At stop: closes {@code endpoint} and removes the {@code token} file written for it, unless a successor has
+     * both (the token file is then the successor's).
+     */
+    void closeAtStop(@Nullable AdminServer endpoint, @Nullable Path token) {
+        if (handedOver.get()) {
+            return;
+        }
+        if (endpoint != null) {
+            endpoint.close();
+        }
+        if (token != null) {
+            try {
+                Files.deleteIfExists(token);
+            } catch (IOException e) {
+                // the file is ours and stale; nothing else to do at exit
+            }
+        }
     }
 }

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -198,12 +197,7 @@ final class DirectorCommand implements Callable<Integer> {
             stopped.countDown();
         });
         Thread hook = new Thread(() -> {
-            if (!admin.handedOver()) { // else the successor has the admin address and its own token file
-                if (endpoint != null) {
-                    endpoint.close();
-                }
-                deleteQuietly(written);
-            }
+            admin.closeAtStop(endpoint, written);
             director.stop(stopGrace(director.config())).toCompletableFuture().join();
             out.print(director.status());
             out.flush();
@@ -240,15 +234,5 @@ final class DirectorCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
-    }
-
-    private static void deleteQuietly(@Nullable Path p) {
-        if (p != null) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException e) {
-                // the file is ours and stale; nothing else to do at exit
-            }
-        }
     }
 }

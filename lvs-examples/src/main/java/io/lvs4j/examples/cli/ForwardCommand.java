@@ -32,7 +32,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -538,10 +537,7 @@ final class ForwardCommand implements Callable<Integer> {
             stopped.countDown();
         });
         Thread hook = new Thread(() -> {
-            if (endpoint != null && !adminHandover.handedOver()) { // else the successor's address and token file
-                endpoint.close();
-                deleteQuietly(written);
-            }
+            adminHandover.closeAtStop(endpoint, written);
             director.stop(spec.settings().stopGrace()).toCompletableFuture().join();
             out.print(StatisticsTable.format(director.statistics()));
             out.flush();
@@ -568,13 +564,5 @@ final class ForwardCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            // the file is ours and stale; nothing else to do at exit
-        }
     }
 }
