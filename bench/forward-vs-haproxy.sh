@@ -49,15 +49,8 @@ for port in "${BACKENDS[@]}"; do nginx_backend "$port"; done
 haproxy_cfg $HAPROXY "${BACKENDS[@]}" | sed "s/nbthread 1/nbthread $THREADS/" > "$work/haproxy.cfg"
 haproxy -f "$work/haproxy.cfg" -db & pids+=($!); haproxy_pid=$!
 
-cat > "$work/nginx-stream/nginx.conf" <<CONF
-worker_processes $THREADS; daemon off; pid $work/nginx-stream/nginx.pid; error_log $work/nginx-stream/err warn;
-load_module /usr/lib/nginx/modules/ngx_stream_module.so;
-events { worker_connections 20000; }
-stream { upstream be { server 127.0.0.1:${BACKENDS[0]}; server 127.0.0.1:${BACKENDS[1]};
-  server 127.0.0.1:${BACKENDS[2]}; }
-  server { listen 127.0.0.1:$NGINX backlog=4096; proxy_pass be; } }
-CONF
-[ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || sed -i '/load_module/d' "$work/nginx-stream/nginx.conf"
+nginx_stream_cfg nginx-stream/nginx $NGINX "${BACKENDS[@]}" | sed "s/worker_processes 1;/worker_processes $THREADS;/" \
+  > "$work/nginx-stream/nginx.conf"
 nginx -c "$work/nginx-stream/nginx.conf" -p "$work" & pids+=($!); nginx_pid=$!
 
 ./lvs4j forward --listen 127.0.0.1:$LVS4J \
@@ -114,12 +107,7 @@ for mode in ${MODES//,/ }; do
       done
       echo "  $mode -c$conns round $round: haproxy ${R[haproxy,$round]} | nginx ${R[nginx,$round]} | lvs4j ${R[lvs4j,$round]}" >&2
     done
-    for f in "${FWD[@]}"; do
-      for col in 1 2 3 4 5 6 7; do
-        v=$(for round in $(seq "$ROUNDS"); do echo "${R[$f,$round]}" | awk -v c=$col '{print $c}'; done | median)
-        declare "M_${f}_${col}=$v"
-      done
-    done
+    round_medians "${FWD[@]}"
     best=$(awk -v a="$M_haproxy_1" -v b="$M_nginx_1" 'BEGIN { print (a > b ? a : b) }')
     low=$(awk -v a="$M_haproxy_4" -v b="$M_nginx_4" 'BEGIN { print (a < b ? a : b) }')
     for f in "${FWD[@]}"; do

@@ -45,11 +45,24 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # to_us VALUE: one of wrk's durations (850.00us, 1.20ms, 2.00s) in microseconds.
 to_us() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) print v+0; else if (v ~ /ms$/) print (v+0)*1000; else if (v ~ /s$/) print (v+0)*1000000; else print v }'; }
 
-# median: of the numbers on standard input, one a line (the lower middle one of an even count).
 # The JVM options ./lvs4j gives a director (its default_opts lines, evaluated), so that a bench runs what users get.
 launcher_opts() { bash -c "$(grep '^default_opts=' lvs4j)"'; printf %s "$default_opts"'; }
 
+# median: of the numbers on standard input, one a line (the lower middle one of an even count).
 median() { sort -n | awk '{a[NR]=$1} END { print a[int((NR+1)/2)] }'; }
+
+# round_medians FORWARDER...: for each forwarder F, the median over rounds 1..$ROUNDS of each of the first seven
+# columns of ${R[F,round]} (an associative array R the caller fills), as the globals M_F_1 .. M_F_7 (a - in F
+# becomes _).
+round_medians() {
+  local f col round v
+  for f in "$@"; do
+    for col in 1 2 3 4 5 6 7; do
+      v=$(for round in $(seq "$ROUNDS"); do echo "${R[$f,$round]}" | awk -v c=$col '{print $c}'; done | median)
+      declare -g "M_${f//-/_}_${col}=$v"
+    done
+  done
+}
 
 # haproxy_cfg PORT BACKEND_PORT...: HAProxy in mode tcp on 127.0.0.1:PORT with one thread, round robin over the
 # backends on 127.0.0.1.
@@ -60,6 +73,20 @@ haproxy_cfg() {
   printf '  timeout server 60s\nfrontend fe\n  bind 127.0.0.1:%s\n  default_backend be\nbackend be\n' "$port"
   printf '  balance roundrobin\n'
   for b in "$@"; do i=$((i + 1)); printf '  server s%d 127.0.0.1:%s\n' "$i" "$b"; done
+}
+
+# nginx_stream_cfg NAME PORT BACKEND_PORT...: nginx's stream module with one worker on 127.0.0.1:PORT, round robin over
+# the backends on 127.0.0.1; its pid and error log are $work/NAME.pid and $work/NAME.err.
+nginx_stream_cfg() {
+  local name=$1 port=$2 b
+  shift 2
+  printf 'worker_processes 1; daemon off; pid %s; error_log %s warn;\n' "$work/$name.pid" "$work/$name.err"
+  if [ -f /usr/lib/nginx/modules/ngx_stream_module.so ]; then
+    printf 'load_module /usr/lib/nginx/modules/ngx_stream_module.so;\n'
+  fi
+  printf 'events { worker_connections 20000; }\nstream { upstream be {'
+  for b in "$@"; do printf ' server 127.0.0.1:%s;' "$b"; done
+  printf ' }\n  server { listen 127.0.0.1:%s backlog=4096; proxy_pass be; } }\n' "$port"
 }
 
 # nginx_backend PORT: one nginx worker serving $work/www on 127.0.0.1:PORT (keep-alive without a request limit), in

@@ -69,12 +69,7 @@ run_one() {
 }
 
 haproxy_cfg $PORT $BACKEND > "$work/haproxy.cfg"
-cat > "$work/stream.conf" <<CONF
-worker_processes 1; daemon off; pid $work/stream.pid; error_log $work/stream.err warn;
-load_module /usr/lib/nginx/modules/ngx_stream_module.so;
-events { worker_connections 20000; }
-stream { server { listen 127.0.0.1:$PORT backlog=4096; proxy_pass 127.0.0.1:$BACKEND; } }
-CONF
+nginx_stream_cfg stream $PORT $BACKEND > "$work/stream.conf"
 wait_port $BACKEND
 run_one haproxy haproxy -f "$work/haproxy.cfg" -db
 run_one nginx nginx -c "$work/stream.conf" -p "$work"

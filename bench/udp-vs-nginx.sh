@@ -160,12 +160,7 @@ for shape in ${SHAPES//,/ }; do
     done
     echo "  $shape round $round:$line" >&2
   done
-  for f in "${FWD[@]}"; do
-    for col in 1 2 3 4 5 6 7; do
-      v=$(for round in $(seq "$ROUNDS"); do echo "${R[$f,$round]}" | awk -v c=$col '{print $c}'; done | median)
-      declare "M_${f//-/_}_${col}=$v"
-    done
-  done
+  round_medians "${FWD[@]}"
   for f in "${FWD[@]}"; do
     g=${f//-/_}; c1=M_${g}_1; c2=M_${g}_2; c3=M_${g}_3; c4=M_${g}_4; c5=M_${g}_5; c6=M_${g}_6; c7=M_${g}_7
     xq=-; xc=-
